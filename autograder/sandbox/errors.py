@@ -1,0 +1,33 @@
+"""Exceptions the trusted side sees when a call into student code does not return a value.
+
+Hidden tests let these propagate; the grading plugin turns any StudentFault into an
+ERROR outcome (the student's code misbehaved) rather than a FAILED one (wrong answer).
+"""
+
+
+class StudentFault(Exception):
+    """Base: the student's code did not produce a value for this call."""
+
+
+class StudentRaised(StudentFault):
+    """The student's code raised. Carries the exception type name and a trimmed traceback."""
+
+    def __init__(self, call: str, exc_type: str, message: str, traceback: str = ""):
+        self.call, self.exc_type, self.message, self.traceback = call, exc_type, message, traceback
+        super().__init__(f"{call} raised {exc_type}: {message}")
+
+
+class TimeLimitExceeded(StudentFault):
+    """A call, or the whole submission, ran past its wall-time budget."""
+
+
+class SandboxCrashed(StudentFault):
+    """The sandbox process died (exit, signal, memory limit) or broke the protocol."""
+
+
+class UnsafeValue(StudentFault):
+    """The student returned something the codec refuses (bad npy header, oversized payload, ...)."""
+
+
+class StaleHandle(StudentFault):
+    """A handle to a student object outlived the sandbox process that held it."""
