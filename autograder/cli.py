@@ -1,0 +1,86 @@
+"""Command line: `python -m autograder grade PATH... [--assignment chNN] [--out DIR] [--jobs N]`.
+
+Exit status: 0 when every submission got a result (whatever its score), 2 for misuse,
+1 for a fault of the grader itself.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+import tempfile
+from pathlib import Path
+
+from tqdm import tqdm
+
+from .assignment import UnknownAssignment, load_assignment
+from .batch import run_batch
+from .messages import say
+from .report.render import render_summary
+from .submissions import SubmissionPathError, discover
+
+EXIT_OK, EXIT_FAULT, EXIT_MISUSE = 0, 1, 2
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m autograder",
+                                     description="Grade 'Deep Learning from Scratch' notebooks.")
+    sub = parser.add_subparsers(dest="command", required=True)
+    grade = sub.add_parser("grade", help="grade notebooks, folders of notebooks, or LMS zips")
+    grade.add_argument("paths", nargs="+", type=Path, metavar="PATH",
+                       help="a notebook, a folder (one notebook or one folder per student), or a zip")
+    grade.add_argument("--assignment", metavar="chNN",
+                       help="grade against this assignment (default: notebook metadata, else best match)")
+    grade.add_argument("--out", type=Path, default=Path("graded"), metavar="DIR",
+                       help="where results go (default: graded/)")
+    grade.add_argument("--jobs", type=int, default=None, metavar="N",
+                       help="submissions graded at once (default: number of CPUs)")
+    grade.add_argument("--force", action="store_true",
+                       help="grade again even when the gradebook holds these exact bytes")
+    grade.add_argument("--seed", type=int, default=0, help="seed for the hidden tests' inputs")
+    grade.add_argument("-v", "--verbose", action="store_true", help="log what each stage does")
+    return parser
+
+
+def _grade(args) -> int:
+    if args.assignment:
+        try:
+            load_assignment(args.assignment)
+        except UnknownAssignment as exc:
+            print(f"error: {exc}", file=sys.stderr)
+            return EXIT_MISUSE
+    if args.jobs is not None and args.jobs < 1:
+        print("error: --jobs must be at least 1", file=sys.stderr)
+        return EXIT_MISUSE
+    with tempfile.TemporaryDirectory(prefix="dlfs-unzip-") as scratch:
+        try:
+            submissions = discover(args.paths, Path(scratch))
+        except SubmissionPathError as exc:
+            print(f"error: {exc}", file=sys.stderr)
+            return EXIT_MISUSE
+        if not submissions:
+            print("error: no submissions found in " + ", ".join(map(str, args.paths)), file=sys.stderr)
+            return EXIT_MISUSE
+        bar = tqdm(total=len(submissions), unit="nb", file=sys.stderr,
+                   disable=len(submissions) < 2 or not sys.stderr.isatty())
+        with bar:
+            batch = run_batch(submissions, args.out, assignment=args.assignment, jobs=args.jobs,
+                              force=args.force, seed=args.seed, progress=lambda _r: bar.update())
+    print(render_summary(batch.results, batch.elapsed))
+    print(say("results_written", out=args.out))
+    return EXIT_OK
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING,
+                        format="%(levelname)s %(name)s: %(message)s")
+    try:
+        return _grade(args)
+    except KeyboardInterrupt:
+        print("interrupted; results written so far are kept", file=sys.stderr)
+        return EXIT_FAULT
+    except Exception:
+        logging.getLogger("autograder").exception("internal error")
+        return EXIT_FAULT

@@ -1,0 +1,47 @@
+"""Which assignment is this notebook for? The flag, else the notebook's metadata, else the names.
+
+Published notebooks carry metadata["dlfs"]["assignment"]. A notebook without it (a student
+started from a blank one) is matched by the share of each assignment's graded items it
+defines, under book names or aliases. Too close a race is an error naming the candidates:
+guessing wrong would grade a whole notebook against the wrong suite.
+"""
+
+from __future__ import annotations
+
+from .assignment import Assignment, UnknownAssignment, list_assignments, load_assignment
+from .messages import say
+
+# Best match must beat the runner-up by this share of items, or we ask the instructor.
+MIN_LEAD = 0.15
+
+
+class AssignmentChoiceError(Exception):
+    def __init__(self, code: str, message: str):
+        self.code = code
+        super().__init__(message)
+
+
+def _match_share(asg: Assignment, defined: set[str]) -> float:
+    hits = sum(1 for item in asg.items
+               if item in defined or any(a in defined for a in asg.aliases.get(item, ())))
+    return hits / len(asg.items) if asg.items else 0.0
+
+
+def choose_assignment(flag: str | None, metadata: dict, definitions: dict) -> Assignment:
+    wanted = flag or (metadata.get("dlfs") or {}).get("assignment")
+    if wanted:
+        try:
+            return load_assignment(wanted)
+        except UnknownAssignment as exc:
+            raise AssignmentChoiceError("unknown_assignment", str(exc)) from None
+    defined = {name for name, d in definitions.items() if d.kind != "import"}
+    ranked = sorted(((_match_share(a, defined), a) for a in list_assignments()),
+                    key=lambda pair: pair[0], reverse=True)
+    if not ranked or ranked[0][0] == 0:
+        raise AssignmentChoiceError("no_assignment_match", say("no_assignment_match"))
+    best_share, best = ranked[0]
+    close = [a for share, a in ranked if best_share - share < MIN_LEAD]
+    if len(close) > 1:
+        names = ", ".join(f"{a.id} ({share:.0%})" for share, a in ranked if a in close)
+        raise AssignmentChoiceError("ambiguous_assignment", say("ambiguous_assignment", matches=names))
+    return best

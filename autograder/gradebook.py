@@ -1,0 +1,102 @@
+"""The gradebook: an append-only SQLite record of every grading run.
+
+A run is never updated or deleted. Re-grading the same bytes under the same assignment
+version and grader version reuses the newest stored result unless forced, so a re-run of
+a whole class costs only the new or changed notebooks.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import time
+from contextlib import closing
+from pathlib import Path
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS runs (
+    id                 INTEGER PRIMARY KEY AUTOINCREMENT,
+    graded_at          REAL NOT NULL,
+    student_id         TEXT NOT NULL,
+    source_path        TEXT NOT NULL,
+    sha256             TEXT NOT NULL,
+    assignment_id      TEXT,
+    assignment_version TEXT,
+    grader_version     TEXT NOT NULL,
+    status             TEXT NOT NULL,
+    score              REAL,
+    max_score          REAL,
+    reused_run         INTEGER REFERENCES runs(id),
+    results_json       TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS runs_by_bytes ON runs (sha256, assignment_id, assignment_version, grader_version);
+CREATE INDEX IF NOT EXISTS runs_by_student ON runs (student_id, graded_at);
+-- Append-only by construction: the database itself refuses edits to history.
+CREATE TRIGGER IF NOT EXISTS runs_no_update BEFORE UPDATE ON runs
+    BEGIN SELECT RAISE(ABORT, 'gradebook is append-only'); END;
+CREATE TRIGGER IF NOT EXISTS runs_no_delete BEFORE DELETE ON runs
+    BEGIN SELECT RAISE(ABORT, 'gradebook is append-only'); END;
+"""
+
+
+class Gradebook:
+    def __init__(self, path: Path):
+        self.path = Path(path)
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        # One writer (the batch's parent process); a 30 s busy timeout covers a second
+        # instructor run on the same folder.
+        self._db = sqlite3.connect(self.path, timeout=30, isolation_level=None)
+        self._db.execute("PRAGMA journal_mode=WAL")
+        self._db.executescript(SCHEMA)
+
+    def close(self) -> None:
+        self._db.close()
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
+
+    def cached(self, sha256: str, assignment_id: str | None, assignment_version: str | None,
+               grader_version: str) -> tuple[int, dict] | None:
+        """Newest successful result for these exact bytes and versions, or None."""
+        row = self._db.execute(
+            "SELECT id, results_json FROM runs WHERE sha256=? AND assignment_id IS ? "
+            "AND assignment_version IS ? AND grader_version=? AND status='graded' "
+            "ORDER BY id DESC LIMIT 1",
+            (sha256, assignment_id, assignment_version, grader_version)).fetchone()
+        return (row[0], json.loads(row[1])) if row else None
+
+    def record(self, *, student_id: str, source_path: str, results: dict,
+               reused_run: int | None = None) -> int:
+        meta = results["dlfs"]
+        with closing(self._db.cursor()) as cur:
+            cur.execute("BEGIN IMMEDIATE")
+            cur.execute(
+                "INSERT INTO runs (graded_at, student_id, source_path, sha256, assignment_id, "
+                "assignment_version, grader_version, status, score, max_score, reused_run, "
+                "results_json) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
+                (time.time(), student_id, source_path, meta["sha256"], meta.get("assignment_id"),
+                 meta.get("assignment_version"), meta["grader_version"], meta["status"],
+                 results.get("score"), meta.get("max_score"), reused_run,
+                 json.dumps(results, ensure_ascii=False)))
+            run_id = cur.lastrowid
+            cur.execute("COMMIT")
+        return run_id
+
+    def history(self, student_id: str) -> list[sqlite3.Row]:
+        cur = self._db.execute(
+            "SELECT id, graded_at, sha256, assignment_id, status, score, max_score, reused_run "
+            "FROM runs WHERE student_id=? ORDER BY id", (student_id,))
+        return cur.fetchall()
+
+    def latest_results(self) -> list[dict]:
+        """The newest results of every student ever graded into this gradebook, by student id."""
+        rows = self._db.execute(
+            "SELECT results_json FROM runs WHERE id IN "
+            "(SELECT MAX(id) FROM runs GROUP BY student_id) ORDER BY student_id").fetchall()
+        return [json.loads(r[0]) for r in rows]
+
+    def count(self) -> int:
+        return self._db.execute("SELECT COUNT(*) FROM runs").fetchone()[0]

@@ -1,0 +1,51 @@
+"""Points per test, partial credit per item, a total: the only arithmetic on grades."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from .outcome import Status, TestOutcome
+
+
+@dataclass(frozen=True)
+class ItemScore:
+    item: str
+    points: float
+    max_points: float
+    passed: int
+    tests: int
+    status: str          # "full", "partial", "zero", "missing"
+
+
+@dataclass(frozen=True)
+class Score:
+    points: float
+    max_points: float
+    items: tuple[ItemScore, ...]
+
+    @property
+    def percent(self) -> float:
+        return 100.0 * self.points / self.max_points if self.max_points else 0.0
+
+
+def score_outcomes(outcomes: list[TestOutcome], item_order: list[str] | None = None) -> Score:
+    by_item: dict[str, list[TestOutcome]] = {}
+    for outcome in outcomes:
+        by_item.setdefault(outcome.item, []).append(outcome)
+    order = [i for i in (item_order or []) if i in by_item] + \
+            [i for i in by_item if i not in (item_order or [])]
+    items = []
+    for item in order:
+        tests = by_item[item]
+        got = sum(t.points for t in tests)
+        full = sum(t.max_points for t in tests)
+        if all(t.status is Status.MISSING for t in tests):
+            status = "missing"
+        elif got == full:
+            status = "full"
+        else:
+            status = "partial" if got > 0 else "zero"
+        items.append(ItemScore(item, round(got, 4), round(full, 4),
+                               sum(t.status is Status.PASSED for t in tests), len(tests), status))
+    return Score(round(sum(i.points for i in items), 4),
+                 round(sum(i.max_points for i in items), 4), tuple(items))

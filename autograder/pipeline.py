@@ -1,0 +1,126 @@
+"""One submission through the pipeline: ingest -> choose assignment -> sandbox -> suite -> score.
+
+Split in two so a batch can skip work: `prepare` (cheap, in the parent: bytes, sha256,
+ingest, assignment) decides whether the gradebook already holds the answer; `grade`
+(the expensive part, in a worker) runs the student's code and the hidden suite.
+Every path out of here is a results dict: a broken notebook is a result, not an exception.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import time
+import traceback
+from dataclasses import dataclass, field
+
+from . import __version__
+from .assignment import Assignment
+from .detect import AssignmentChoiceError, choose_assignment
+from .grading.runner import run_hidden_suite
+from .grading.score import score_outcomes
+from .grading.student import StudentView
+from .ingest import IngestError, ingest, resolve_items
+from .messages import say
+from .report.results_json import build_results
+from .sandbox import Limits, Sandbox
+from .submissions import Submission
+
+log = logging.getLogger("autograder.pipeline")
+
+
+@dataclass
+class Prepared:
+    submission: Submission
+    sha256: str
+    started: float
+    assignment: Assignment | None = None
+    ingest: object | None = None          # autograder.ingest result
+    error: dict | None = None             # set when the submission cannot be graded
+    provenance: dict = field(default_factory=dict)
+
+
+def _sha256(sub: Submission) -> str:
+    if not sub.path.is_file():
+        return hashlib.sha256(b"").hexdigest()
+    return hashlib.sha256(sub.path.read_bytes()).hexdigest()
+
+
+def prepare(sub: Submission, assignment_flag: str | None = None) -> Prepared:
+    prep = Prepared(sub, _sha256(sub), time.monotonic())
+    prep.provenance = {"student_id": sub.student_id, "source": str(sub.path), "sha256": prep.sha256,
+                       "grader_version": __version__, "assignment_id": None,
+                       "assignment_version": None}
+    if not sub.path.is_file():
+        prep.error = {"code": "no_notebook", "message": say("no_notebook_in_folder", path=sub.path.name)}
+        return prep
+    try:
+        prep.ingest = ingest(sub.path)
+    except IngestError as exc:
+        prep.error = {"code": exc.code, "message": str(exc)}
+        return prep
+    prep.provenance["ingest"] = prep.ingest.report.to_dict()
+    try:
+        prep.assignment = choose_assignment(assignment_flag, prep.ingest.metadata,
+                                            prep.ingest.definitions)
+    except AssignmentChoiceError as exc:
+        prep.error = {"code": exc.code, "message": str(exc)}
+        return prep
+    prep.provenance["assignment_id"] = prep.assignment.id
+    prep.provenance["assignment_version"] = prep.assignment.version
+    return prep
+
+
+def error_results(prep: Prepared) -> dict:
+    provenance = dict(prep.provenance, status="error", error=prep.error)
+    return build_results(provenance=provenance, execution_time=time.monotonic() - prep.started,
+                         output=prep.error["message"])
+
+
+def grade(prep: Prepared, *, seed: int = 0) -> dict:
+    """Run the student's code and the hidden suite; never raises for a student's fault."""
+    if prep.error:
+        return error_results(prep)
+    try:
+        return _grade(prep, seed)
+    except Exception:  # a fault of ours: the batch goes on and the instructor sees it
+        log.exception("internal error grading %s", prep.submission.path)
+        prep.error = {"code": "internal_error",
+                      "message": say("internal_error"), "traceback": traceback.format_exc()}
+        return error_results(prep)
+
+
+def _grade(prep: Prepared, seed: int) -> dict:
+    asg = prep.assignment
+    resolution = resolve_items(prep.ingest.definitions, items=list(asg.items), aliases=asg.aliases)
+    with Sandbox(limits=Limits(**asg.limits)) as sandbox:
+        load = sandbox.load(prep.ingest.blocks)
+        student = StudentView(sandbox.module, resolution.bindings, resolution.unavailable)
+        outcomes = run_hidden_suite(asg.suite_dir, student, seed=seed)
+        isolation = sandbox.isolation
+        output = sandbox.output()
+    score = score_outcomes(outcomes, list(asg.items))
+    provenance = dict(prep.provenance, status="graded", isolation=isolation, seed=seed,
+                      notes=resolution.notes, load=_load_summary(load))
+    return build_results(provenance=provenance, outcomes=outcomes, score=score,
+                         execution_time=time.monotonic() - prep.started,
+                         output=_summary_line(score, load, output))
+
+
+def _load_summary(load) -> dict:
+    return {"ok": load.ok, "timed_out": load.timed_out, "crashed": load.crashed,
+            "duration": round(load.duration, 3),
+            "block_errors": [list(e) for e in load.block_errors]}
+
+
+def _summary_line(score, load, output: str) -> str:
+    lines = [say("score_line", points=f"{score.points:g}", max_points=f"{score.max_points:g}")]
+    for label, exc_type, message, lineno in load.block_errors:
+        lines.append(say("block_failed", label=label, line=lineno, error=f"{exc_type}: {message}"))
+    if load.timed_out:
+        lines.append(say("load_timed_out"))
+    if output.strip():
+        lines.append(say("student_output_follows"))
+        lines.append(output)
+    return "\n".join(lines)
+

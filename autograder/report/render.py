@@ -1,0 +1,96 @@
+"""Render every text a person reads from Jinja templates, and write files atomically."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+import tempfile
+import time
+from pathlib import Path
+
+from jinja2 import Environment, PackageLoader, select_autoescape
+
+from ..messages import say
+from .view import batch_rows, submission_view
+
+_env = Environment(loader=PackageLoader("autograder.report", "templates"),
+                   autoescape=select_autoescape(["html"]), keep_trailing_newline=True,
+                   trim_blocks=True, lstrip_blocks=True)
+
+
+def _labels() -> dict:
+    return {key: say(f"label_{key}") for key in
+            ("score", "item", "points", "status", "not_graded", "notebook_problems")}
+
+
+def render_feedback(results: dict, fmt: str) -> str:
+    return _env.get_template(f"feedback.{fmt}.j2").render(v=submission_view(results), labels=_labels())
+
+
+SUMMARY_COLUMNS = (("student_id", "student"), ("assignment", "assignment"), ("score", "score"),
+                   ("max_score", "max"), ("percent", "%"), ("status", "status"),
+                   ("problem", "to look at"))
+
+
+def render_summary(all_results: list[dict], elapsed: float) -> str:
+    rows = batch_rows(all_results)
+    columns = [{"key": key, "title": title,
+                "width": min(40, max([len(title)] + [len(str(r[key])) for r in rows]))}
+               for key, title in SUMMARY_COLUMNS]
+    graded = sum(1 for r in all_results if r["dlfs"]["status"] == "graded")
+    footer = say("batch_footer", total=len(all_results), graded=graded,
+                 errors=len(all_results) - graded, seconds=f"{elapsed:.1f}")
+    return _env.get_template("summary.txt.j2").render(columns=columns, rows=rows, footer=footer)
+
+
+def atomic_write(path: Path, text: str) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
+            fh.write(text)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        os.unlink(tmp)
+        raise
+
+
+def write_submission(out_dir: Path, results: dict) -> Path:
+    """OUT/<student>/results.json plus feedback.md/.html; an earlier results.json is kept in history/."""
+    folder = out_dir / results["dlfs"]["student_id"]
+    target = folder / "results.json"
+    text = json.dumps(results, ensure_ascii=False, indent=2)
+    if target.exists() and target.read_text(encoding="utf-8") != text:
+        history = folder / "history"
+        history.mkdir(parents=True, exist_ok=True)
+        stamp = time.strftime("%Y%m%dT%H%M%S", time.localtime(target.stat().st_mtime))
+        os.replace(target, history / f"results-{stamp}-{os.getpid()}.json")
+    atomic_write(target, text)
+    atomic_write(folder / "feedback.md", render_feedback(results, "md"))
+    atomic_write(folder / "feedback.html", render_feedback(results, "html"))
+    return target
+
+
+def write_summary_csv(path: Path, all_results: list[dict]) -> None:
+    items = []
+    for results in all_results:
+        for i in results["dlfs"].get("items", []):
+            if i["item"] not in items:
+                items.append(i["item"])
+    buf = io.StringIO()
+    writer = csv.writer(buf)
+    writer.writerow(["student_id", "assignment", "status", "score", "max_score", "error",
+                     "sha256", *items])
+    for results in all_results:
+        dlfs = results["dlfs"]
+        per_item = {i["item"]: i["score"] for i in dlfs.get("items", [])}
+        writer.writerow([dlfs["student_id"], dlfs.get("assignment_id") or "", dlfs["status"],
+                         results["score"], dlfs.get("max_score", ""),
+                         (dlfs.get("error") or {}).get("code", ""), dlfs["sha256"],
+                         *[per_item.get(i, "") for i in items]])
+    # utf-8-sig: Excel on Korean Windows opens it with names intact.
+    atomic_write(path, "\ufeff" + buf.getvalue())

@@ -1,0 +1,64 @@
+"""Turn a results dict into the plain, already-formatted data the templates loop over."""
+
+from __future__ import annotations
+
+from ..messages import say
+
+STATUS_MARK = {"passed": "PASS", "failed": "FAIL", "error": "ERROR", "missing": "MISSING"}
+
+
+def _num(x) -> str:
+    return f"{x:g}" if x is not None else "-"
+
+
+def submission_view(results: dict) -> dict:
+    dlfs = results["dlfs"]
+    tests_by_item: dict[str, list[dict]] = {}
+    for test in results.get("tests", []):
+        outcome = test.get("extra_data", {}).get("outcome", test["status"])
+        tests_by_item.setdefault(test["tags"][0], []).append({
+            "name": test["name"], "mark": STATUS_MARK.get(outcome, outcome.upper()),
+            "passed": outcome == "passed", "score": _num(test["score"]),
+            "max_score": _num(test["max_score"]), "output": test.get("output", "")})
+    items = [{"item": i["item"], "score": _num(i["score"]), "max_score": _num(i["max_score"]),
+              "status": i["status"], "note": (dlfs.get("notes") or {}).get(i["item"], ""),
+              "tests": tests_by_item.get(i["item"], [])}
+             for i in dlfs.get("items", [])]
+    ingest = dlfs.get("ingest") or {}
+    max_score = dlfs.get("max_score")
+    return {
+        "student_id": dlfs["student_id"],
+        "assignment": dlfs.get("assignment_id") or "-",
+        "graded": dlfs["status"] == "graded",
+        "error": (dlfs.get("error") or {}).get("message", ""),
+        "score": _num(results["score"]),
+        "max_score": _num(max_score),
+        "percent": f"{100 * results['score'] / max_score:.0f}%" if max_score else "-",
+        "items": items,
+        "syntax_errors": [say("report_syntax_error", cell=c, line=ln, error=m)
+                          for c, ln, m in ingest.get("syntax_errors", [])],
+        "block_errors": [say("block_failed", label=label, line=line, error=f"{etype}: {msg}")
+                         for label, etype, msg, line in (dlfs.get("load") or {}).get("block_errors", [])],
+        "skipped": ingest.get("skipped_total", 0),
+        "sha256": dlfs["sha256"][:12],
+        "grader_version": dlfs["grader_version"],
+        "isolation": dlfs.get("isolation", "-"),
+    }
+
+
+def batch_rows(all_results: list[dict]) -> list[dict]:
+    rows = []
+    for results in all_results:
+        dlfs = results["dlfs"]
+        max_score = dlfs.get("max_score")
+        rows.append({
+            "student_id": dlfs["student_id"],
+            "assignment": dlfs.get("assignment_id") or "-",
+            "score": _num(results["score"]) if dlfs["status"] == "graded" else "-",
+            "max_score": _num(max_score),
+            "percent": f"{100 * results['score'] / max_score:.0f}%" if max_score else "-",
+            "status": dlfs["status"] + (" (cached)" if dlfs.get("reused_run") else ""),
+            "problem": (dlfs.get("error") or {}).get("code", "") or ", ".join(
+                i["item"] for i in dlfs.get("items", []) if i["status"] != "full"),
+        })
+    return rows
