@@ -26,19 +26,26 @@ def window_view(x, filter_h, filter_w, stride=1, pad=0, fill=0.0):
 
 
 def im2col(input_data, filter_h, filter_w, stride=1, pad=0):
-    """(N, C, H, W) -> (N*OH*OW, C*FH*FW)."""
+    """(N, C, H, W) -> (N*OH*OW, C*FH*FW), the book's shape and element order.
+
+    The result is the transpose of a C-contiguous (C*FH*FW, N*OH*OW) array (Fortran
+    order). Values are identical to the book's; the memory order is what makes this fast:
+    the gather copies whole output rows (contiguous runs of OW), where the book's order
+    would scatter every element, and BLAS takes either order without copying.
+    """
     n, c = input_data.shape[:2]
     win = window_view(input_data, filter_h, filter_w, stride, pad)
     oh, ow = win.shape[2:4]
-    # One gather-copy from the strided view into the book's (n, oh, ow | c, fh, fw) order.
-    return win.transpose(0, 2, 3, 1, 4, 5).reshape(n * oh * ow, c * filter_h * filter_w)
+    cols_t = np.ascontiguousarray(win.transpose(1, 4, 5, 0, 2, 3))
+    return cols_t.reshape(c * filter_h * filter_w, n * oh * ow).T
 
 
 def col2im(col, input_shape, filter_h, filter_w, stride=1, pad=0):
     """Adjoint of im2col: scatter each row back onto its window, summing where windows overlap.
 
     Loops only over the FH*FW filter taps; each iteration adds one strided (N, C, OH, OW)
-    slab, so the work per iteration is fully vectorised.
+    slab, so the work per iteration is fully vectorised. Fastest when col is in the order
+    im2col returns (Fortran), since each slab is then read in contiguous runs.
     """
     n, c, h, w = input_shape
     oh = conv_output_size(h, filter_h, stride, pad)
