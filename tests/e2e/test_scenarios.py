@@ -1,0 +1,98 @@
+"""Does every hostile or broken submission end with a correct result of its own?
+
+Each folder under scenarios/ holds one submission and expected.json: the status, which
+items must get full marks or none, and side effects that must not happen (files
+written outside, processes left alive, a connection to a listening socket).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import socket
+from pathlib import Path
+
+import pytest
+
+from autograder.pipeline import grade, prepare
+from autograder.report.render import write_submission
+from autograder.submissions import Submission
+
+SCENARIOS = Path(__file__).parent / "scenarios"
+# Short limits keep the suite fast; the mechanisms are the same at any length.
+FAST_LIMITS = {"call_seconds": 2.0, "submission_seconds": 60.0}
+
+
+def _scenario_names():
+    return sorted(p.name for p in SCENARIOS.iterdir() if (p / "expected.json").exists())
+
+
+def _living_processes_matching(marker: str) -> list[str]:
+    found = []
+    for proc in Path("/proc").iterdir():
+        if proc.name.isdigit():
+            try:
+                cmdline = (proc / "cmdline").read_bytes().replace(b"\0", b" ").decode()
+            except OSError:
+                continue
+            if marker in cmdline:
+                found.append(f"{proc.name}: {cmdline}")
+    return found
+
+
+def _items(results: dict) -> dict[str, dict]:
+    return {i["item"]: i for i in results["dlfs"].get("items", [])}
+
+
+@pytest.mark.parametrize("name", _scenario_names())
+def test_scenario(name, tmp_path):
+    folder = SCENARIOS / name
+    expected = json.loads((folder / "expected.json").read_text(encoding="utf-8"))
+    submission = next(p for p in folder.iterdir() if p.name.startswith("submission"))
+    listener = None
+    if "listen_port" in expected:
+        listener = socket.socket()
+        listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        listener.bind(("127.0.0.1", expected["listen_port"]))
+        listener.listen()
+        listener.settimeout(0.2)
+    try:
+        results = grade(prepare(Submission(name, submission)), limits=FAST_LIMITS)
+        written = write_submission(tmp_path, results)
+    finally:
+        if listener:
+            try:
+                conn, _ = listener.accept()
+                conn.close()
+                accepted = True
+            except socket.timeout:
+                accepted = False
+            listener.close()
+            assert not accepted, "the sandbox reached a socket on the grader's loopback"
+
+    dlfs = results["dlfs"]
+    assert dlfs["status"] == expected["status"], dlfs.get("error")
+    if "error_code" in expected:
+        assert dlfs["error"]["code"] == expected["error_code"]
+        assert dlfs["error"]["message"], "an error result must say what went wrong"
+    if "assignment" in expected:
+        assert dlfs["assignment_id"] == expected["assignment"]
+    items = _items(results)
+    for item in expected.get("full", []):
+        assert items[item]["status"] == "full", (item, [t["output"] for t in results["tests"]
+                                                        if t["tags"] == [item] and t["status"] != "passed"])
+    for item in expected.get("zero", []):
+        assert items[item]["score"] == 0, (item, items[item])
+    for item, fragment in expected.get("messages", {}).items():
+        outputs = " ".join(t["output"] for t in results["tests"] if t["tags"] == [item]).lower()
+        assert fragment in outputs, outputs[:500]
+    if "output_contains" in expected:
+        assert expected["output_contains"] in results["output"]
+    for path in expected.get("absent_files", []):
+        assert not os.path.exists(path), f"student code created {path}"
+    for marker in expected.get("no_process_matching", []):
+        assert not _living_processes_matching(marker), f"a process with {marker} outlived grading"
+    if "max_results_bytes" in expected:
+        assert written.stat().st_size <= expected["max_results_bytes"]
+    # Nothing the student printed can become a score: the score is the sum of the tests.
+    assert results["score"] == pytest.approx(sum(t["score"] for t in results["tests"]))
