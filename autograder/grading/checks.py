@@ -1,0 +1,298 @@
+"""Comparisons the hidden tests make, with failure messages a student can act on.
+
+Every check raises CheckFailed (an AssertionError) whose message says what was called,
+with what inputs, what came back, what was expected and by how much it missed; when the
+answer matches a known wrong variant (see hints.py) the classic miss is named in `hint`.
+A checker never raises anything else, whatever the student returned.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+import numpy as np
+
+from ..messages import say
+from . import tolerances as tol
+
+
+class CheckFailed(AssertionError):
+    """A wrong answer; `message` and `hint` go to the TestOutcome separately."""
+
+    def __init__(self, message: str, hint: str = ""):
+        self.message, self.hint = message, hint
+        super().__init__(f"{message}\n{hint}" if hint else message)
+
+
+# --- describing values (data formatting only; sentences come from the catalog) ------
+
+def preview(value, limit: int = 160) -> str:
+    """A short one-line rendering of a value, whatever its type."""
+    if isinstance(value, np.ndarray) or np.isscalar(value):
+        with np.printoptions(precision=6, threshold=12, edgeitems=3, linewidth=10_000):
+            text = np.array2string(np.asarray(value), separator=", ") \
+                if isinstance(value, np.ndarray) else repr(value)
+    elif callable(value):
+        text = getattr(value, "__name__", type(value).__name__)
+    else:
+        text = repr(value)
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
+def describe(value) -> str:
+    """Type, shape and dtype first (that is what students get wrong), then a preview."""
+    if isinstance(value, np.ndarray):
+        return f"ndarray shape {value.shape} {value.dtype}: {preview(value)}"
+    if isinstance(value, (list, tuple)):
+        return f"{type(value).__name__} len {len(value)}: {preview(value)}"
+    if isinstance(value, np.generic):
+        return f"{type(value).__name__}: {preview(value)}"
+    if callable(value) and not isinstance(value, type):
+        return f"function {preview(value)}"
+    return f"{type(value).__name__}: {preview(value)}"
+
+
+def describe_inputs(inputs) -> str:
+    if inputs is None:
+        return ""
+    if isinstance(inputs, Mapping):
+        return "; ".join(f"{name} = {describe(v)}" for name, v in inputs.items())
+    return describe(inputs)
+
+
+def _label(key: str) -> str:
+    return say(f"grading.label.{key}")
+
+
+def _report(headline: str, *, inputs=None, returned=None, expected=None,
+            extra: list[str] | None = None) -> str:
+    lines = [headline]
+    if inputs is not None:
+        lines.append(f"  {_label('inputs')}: {describe_inputs(inputs)}")
+    if returned is not None:
+        lines.append(f"  {_label('returned')}: {describe(returned)}")
+    if expected is not None:
+        lines.append(f"  {_label('expected')}: {describe(expected)}")
+    lines += [f"  {line}" for line in extra or []]
+    return "\n".join(lines)
+
+
+# --- turning a return value into a comparable array ----------------------------------
+
+def _kind_name(value) -> str:
+    return "None" if value is None else type(value).__name__
+
+
+def _to_array(actual, expected: np.ndarray, *, call, inputs, allow_list, allow_float32,
+              variants):
+    """Returns (array, notes, float32) or raises CheckFailed with the precise reason."""
+    def fail(key, **fields):
+        hint = match_variant(actual, variants) if variants else ""
+        raise CheckFailed(_report(say(key, call=call, **fields), inputs=inputs,
+                                  returned=actual, expected=expected), hint)
+
+    if actual is None:
+        fail("grading.returned_none")
+    notes = []
+    if isinstance(actual, (list, tuple)):
+        if not allow_list:
+            fail("grading.list_refused")
+        notes.append(say("grading.accepted_list"))
+    elif not isinstance(actual, (np.ndarray, np.generic, int, float, bool)):
+        fail("grading.not_numeric", kind=_kind_name(actual))
+    try:
+        arr = np.asarray(actual)
+    except (ValueError, TypeError):  # a ragged list cannot become an array
+        fail("grading.not_numeric", kind=_kind_name(actual))
+    if arr.dtype.kind not in "biuf":
+        fail("grading.not_numeric", kind=f"{_kind_name(actual)} ({arr.dtype})")
+    single = arr.dtype.kind == "f" and arr.dtype.itemsize < 8 and expected.dtype.itemsize >= 8
+    if single:
+        if not allow_float32:
+            fail("grading.float32_refused", dtype=str(arr.dtype))
+        notes.append(say("grading.accepted_float32", dtype=str(arr.dtype)))
+    if expected.ndim == 0 and arr.size == 1:
+        arr = arr.reshape(())  # np.float64 vs. a 1-element array is not the lesson here
+    if arr.shape != expected.shape:
+        fail("grading.wrong_shape", got=str(arr.shape), want=str(expected.shape))
+    return arr, notes, single
+
+
+# --- hints --------------------------------------------------------------------------
+
+def match_variant(actual, variants: Mapping[str, object] | None) -> str:
+    """The hint text of the first known wrong variant `actual` agrees with, else ''."""
+    if not variants:
+        return ""
+    try:
+        arr = np.asarray(actual, dtype=np.float64)
+    except (ValueError, TypeError):
+        return ""
+    for key, wrong in variants.items():
+        try:
+            wrong = np.asarray(wrong, dtype=np.float64)
+        except (ValueError, TypeError):
+            continue
+        if wrong.size == arr.size and wrong.size and (wrong.shape == arr.shape or wrong.ndim == 0) \
+                and np.allclose(arr.reshape(wrong.shape), wrong, rtol=tol.VARIANT_RTOL,
+                                atol=tol.VARIANT_ATOL, equal_nan=True):
+            return say(f"grading.hint.{key}")
+    return ""
+
+
+def _generic_hint(arr: np.ndarray, expected: np.ndarray) -> str:
+    if arr.dtype.kind in "iu" and expected.dtype.kind == "f":
+        return say("grading.hint.int_dtype")
+    return ""
+
+
+# --- the checks ---------------------------------------------------------------------
+
+def _errors(arr: np.ndarray, expected: np.ndarray, rtol: float, atol: float):
+    """max abs error, max rel error, and the index that violates the tolerance the most."""
+    a = arr.astype(np.float64)
+    e = expected.astype(np.float64)
+    with np.errstate(invalid="ignore", over="ignore"):
+        diff = np.abs(a - e)
+        same = (a == e) | (np.isnan(a) & np.isnan(e))  # inf == inf differs by nan otherwise
+        diff = np.where(same, 0.0, np.where(np.isnan(diff), np.inf, diff))
+        rel = diff / np.maximum(np.abs(e), np.finfo(np.float64).tiny)
+        excess = diff / (atol + rtol * np.abs(e))
+    excess = np.where(np.isnan(excess), np.inf, excess)
+    worst = np.unravel_index(int(np.argmax(excess)), e.shape) if e.ndim else ()
+    return float(np.max(diff)), float(np.max(rel)), worst, bool(np.all(excess <= 1.0))
+
+
+def assert_close(actual, expected, *, call: str, inputs=None, rtol: float = tol.RTOL,
+                 atol: float = tol.ATOL, allow_list: bool = True, allow_float32: bool = True,
+                 variants: Mapping[str, object] | None = None) -> np.ndarray:
+    """Student value `actual` equals reference value `expected` within rtol/atol.
+
+    `variants` maps a hint key (grading.hint.<key>) to the value a classic wrong answer
+    gives on the same inputs; a failing answer that matches one gets that hint.
+    Returns the student's value as an array, for further checks.
+    """
+    expected = np.asarray(expected)
+    arr, notes, single = _to_array(actual, expected, call=call, inputs=inputs,
+                                   allow_list=allow_list, allow_float32=allow_float32,
+                                   variants=variants)
+    if single:
+        rtol, atol = max(rtol, tol.FLOAT32_RTOL), max(atol, tol.FLOAT32_ATOL)
+    max_abs, max_rel, worst, ok = _errors(arr, expected, rtol, atol)
+    if ok:
+        return arr
+    extra = [f"{_label('max_abs')}: {max_abs:.3g}; {_label('max_rel')}: {max_rel:.3g}; "
+             f"{_label('tolerance')}: rtol={rtol:g}, atol={atol:g}"]
+    if arr.ndim:
+        extra.append(f"{_label('worst')}: {worst}: {_label('returned')} {arr[worst]!r}, "
+                     f"{_label('expected')} {expected[worst]!r}")
+    bad = int(np.sum(~np.isfinite(arr.astype(np.float64)) & np.isfinite(expected.astype(np.float64))))
+    if bad:
+        extra.append(say("grading.nonfinite", count=bad))
+    hint = match_variant(arr, variants) or _generic_hint(arr, expected)
+    raise CheckFailed(_report(say("grading.mismatch", call=call), inputs=inputs, returned=actual,
+                              expected=expected, extra=extra + notes), hint)
+
+
+def rel_error(actual, expected, atol: float = 0.0) -> np.ndarray:
+    """Entrywise CS231n relative error |a-b| / max(1e-8, |a|+|b|); entries closer than
+    `atol` count as 0 (round-off on near-zero gradients is not a wrong answer)."""
+    a = np.asarray(actual, dtype=np.float64)
+    b = np.asarray(expected, dtype=np.float64)
+    with np.errstate(invalid="ignore", over="ignore"):
+        diff = np.abs(a - b)
+        err = diff / np.maximum(1e-8, np.abs(a) + np.abs(b))
+    err = np.where(diff <= atol, 0.0, err)
+    return np.where(np.isnan(err), np.inf, err)
+
+
+def assert_grad_close(actual, expected, *, call: str, inputs=None,
+                      threshold: float = tol.GRAD_REL_TOL, atol: float = tol.GRAD_ATOL,
+                      allow_list: bool = True, allow_float32: bool = True,
+                      variants: Mapping[str, object] | None = None) -> np.ndarray:
+    """Gradient check: the worst entry's relative error is at most `threshold`."""
+    expected = np.asarray(expected)
+    arr, notes, single = _to_array(actual, expected, call=call, inputs=inputs,
+                                   allow_list=allow_list, allow_float32=allow_float32,
+                                   variants=variants)
+    if single:
+        threshold = max(threshold, tol.FLOAT32_RTOL)
+    err = rel_error(arr, expected, atol)
+    worst_rel = float(np.max(err)) if err.size else 0.0
+    if worst_rel <= threshold:
+        return arr
+    worst = np.unravel_index(int(np.argmax(err)), err.shape) if err.ndim else ()
+    extra = [f"{_label('rel_error')}: {worst_rel:.3g} > {threshold:g}",
+             f"{_label('worst')}: {worst}: {_label('returned')} {arr[worst]!r}, "
+             f"{_label('expected')} {expected[worst]!r}"]
+    hint = match_variant(arr, variants) or _generic_hint(arr, expected)
+    raise CheckFailed(_report(say("grading.grad_mismatch", call=call), inputs=inputs,
+                              returned=actual, expected=expected, extra=extra + notes), hint)
+
+
+def assert_dtype_kind(actual, kinds: str, *, call: str, want: str, inputs=None) -> None:
+    """The returned array's dtype.kind is one of `kinds` ('iuf' for 'numbers')."""
+    if actual is None:
+        raise CheckFailed(_report(say("grading.returned_none", call=call), inputs=inputs))
+    dtype = getattr(actual, "dtype", None)
+    if dtype is None:
+        try:
+            dtype = np.asarray(actual).dtype
+        except (ValueError, TypeError):
+            raise CheckFailed(_report(say("grading.not_numeric", call=call,
+                                          kind=_kind_name(actual)), inputs=inputs)) from None
+    if dtype.kind in kinds:
+        return
+    hint = say("grading.hint.bool_dtype") if dtype.kind == "b" else ""
+    raise CheckFailed(_report(say("grading.wrong_dtype_kind", call=call, dtype=str(dtype), want=want),
+                              inputs=inputs, returned=actual), hint)
+
+
+def assert_restored(before, after, *, call: str) -> None:
+    """An array the student was allowed to perturb holds its original values again."""
+    before = np.asarray(before, dtype=np.float64)
+    after = np.asarray(after, dtype=np.float64)
+    if before.shape == after.shape and np.array_equal(before, after):
+        return
+    extra = []
+    if before.shape == after.shape:
+        diff = np.abs(after - before)
+        worst = np.unravel_index(int(np.argmax(diff)), diff.shape) if diff.ndim else ()
+        extra.append(f"{_label('max_abs')}: {float(np.max(diff)):.3g}; {_label('worst')}: {worst}")
+    raise CheckFailed(_report(say("grading.not_restored", call=call), returned=after,
+                              expected=before, extra=extra),
+                      say("grading.hint.grad_not_restored"))
+
+
+def assert_keys(actual, keys, *, call: str) -> Mapping:
+    """`actual` is a dict holding every name in `keys`."""
+    if not isinstance(actual, Mapping):
+        raise CheckFailed(_report(say("grading.not_dict", call=call, kind=_kind_name(actual)),
+                                  returned=actual))
+    missing = [k for k in keys if k not in actual]
+    if missing:
+        raise CheckFailed(_report(say("grading.missing_keys", call=call,
+                                      keys=", ".join(map(repr, missing))),
+                                  extra=[f"{_label('returned')}: {sorted(map(str, actual))}"]))
+    return actual
+
+
+def assert_shape(actual, shape: tuple, *, call: str) -> None:
+    """`actual` is an array-like of exactly this shape (a None or a non-array is named)."""
+    if actual is None:
+        raise CheckFailed(_report(say("grading.returned_none", call=call)))
+    got = getattr(actual, "shape", None)
+    if got is None:
+        raise CheckFailed(_report(say("grading.not_numeric", call=call, kind=_kind_name(actual)),
+                                  returned=actual))
+    if tuple(got) != tuple(shape):
+        raise CheckFailed(_report(say("grading.wrong_shape", call=call, got=str(tuple(got)),
+                                      want=str(tuple(shape))), returned=actual))
+
+
+def assert_true(condition: bool, *, call: str, what: str, returned=None) -> None:
+    """A property of the answer (sums to 1, in [0, 1]); `what` names it in plain code."""
+    if not condition:
+        raise CheckFailed(_report(say("grading.not_true", call=call, what=what),
+                                  returned=returned))

@@ -1,0 +1,166 @@
+"""The pytest plugin that turns one run of a hidden suite into TestOutcomes.
+
+Like pytest's junitxml: one object per run, registered with `pytest.main(plugins=[...])`,
+fed phase by phase through `pytest_runtest_logreport`. The verdict of a phase is decided
+in `pytest_runtest_makereport`, where the exception object is still at hand (a report
+only keeps its text), and travels on the report to the collector.
+
+Fixtures offered to hidden tests: `student` (the StudentView of this submission),
+`reference` (the reference package), `rng` (a Generator seeded by run seed + node id).
+Markers read: `item("softmax")` and `points(2)` (module-level `pytestmark` works too).
+"""
+
+from __future__ import annotations
+
+import logging
+import traceback
+import zlib
+from dataclasses import dataclass
+
+import numpy as np
+import pytest
+
+from ..messages import say
+from ..sandbox.errors import (SandboxCrashed, StaleHandle, StudentFault, StudentRaised,
+                              TimeLimitExceeded, UnsafeValue)
+from .checks import CheckFailed
+from .outcome import Status, TestOutcome
+from .student import ItemUnavailable
+
+log = logging.getLogger(__name__)
+
+# A student's traceback is trimmed to its last lines: the failing line is what they need.
+TRACEBACK_LINES = 8
+DEFAULT_POINTS = 1.0
+
+
+@dataclass
+class Verdict:
+    status: Status
+    message: str = ""
+    hint: str = ""
+
+
+def _short(text: str, lines: int = TRACEBACK_LINES) -> str:
+    kept = [line for line in text.strip().splitlines() if line.strip()]
+    return "\n".join(kept[-lines:])
+
+
+def fault_message(exc: StudentFault) -> str:
+    """What was called and what happened, for each way a student's call can fail."""
+    if isinstance(exc, StudentRaised):
+        text = say("grading.student_raised", call=exc.call, exc_type=exc.exc_type,
+                   message=exc.message)
+        return f"{text}\n{_short(exc.traceback)}" if exc.traceback else text
+    key = {TimeLimitExceeded: "grading.time_limit", SandboxCrashed: "grading.crashed",
+           UnsafeValue: "grading.unsafe_value", StaleHandle: "grading.stale_handle"}
+    for cls, entry in key.items():
+        if isinstance(exc, cls):
+            return say(entry, detail=str(exc))
+    return say("grading.crashed", detail=f"{type(exc).__name__}: {exc}")
+
+
+def classify(exc: BaseException, when: str) -> Verdict:
+    """Status of a test from the exception one of its phases raised."""
+    if isinstance(exc, ItemUnavailable):
+        return Verdict(Status.MISSING, str(exc))
+    if isinstance(exc, StudentFault):
+        return Verdict(Status.ERROR, fault_message(exc))
+    if when != "call":  # a broken fixture is not a wrong answer (junitxml: error)
+        return Verdict(Status.ERROR, say("grading.setup_error", exc_type=type(exc).__name__,
+                                         message=str(exc)))
+    if isinstance(exc, CheckFailed):
+        return Verdict(Status.FAILED, exc.message, exc.hint)
+    if isinstance(exc, AssertionError):
+        return Verdict(Status.FAILED, str(exc))
+    return Verdict(Status.FAILED, say("grading.test_exception", exc_type=type(exc).__name__,
+                                      message=str(exc)))
+
+
+def _title(item: pytest.Item) -> str:
+    doc = getattr(getattr(item, "function", None), "__doc__", None) or ""
+    lines = [line.strip() for line in doc.strip().splitlines() if line.strip()]
+    return lines[0] if lines else item.name
+
+
+class GradingPlugin:
+    def __init__(self, student, seed: int = 0):
+        self._student = student
+        self._seed = seed
+        self._meta: dict[str, tuple[str, str, float]] = {}   # nodeid -> (name, item, points)
+        self._phases: dict[str, list] = {}
+        self.order: list[str] = []
+        self.collect_errors: list[str] = []
+
+    # --- fixtures -------------------------------------------------------------------
+    @pytest.fixture
+    def student(self):
+        return self._student
+
+    @pytest.fixture
+    def reference(self):
+        import reference
+        return reference
+
+    @pytest.fixture
+    def rng(self, request):
+        # crc32, not hash(): str hashes are salted per process and reruns must agree.
+        key = zlib.crc32(request.node.nodeid.encode("utf-8"))
+        return np.random.default_rng([self._seed, key])
+
+    # --- hooks ----------------------------------------------------------------------
+    def pytest_configure(self, config):
+        config.addinivalue_line("markers", "item(name): the book name of the graded item")
+        config.addinivalue_line("markers", "points(n): points this test is worth")
+
+    def pytest_collection_modifyitems(self, items):
+        for item in items:
+            name_mark = item.get_closest_marker("item")
+            points_mark = item.get_closest_marker("points")
+            graded = name_mark.args[0] if name_mark and name_mark.args else ""
+            if not graded:
+                log.warning("hidden test %s has no item marker", item.nodeid)
+            points = float(points_mark.args[0]) if points_mark and points_mark.args else DEFAULT_POINTS
+            self._meta[item.nodeid] = (_title(item), graded, points)
+            self.order.append(item.nodeid)
+
+    def pytest_collectreport(self, report):
+        if report.failed:
+            self.collect_errors.append(f"{report.nodeid}: {_short(str(report.longrepr), 20)}")
+
+    @pytest.hookimpl(hookwrapper=True)
+    def pytest_runtest_makereport(self, item, call):
+        outcome = yield
+        report = outcome.get_result()
+        if call.excinfo is None:
+            report.grading_verdict = Verdict(Status.PASSED)
+        elif call.excinfo.errisinstance(pytest.skip.Exception):
+            report.grading_verdict = Verdict(Status.MISSING, say("grading.skipped",
+                                                                 reason=str(call.excinfo.value)))
+        else:
+            report.grading_verdict = classify(call.excinfo.value, call.when)
+            if report.grading_verdict.status is Status.FAILED and call.when == "call" \
+                    and not isinstance(call.excinfo.value, (AssertionError, ItemUnavailable)):
+                log.debug("hidden test %s raised:\n%s", item.nodeid,
+                          "".join(traceback.format_exception(call.excinfo.value)))
+
+    def pytest_runtest_logreport(self, report):
+        verdict = getattr(report, "grading_verdict", None) or Verdict(
+            Status.PASSED if report.passed else Status.ERROR, str(report.longrepr or ""))
+        self._phases.setdefault(report.nodeid, []).append((report.duration, verdict))
+
+    # --- result ---------------------------------------------------------------------
+    def outcomes(self) -> list[TestOutcome]:
+        results = []
+        for nodeid in self.order:
+            phases = self._phases.get(nodeid, [])
+            # The first phase that did not pass decides: a failed setup never ran the call.
+            verdict = next((v for _, v in phases if v.status is not Status.PASSED),
+                           Verdict(Status.PASSED) if phases else
+                           Verdict(Status.ERROR, say("grading.skipped", reason="not run")))
+            name, item, points = self._meta[nodeid]
+            results.append(TestOutcome(test_id=nodeid, name=name, item=item, max_points=points,
+                                       status=verdict.status, message=verdict.message,
+                                       hint=verdict.hint,
+                                       duration=sum(d for d, _ in phases)))
+        return results

@@ -1,0 +1,62 @@
+"""run_hidden_suite: one pytest session over a hidden suite, for one submission.
+
+Called once per submission in a long-lived process, so the session must leave nothing
+behind and pick up nothing around it: no cache directory, no ini file or conftest from
+the project (our own tests/ are never collected), no terminal output.
+"""
+
+from __future__ import annotations
+
+import io
+import logging
+import os
+from contextlib import redirect_stderr, redirect_stdout
+from pathlib import Path
+
+import pytest
+
+from ..messages import say
+from .outcome import TestOutcome
+from .plugin import GradingPlugin
+
+log = logging.getLogger(__name__)
+
+
+class HiddenSuiteError(RuntimeError):
+    """The suite itself is broken (import error, syntax error, no tests): our fault, not
+    the student's, so it must stop the batch rather than grade everyone zero."""
+
+
+def pytest_args(suite_dir: Path) -> list[str]:
+    suite = str(suite_dir)
+    return [
+        suite,
+        "-c", os.devnull,            # no pytest.ini / pyproject section from around the suite
+        "--rootdir", suite,          # node ids relative to the suite: stable across machines
+        "--confcutdir", suite,       # only the suite's own conftest.py, none above it
+        "-p", "no:cacheprovider",
+        "-p", "no:stepwise",
+        "-p", "no:warnings",         # the suite provokes overflows on purpose
+        "--import-mode=importlib",   # no sys.path edits; hidden/ is not a package
+        "--capture=sys",
+        # Outcomes travel through the plugin; the terminal report is only built, then dropped
+        # (-p no:terminal is not an option: other plugins need the reporter).
+        "-qq", "--tb=no", "--no-header", "--no-summary", "-rN",
+    ]
+
+
+def run_hidden_suite(suite_dir: Path, student, *, seed: int = 0) -> list[TestOutcome]:
+    """Run every test under suite_dir against `student` (a StudentView); one outcome each."""
+    suite_dir = Path(suite_dir).resolve()
+    if not suite_dir.is_dir():
+        raise HiddenSuiteError(say("grading.suite_broken", suite=str(suite_dir), detail="not a directory"))
+    plugin = GradingPlugin(student, seed=seed)
+    sink = io.StringIO()
+    with redirect_stdout(sink), redirect_stderr(sink):
+        exit_code = pytest.main(pytest_args(suite_dir), plugins=[plugin])
+    if plugin.collect_errors or not plugin.order:
+        detail = "\n".join(plugin.collect_errors) or f"no tests collected (exit {int(exit_code)})"
+        raise HiddenSuiteError(say("grading.suite_broken", suite=str(suite_dir), detail=detail))
+    if int(exit_code) not in (pytest.ExitCode.OK, pytest.ExitCode.TESTS_FAILED):
+        log.warning("pytest exited with %s on %s: %s", exit_code, suite_dir, sink.getvalue()[-2000:])
+    return plugin.outcomes()
