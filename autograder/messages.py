@@ -13,6 +13,145 @@ CATALOG: dict[str, dict[str, str]] = {
     # --- ingest --------------------------------------------------------------
     # --- sandbox -------------------------------------------------------------
     # --- grading -------------------------------------------------------------
+    # checks: what the student's call returned and how it missed
+    "grading.mismatch": {
+        "ko": "{call}의 결과가 기대값과 다릅니다.",
+        "en": "{call} returned a value that differs from the expected one."},
+    "grading.returned_none": {
+        "ko": "{call}이(가) None을 반환했습니다. 함수 끝에 return 문이 있는지 확인하세요.",
+        "en": "{call} returned None; check that the function ends with a return statement."},
+    "grading.not_numeric": {
+        "ko": "{call}이(가) 숫자 배열이 아닌 {kind}을(를) 반환했습니다.",
+        "en": "{call} returned {kind}, not an array of numbers."},
+    "grading.list_refused": {
+        "ko": "{call}이(가) 리스트를 반환했습니다. numpy 배열(np.array)을 반환해야 합니다.",
+        "en": "{call} returned a list; it must return a numpy array (np.array)."},
+    "grading.float32_refused": {
+        "ko": "{call}이(가) {dtype} 배열을 반환했습니다. 여기서는 float64 정밀도가 필요합니다.",
+        "en": "{call} returned {dtype}; float64 precision is required here."},
+    "grading.wrong_shape": {
+        "ko": "{call}의 반환값 shape이 {got}이지만 {want}이어야 합니다.",
+        "en": "{call} returned shape {got}, but shape {want} was expected."},
+    "grading.nonfinite": {
+        "ko": "결과에 nan 또는 inf가 {count}개 있습니다.",
+        "en": "The result holds {count} nan/inf value(s)."},
+    "grading.accepted_list": {
+        "ko": "(반환된 리스트는 허용되며 배열로 바꿔 비교했습니다.)",
+        "en": "(A returned list is accepted; it was compared as an array.)"},
+    "grading.accepted_float32": {
+        "ko": "({dtype} 반환은 허용되며 단정밀도 허용 오차로 비교했습니다.)",
+        "en": "({dtype} is accepted; it was compared with single-precision tolerance.)"},
+    "grading.wrong_dtype_kind": {
+        "ko": "{call}이(가) {dtype} 자료형을 반환했습니다. {want} 자료형이어야 합니다.",
+        "en": "{call} returned dtype {dtype}; {want} was expected."},
+    "grading.grad_mismatch": {
+        "ko": "{call}의 기울기가 기준 구현과 다릅니다.",
+        "en": "{call} returned a gradient that differs from the reference."},
+    "grading.not_restored": {
+        "ko": "{call}을(를) 호출한 뒤 입력 배열이 원래 값으로 돌아오지 않았습니다.",
+        "en": "After {call} the input array was not restored to its original values."},
+    "grading.not_dict": {
+        "ko": "{call}이(가) dict가 아닌 {kind}을(를) 반환했습니다.",
+        "en": "{call} returned {kind}, not a dict."},
+    "grading.missing_keys": {
+        "ko": "{call}에 키 {keys}이(가) 없습니다.",
+        "en": "{call} has no key(s) {keys}."},
+    "grading.not_true": {
+        "ko": "{call}의 조건이 성립하지 않습니다: {what}",
+        "en": "{call} does not satisfy: {what}"},
+    # labels in front of data the checks print (shapes, previews, numbers)
+    "grading.label.inputs": {"ko": "입력", "en": "inputs"},
+    "grading.label.returned": {"ko": "반환값", "en": "returned"},
+    "grading.label.expected": {"ko": "기대값", "en": "expected"},
+    "grading.label.max_abs": {"ko": "최대 절대 오차", "en": "max abs error"},
+    "grading.label.max_rel": {"ko": "최대 상대 오차", "en": "max rel error"},
+    "grading.label.worst": {"ko": "가장 큰 차이의 위치", "en": "worst index"},
+    "grading.label.tolerance": {"ko": "허용 오차", "en": "tolerance"},
+    "grading.label.rel_error": {"ko": "상대 오차", "en": "relative error"},
+    # classic misses, recognised by matching a known wrong variant of the answer
+    "grading.hint.softmax_overflow": {
+        "ko": "최댓값을 빼지 않고 np.exp를 계산해 오버플로가 났습니다. np.exp(a - np.max(a))를 쓰세요.",
+        "en": "np.exp overflowed because the maximum was not subtracted first; use np.exp(a - np.max(a))."},
+    "grading.hint.softmax_axis0": {
+        "ko": "배치 입력을 열(axis=0) 방향으로 정규화했습니다. 각 행(마지막 축)의 합이 1이 되어야 합니다.",
+        "en": "The batch was normalised down the columns (axis=0); each row (the last axis) must sum to 1."},
+    "grading.hint.softmax_whole": {
+        "ko": "배치 전체를 하나로 정규화했습니다. max와 sum을 axis=-1, keepdims=True로 행마다 구하세요.",
+        "en": "The whole batch was normalised at once; take max and sum per row with axis=-1, keepdims=True."},
+    "grading.hint.cee_no_batch_mean": {
+        "ko": "배치 크기로 나누지 않았습니다(값이 배치 크기 N배). 합을 batch_size로 나누세요.",
+        "en": "The sum was not divided by the batch size (the value is N times too large); divide by batch_size."},
+    "grading.hint.cee_no_delta": {
+        "ko": "확률이 0인 곳에서 log(0)이 -inf가 되었습니다. np.log(y + delta), delta = 1e-7을 쓰세요.",
+        "en": "log(0) became -inf where a probability is 0; use np.log(y + delta) with delta = 1e-7."},
+    "grading.hint.cee_per_sample": {
+        "ko": "샘플마다의 손실을 그대로 반환했습니다. 배치 평균인 스칼라 하나를 반환해야 합니다.",
+        "en": "One loss per sample was returned; a single scalar (the batch mean) is expected."},
+    "grading.hint.mse_no_half": {
+        "ko": "1/2을 빠뜨렸습니다(값이 2배). 0.5 * np.sum((y - t)**2)입니다.",
+        "en": "The factor 1/2 is missing (the value is twice too large): 0.5 * np.sum((y - t)**2)."},
+    "grading.hint.mse_mean": {
+        "ko": "합 대신 평균을 구했습니다. 책의 정의는 0.5 * np.sum((y - t)**2)입니다.",
+        "en": "The mean was taken instead of the sum; the book defines 0.5 * np.sum((y - t)**2)."},
+    "grading.hint.diff_forward": {
+        "ko": "전방 차분 (f(x+h) - f(x)) / h을 썼습니다. 중심 차분 (f(x+h) - f(x-h)) / (2*h)을 쓰세요.",
+        "en": "This is the forward difference (f(x+h) - f(x)) / h; use the central difference (f(x+h) - f(x-h)) / (2*h)."},
+    "grading.hint.diff_precedence": {
+        "ko": "'/ 2*h'는 2로 나눈 뒤 h를 곱합니다. '/ (2*h)'처럼 괄호를 쓰세요.",
+        "en": "'/ 2*h' divides by 2 and then multiplies by h; write '/ (2*h)'."},
+    "grading.hint.diff_tiny_h": {
+        "ko": "h가 너무 작아 반올림 오차로 차이가 0이 되었습니다. h = 1e-4를 쓰세요.",
+        "en": "h is so small that rounding wipes out the difference; use h = 1e-4."},
+    "grading.hint.grad_not_restored": {
+        "ko": "x[idx]를 바꿔 f를 계산한 뒤에는 원래 값(tmp_val)으로 되돌려야 합니다.",
+        "en": "After evaluating f with x[idx] changed, put the original value (tmp_val) back."},
+    "grading.hint.int_dtype": {
+        "ko": "결과가 정수 자료형이라 소수 부분이 잘렸습니다. np.zeros_like(x)나 입력이 정수형인지 확인하세요(dtype=float).",
+        "en": "The result has an integer dtype, so fractions were cut off; check np.zeros_like(x) or an int input (use dtype=float)."},
+    "grading.hint.bool_dtype": {
+        "ko": "bool 배열을 반환했습니다. np.array(x > 0, dtype=int)처럼 숫자로 바꾸세요.",
+        "en": "A bool array was returned; convert it to numbers, e.g. np.array(x > 0, dtype=int)."},
+    "grading.hint.accuracy_axis": {
+        "ko": "argmax의 축이 잘못되었습니다. 배치에서는 np.argmax(y, axis=1)을 쓰세요.",
+        "en": "argmax ran over the wrong axis; for a batch use np.argmax(y, axis=1)."},
+    "grading.hint.accuracy_count": {
+        "ko": "맞은 개수를 반환했습니다. 데이터 수로 나눈 비율(0~1)을 반환하세요.",
+        "en": "The number of correct answers was returned; return the fraction (0 to 1) instead."},
+    # plugin: why a hidden test did not pass when the student's code misbehaved
+    "grading.student_raised": {
+        "ko": "{call} 실행 중 {exc_type} 예외가 발생했습니다: {message}",
+        "en": "{call} raised {exc_type}: {message}"},
+    "grading.time_limit": {
+        "ko": "시간 제한을 넘었습니다 (무한 루프인지 확인하세요): {detail}",
+        "en": "Time limit exceeded (check for an endless loop): {detail}"},
+    "grading.crashed": {
+        "ko": "학생 코드를 실행하던 프로세스가 멈췄습니다: {detail}",
+        "en": "The process running your code stopped: {detail}"},
+    "grading.unsafe_value": {
+        "ko": "반환값을 안전하게 전달할 수 없습니다: {detail}",
+        "en": "The returned value could not be passed back safely: {detail}"},
+    "grading.stale_handle": {
+        "ko": "앞에서 만든 객체를 더 이상 쓸 수 없습니다: {detail}",
+        "en": "An object created earlier is no longer available: {detail}"},
+    "grading.test_exception": {
+        "ko": "테스트가 예상하지 못한 {exc_type} 때문에 멈췄습니다: {message}",
+        "en": "The test stopped on an unexpected {exc_type}: {message}"},
+    "grading.setup_error": {
+        "ko": "테스트를 준비하지 못했습니다: {exc_type}: {message}",
+        "en": "The test could not be set up: {exc_type}: {message}"},
+    "grading.skipped": {
+        "ko": "이 테스트는 실행되지 않았습니다: {reason}",
+        "en": "This test was not run: {reason}"},
+    "grading.suite_broken": {
+        "ko": "채점 테스트 모음 {suite}을(를) 불러오지 못했습니다: {detail}",
+        "en": "The hidden suite {suite} could not be collected: {detail}"},
+    # assignments
+    "grading.unknown_assignment": {
+        "ko": "알 수 없는 과제 '{name}'입니다. 가능한 과제: {known}",
+        "en": "Unknown assignment '{name}'; known assignments: {known}"},
+    "grading.bad_assignment": {
+        "ko": "과제 설정 {path}이(가) 잘못되었습니다: {detail}",
+        "en": "The assignment config {path} is invalid: {detail}"},
     # --- pipeline / cli ------------------------------------------------------
     "no_notebook_in_folder": {
         "ko": "제출 폴더 {path}에 노트북(.ipynb)이 없습니다.",
