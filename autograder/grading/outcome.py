@@ -15,6 +15,7 @@ class Status(str, enum.Enum):
 
 @dataclass
 class TestOutcome:
+    __test__ = False         # a data class, not a pytest test class
     test_id: str             # pytest node id, stable across runs
     name: str                # human title (the test docstring's first line, else the function name)
     item: str                # book name of the graded item, e.g. "softmax"
