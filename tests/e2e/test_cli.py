@@ -1,0 +1,113 @@
+"""Does `python -m autograder grade` behave as an instructor expects on the bundled examples?"""
+
+from __future__ import annotations
+
+import csv
+import json
+import sqlite3
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+EXAMPLES = ROOT / "examples"
+
+
+def _grade(*args, cwd=ROOT):
+    return subprocess.run([sys.executable, "-m", "autograder", "grade", *map(str, args)],
+                          cwd=cwd, capture_output=True, text=True, timeout=600)
+
+
+@pytest.fixture(scope="module")
+def graded(tmp_path_factory):
+    out = tmp_path_factory.mktemp("graded")
+    proc = _grade(EXAMPLES, "--out", out, "--jobs", "2")
+    return out, proc
+
+
+def _results(out: Path, student: str) -> dict:
+    return json.loads((out / student / "results.json").read_text(encoding="utf-8"))
+
+
+def test_examples_grade_with_exit_zero_and_a_table(graded):
+    out, proc = graded
+    assert proc.returncode == 0, proc.stderr
+    for student in ("kim_minsu_ch03", "park_jiwoo_ch04", "lee_younghee_ch04", "choi_broken_upload"):
+        assert student in proc.stdout
+        assert (out / student / "results.json").exists()
+        assert (out / student / "feedback.md").exists()
+        assert (out / student / "feedback.html").exists()
+
+
+def test_perfect_examples_get_full_marks(graded):
+    out, _ = graded
+    for student, assignment in (("kim_minsu_ch03", "ch03"), ("park_jiwoo_ch04", "ch04")):
+        results = _results(out, student)
+        assert results["dlfs"]["assignment_id"] == assignment
+        failed = [(t["name"], t["output"]) for t in results["tests"] if t["status"] != "passed"]
+        assert not failed
+        assert results["score"] == results["dlfs"]["max_score"] > 0
+
+
+def test_buggy_example_fails_where_it_is_wrong(graded):
+    out, _ = graded
+    results = _results(out, "lee_younghee_ch04")
+    items = {i["item"]: i for i in results["dlfs"]["items"]}
+    # softmax without max subtraction feeds simpleNet; CEE lacks the batch mean and label t;
+    # numerical_diff is one-sided; MSE uses the mean; TwoLayerNet was never written.
+    for item in ("cross_entropy_error", "numerical_diff", "mean_squared_error"):
+        assert items[item]["status"] in ("partial", "zero"), items[item]
+    assert items["TwoLayerNet"]["status"] == "missing"
+    assert items["gradient_descent"]["status"] == "full"
+    notes = results["dlfs"]["notes"]
+    assert "ce_loss" in notes["cross_entropy_error"]
+    assert results["dlfs"]["ingest"]["syntax_errors"], "the unclosed print( cell is reported"
+    feedback = (out / "lee_younghee_ch04" / "feedback.md").read_text(encoding="utf-8")
+    assert "cross_entropy_error" in feedback
+
+
+def test_broken_upload_gets_an_error_result(graded):
+    out, _ = graded
+    results = _results(out, "choi_broken_upload")
+    assert results["dlfs"]["status"] == "error"
+    assert results["score"] == 0
+    assert results["output"]
+
+
+def test_summary_csv_and_gradebook(graded):
+    out, _ = graded
+    with open(out / "summary.csv", encoding="utf-8-sig", newline="") as fh:
+        rows = list(csv.DictReader(fh))
+    assert sorted(r["student_id"] for r in rows) == sorted(
+        ["choi_broken_upload", "kim_minsu_ch03", "lee_younghee_ch04", "park_jiwoo_ch04"])
+    db = sqlite3.connect(out / "gradebook.sqlite")
+    assert db.execute("SELECT COUNT(*) FROM runs").fetchone()[0] == 4
+
+
+def test_regrade_reuses_results_and_loses_nothing(tmp_path):
+    notebook = EXAMPLES / "park_jiwoo_ch04.ipynb"
+    first = _grade(notebook, "--out", tmp_path)
+    assert first.returncode == 0, first.stderr
+    before = _results(tmp_path, "park_jiwoo_ch04")
+    second = _grade(notebook, "--out", tmp_path)
+    assert second.returncode == 0
+    assert "cached" in second.stdout
+    after = _results(tmp_path, "park_jiwoo_ch04")
+    assert after["score"] == before["score"]
+    assert after["dlfs"]["reused_run"] >= 1
+    forced = _grade(notebook, "--out", tmp_path, "--force")
+    assert forced.returncode == 0
+    db = sqlite3.connect(tmp_path / "gradebook.sqlite")
+    assert db.execute("SELECT COUNT(*) FROM runs").fetchone()[0] == 3
+    assert list((tmp_path / "park_jiwoo_ch04" / "history").iterdir()), "earlier results kept"
+
+
+def test_misuse_exits_two(tmp_path):
+    missing = _grade(tmp_path / "nope.ipynb", "--out", tmp_path / "o")
+    assert missing.returncode == 2
+    assert "no such file" in missing.stderr
+    unknown = _grade(EXAMPLES / "park_jiwoo_ch04.ipynb", "--assignment", "ch99", "--out", tmp_path / "o")
+    assert unknown.returncode == 2
+    assert "ch03" in unknown.stderr  # the message lists the known assignments
