@@ -57,7 +57,7 @@ def prepare(sub: Submission, assignment_flag: str | None = None) -> Prepared:
     try:
         prep.ingest = ingest(sub.path)
     except IngestError as exc:
-        prep.error = {"code": exc.code, "message": str(exc)}
+        prep.error = {"code": exc.code, "message": exc.message}
         return prep
     prep.provenance["ingest"] = prep.ingest.report.to_dict()
     try:
