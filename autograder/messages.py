@@ -11,6 +11,82 @@ import string
 
 CATALOG: dict[str, dict[str, str]] = {
     # --- ingest --------------------------------------------------------------
+    "ingest.error.unreadable": {
+        "ko": "제출 파일을 읽을 수 없습니다: {path} ({reason})",
+        "en": "Cannot read the submitted file: {path} ({reason})",
+    },
+    "ingest.error.no_notebook": {
+        "ko": "제출 폴더 {path} 에 노트북(.ipynb)이나 파이썬 파일(.py)이 없습니다.",
+        "en": "The submission folder {path} holds no notebook (.ipynb) or Python file (.py).",
+    },
+    "ingest.error.too_large": {
+        "ko": "제출 파일이 너무 큽니다 ({size_mb} MB, 한도 {limit_mb} MB). 출력을 지우고 다시 저장해 주세요.",
+        "en": "The submitted file is too large ({size_mb} MB, limit {limit_mb} MB). Clear the outputs and save again.",
+    },
+    "ingest.error.unsupported_type": {
+        "ko": "이 파일은 노트북이 아니라 {kind} 파일입니다. .ipynb 파일을 제출해 주세요.",
+        "en": "This file is a {kind}, not a notebook. Please submit the .ipynb file.",
+    },
+    "ingest.error.unknown_encoding": {
+        "ko": "파일의 문자 인코딩을 알 수 없습니다 (UTF-8, CP949, EUC-KR 모두 실패). 노트북에서 다시 저장해 주세요.",
+        "en": "Unknown text encoding (UTF-8, CP949 and EUC-KR all failed). Please save the notebook again from Jupyter.",
+    },
+    "ingest.error.invalid_json": {
+        "ko": "노트북 파일이 손상되었습니다 (JSON 오류, {line}행 {column}열: {reason}).",
+        "en": "The notebook file is damaged (invalid JSON at line {line}, column {column}: {reason}).",
+    },
+    "ingest.error.truncated": {
+        "ko": "노트북 파일이 중간에 잘려 있습니다 (저장 또는 업로드가 끝나지 않았습니다). 다시 저장해서 제출해 주세요.",
+        "en": "The notebook file is cut off (saving or uploading did not finish). Please save it again and resubmit.",
+    },
+    "ingest.error.not_a_notebook": {
+        "ko": "이 파일은 JSON이지만 주피터 노트북이 아닙니다 ({reason}).",
+        "en": "This file is JSON but not a Jupyter notebook ({reason}).",
+    },
+    "ingest.error.empty": {
+        "ko": "노트북에 코드가 없습니다 (코드 셀이 없거나 모두 비어 있습니다).",
+        "en": "The notebook has no code (no code cells, or all of them are empty).",
+    },
+    "ingest.warn.invalid_notebook": {
+        "ko": "노트북 형식 검사에서 문제가 발견되었지만 코드 셀은 읽었습니다: {reason}",
+        "en": "The notebook does not fully match the format, but its code cells were read: {reason}",
+    },
+    "ingest.warn.syntax_error": {
+        "ko": "셀 {cell}, {line}행에 문법 오류가 있어 이 셀은 채점에서 제외되었습니다: {message}",
+        "en": "Cell {cell}, line {line} has a syntax error, so this cell was left out of grading: {message}",
+    },
+    "ingest.warn.cell_magic_dropped": {
+        "ko": "셀 {cell}은(는) %%{magic} 셀이라 파이썬 코드로 실행하지 않았습니다.",
+        "en": "Cell {cell} is a %%{magic} cell, so it was not run as Python.",
+    },
+    "ingest.warn.method_outside_class": {
+        "ko": "셀 {cell}의 `{name}`은(는) self를 받지만 클래스 밖에 있습니다. 클래스 안으로 들여쓰기 했는지 확인하세요.",
+        "en": "`{name}` in cell {cell} takes self but sits outside any class. Check that it is indented inside its class.",
+    },
+    "ingest.resolve.missing": {
+        "ko": "`{name}`을(를) 찾을 수 없습니다.",
+        "en": "`{name}` is not defined in the notebook.",
+    },
+    "ingest.resolve.missing_did_you_mean": {
+        "ko": "`{name}`을(를) 찾을 수 없습니다. 혹시 {suggestions} 을(를) 뜻했나요?",
+        "en": "`{name}` is not defined in the notebook. Did you mean {suggestions}?",
+    },
+    "ingest.resolve.missing_star_import": {
+        "ko": "`{name}`을(를) 노트북에서 직접 작성하지 않았습니다. `from {module} import *`로 가져온 코드는 채점하지 않습니다 (0점).",
+        "en": "`{name}` is not written in the notebook. Code brought in by `from {module} import *` is not graded (0 points).",
+    },
+    "ingest.resolve.imported": {
+        "ko": "`{name}`을(를) 직접 작성하지 않고 `{module}`에서 가져왔습니다 (0점).",
+        "en": "`{name}` was imported from `{module}`, not written (0 points).",
+    },
+    "ingest.resolve.not_callable": {
+        "ko": "`{name}`은(는) 함수나 클래스가 아니라 값입니다 (셀 {cell}, {line}행).",
+        "en": "`{name}` is a value, not a function or class (cell {cell}, line {line}).",
+    },
+    "ingest.resolve.alias_note": {
+        "ko": "`{student}`을(를) `{book}`(으)로 채점했습니다.",
+        "en": "Graded `{student}` as `{book}`.",
+    },
     # --- sandbox -------------------------------------------------------------
     # --- grading -------------------------------------------------------------
     # checks: what the student's call returned and how it missed

@@ -1,0 +1,14 @@
+"""Ingest: a submitted file in, the student's module (ordered code blocks) and a report out.
+
+    result = ingest(path)
+    resolution = resolve_items(result.definitions, items, aliases)
+
+The cell steps run in the order of `pipeline.CELL_STEPS`.
+"""
+
+from autograder.ingest.model import Definition, IngestError, IngestReport, IngestResult
+from autograder.ingest.pipeline import CELL_STEPS, ingest
+from autograder.ingest.resolve import Resolution, resolve_items
+
+__all__ = ["CELL_STEPS", "Definition", "IngestError", "IngestReport", "IngestResult",
+           "Resolution", "ingest", "resolve_items"]

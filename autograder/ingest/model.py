@@ -1,0 +1,105 @@
+"""The shapes ingest hands on: cells moving through the steps, and what comes out."""
+
+from __future__ import annotations
+
+import ast
+from collections import Counter
+from dataclasses import dataclass, field
+
+
+class IngestError(Exception):
+    """This submission cannot be read at all; `code` is stable, `message` is for the student."""
+
+    def __init__(self, code: str, message: str):
+        self.code, self.message = code, message
+        super().__init__(f"{code}: {message}")
+
+
+@dataclass(frozen=True)
+class Definition:
+    """A top-level name the kept module binds, where the student bound it last."""
+
+    name: str
+    kind: str  # function, class, lambda, import, constant, alias
+    cell: int
+    line: int
+    imported_from: str | None = None
+    target: str | None = None  # for an alias: the name it points at
+
+
+@dataclass
+class Cell:
+    """One code cell on its way through the steps; `number` counts every cell, from 1."""
+
+    number: int
+    source: str
+    tree: ast.Module | None = None
+    kept: list[ast.stmt] = field(default_factory=list)
+    emitted: str = ""
+    dropped: bool = False
+
+    @property
+    def label(self) -> str:
+        return f"cell {self.number}"
+
+
+@dataclass
+class IngestReport:
+    format: str = ""
+    encoding: str = ""
+    cells_total: int = 0
+    cells_code: int = 0
+    magics_stripped: int = 0
+    syntax_errors: list[tuple[int, int, str]] = field(default_factory=list)
+    skipped: Counter = field(default_factory=Counter)
+    warnings: list[str] = field(default_factory=list)
+
+    @property
+    def skipped_total(self) -> int:
+        return sum(self.skipped.values())
+
+    def to_dict(self) -> dict:
+        return {
+            "format": self.format,
+            "encoding": self.encoding,
+            "cells_total": self.cells_total,
+            "cells_code": self.cells_code,
+            "magics_stripped": self.magics_stripped,
+            "syntax_errors": [list(e) for e in self.syntax_errors],
+            "skipped_total": self.skipped_total,
+            "skipped": dict(sorted(self.skipped.items())),
+            "warnings": list(self.warnings),
+        }
+
+
+@dataclass
+class IngestContext:
+    """State shared by the cell steps, in cell order."""
+
+    report: IngestReport
+    definitions: dict[str, Definition] = field(default_factory=dict)
+    # Names a later constant may build on: bound by a kept statement and not since
+    # rebound by a skipped one (whose value the kept module would not have).
+    usable: dict[str, Definition] = field(default_factory=dict)
+
+
+@dataclass
+class IngestResult:
+    blocks: list[tuple[str, str]]
+    definitions: dict[str, Definition]
+    metadata: dict
+    report: IngestReport
+
+    @property
+    def source(self) -> str:
+        return "".join(src if src.endswith("\n") else src + "\n" for _, src in self.blocks)
+
+    def locate(self, module_line: int) -> tuple[str, int]:
+        """Map a line of `source` back to (block label, line in that block)."""
+        start = 1
+        for label, src in self.blocks:
+            count = len(src.splitlines()) or 1
+            if module_line < start + count:
+                return label, module_line - start + 1
+            start += count
+        raise ValueError(f"line {module_line} is past the end of the module")

@@ -1,0 +1,48 @@
+"""`ingest(path)`: read a submission, then run the cell steps in the order listed below.
+
+Every cell step has the same signature, `step(cells, ctx) -> cells`, and the order is
+the list itself: magics must go before parsing, parsing before choosing statements,
+choosing before writing them out.
+"""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+from autograder.ingest.decode import decode, read_bytes, sniff
+from autograder.ingest.emit import blocks_of, emit_blocks
+from autograder.ingest.keep import keep_definitions
+from autograder.ingest.magics import strip_magics
+from autograder.ingest.model import IngestContext, IngestError, IngestReport, IngestResult
+from autograder.ingest.parse import parse_cells
+from autograder.ingest.read import read_notebook, read_script
+from autograder.messages import say
+
+log = logging.getLogger("autograder.ingest")
+
+CELL_STEPS = [strip_magics, parse_cells, keep_definitions, emit_blocks]
+
+SCRIPT_SUFFIXES = {".py"}
+
+
+def ingest(path: str | Path) -> IngestResult:
+    """Read one submission; raises IngestError when it cannot be read at all."""
+    path = Path(path)
+    data = read_bytes(path)
+    sniff(data)
+    text, encoding = decode(data)
+    report = IngestReport(encoding=encoding)
+    reader = read_script if path.suffix.lower() in SCRIPT_SUFFIXES else read_notebook
+    cells, metadata = reader(text, report)
+    cells = [c for c in cells if c.source.strip()]
+    report.cells_code = len(cells)
+    if not cells:
+        raise IngestError("empty", say("ingest.error.empty"))
+    ctx = IngestContext(report)
+    for step in CELL_STEPS:
+        cells = step(cells, ctx)
+    log.info("%s: %s, %d code cells, %d kept definitions, %d statements skipped",
+             path.name, report.format, report.cells_code, len(ctx.definitions),
+             report.skipped_total)
+    return IngestResult(blocks_of(cells), ctx.definitions, metadata, report)

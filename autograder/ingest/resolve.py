@@ -1,0 +1,61 @@
+"""Match the book's item names to what the student defined, or say why an item cannot be graded."""
+
+from __future__ import annotations
+
+import difflib
+from dataclasses import dataclass, field
+
+from autograder.ingest.model import Definition
+from autograder.messages import say
+
+CALLABLE_KINDS = {"function", "class", "lambda", "alias"}
+
+
+@dataclass
+class Resolution:
+    bindings: dict[str, str] = field(default_factory=dict)
+    unavailable: dict[str, str] = field(default_factory=dict)
+    notes: dict[str, str] = field(default_factory=dict)
+
+
+def resolve_items(definitions: dict[str, Definition], items: list[str],
+                  aliases: dict[str, list[str]] | None = None) -> Resolution:
+    aliases = aliases or {}
+    resolution = Resolution()
+    for item in items:
+        candidates = [n for n in [item, *aliases.get(item, [])] if n in definitions]
+        written = [n for n in candidates if _usable(definitions[n])]
+        if written:
+            resolution.bindings[item] = written[0]
+            if written[0] != item:
+                resolution.notes[item] = say("ingest.resolve.alias_note", student=written[0], book=item)
+        elif candidates:
+            resolution.unavailable[item] = _why_not(definitions[candidates[0]])
+        else:
+            resolution.unavailable[item] = _missing(item, definitions)
+    return resolution
+
+
+def _usable(definition: Definition) -> bool:
+    return definition.kind in CALLABLE_KINDS and definition.imported_from is None
+
+
+def _why_not(definition: Definition) -> str:
+    if definition.imported_from is not None:
+        return say("ingest.resolve.imported", name=definition.name, module=definition.imported_from)
+    return say("ingest.resolve.not_callable", name=definition.name, cell=definition.cell,
+               line=definition.line)
+
+
+def _missing(item: str, definitions: dict[str, Definition]) -> str:
+    star = [d.imported_from for d in definitions.values() if d.name == "*"]
+    if star:
+        return say("ingest.resolve.missing_star_import", name=item, module=star[-1])
+    own = [name for name, d in definitions.items() if _usable(d)]
+    # Case is the classic slip (`Softmax`, `MulLayer` vs `mulLayer`), so compare folded.
+    folded = {name.lower(): name for name in own}
+    close = difflib.get_close_matches(item.lower(), list(folded), n=3, cutoff=0.6)
+    if not close:
+        return say("ingest.resolve.missing", name=item)
+    return say("ingest.resolve.missing_did_you_mean", name=item,
+               suggestions=", ".join(f"`{folded[c]}`" for c in close))
