@@ -42,15 +42,34 @@ def preview(value, limit: int = 160) -> str:
 
 def describe(value) -> str:
     """Type, shape and dtype first (that is what students get wrong), then a preview."""
+    if isinstance(value, np.ndarray) and value.ndim == 0:
+        return f"{value.dtype} scalar: {_num(value)}"
     if isinstance(value, np.ndarray):
         return f"ndarray shape {value.shape} {value.dtype}: {preview(value)}"
     if isinstance(value, (list, tuple)):
         return f"{type(value).__name__} len {len(value)}: {preview(value)}"
     if isinstance(value, np.generic):
-        return f"{type(value).__name__}: {preview(value)}"
+        return f"{type(value).__name__}: {_num(value)}"
     if callable(value) and not isinstance(value, type):
         return f"function {preview(value)}"
     return f"{type(value).__name__}: {preview(value)}"
+
+
+def _num(value) -> str:
+    """One number, without numpy's np.float64(...) wrapper."""
+    try:
+        return f"{float(value):.10g}"
+    except (TypeError, ValueError):
+        return preview(value)
+
+
+def _worst(scores: np.ndarray) -> tuple:
+    return tuple(int(i) for i in np.unravel_index(int(np.argmax(scores)), scores.shape))
+
+
+def _at(arr: np.ndarray, expected: np.ndarray, index: tuple) -> str:
+    return (f"{_label('worst')}: {index}: {_label('returned')} {_num(arr[index])}, "
+            f"{_label('expected')} {_num(expected[index])}")
 
 
 def describe_inputs(inputs) -> str:
@@ -160,7 +179,7 @@ def _errors(arr: np.ndarray, expected: np.ndarray, rtol: float, atol: float):
         rel = diff / np.maximum(np.abs(e), np.finfo(np.float64).tiny)
         excess = diff / (atol + rtol * np.abs(e))
     excess = np.where(np.isnan(excess), np.inf, excess)
-    worst = np.unravel_index(int(np.argmax(excess)), e.shape) if e.ndim else ()
+    worst = _worst(excess) if e.ndim else ()
     return float(np.max(diff)), float(np.max(rel)), worst, bool(np.all(excess <= 1.0))
 
 
@@ -185,8 +204,7 @@ def assert_close(actual, expected, *, call: str, inputs=None, rtol: float = tol.
     extra = [f"{_label('max_abs')}: {max_abs:.3g}; {_label('max_rel')}: {max_rel:.3g}; "
              f"{_label('tolerance')}: rtol={rtol:g}, atol={atol:g}"]
     if arr.ndim:
-        extra.append(f"{_label('worst')}: {worst}: {_label('returned')} {arr[worst]!r}, "
-                     f"{_label('expected')} {expected[worst]!r}")
+        extra.append(_at(arr, expected, worst))
     bad = int(np.sum(~np.isfinite(arr.astype(np.float64)) & np.isfinite(expected.astype(np.float64))))
     if bad:
         extra.append(say("grading.nonfinite", count=bad))
@@ -222,10 +240,9 @@ def assert_grad_close(actual, expected, *, call: str, inputs=None,
     worst_rel = float(np.max(err)) if err.size else 0.0
     if worst_rel <= threshold:
         return arr
-    worst = np.unravel_index(int(np.argmax(err)), err.shape) if err.ndim else ()
+    worst = _worst(err) if err.ndim else ()
     extra = [f"{_label('rel_error')}: {worst_rel:.3g} > {threshold:g}",
-             f"{_label('worst')}: {worst}: {_label('returned')} {arr[worst]!r}, "
-             f"{_label('expected')} {expected[worst]!r}"]
+             _at(arr, expected, worst)]
     hint = match_variant(arr, variants) or _generic_hint(arr, expected)
     raise CheckFailed(_report(say("grading.grad_mismatch", call=call), inputs=inputs,
                               returned=actual, expected=expected, extra=extra + notes), hint)
@@ -258,7 +275,7 @@ def assert_restored(before, after, *, call: str) -> None:
     extra = []
     if before.shape == after.shape:
         diff = np.abs(after - before)
-        worst = np.unravel_index(int(np.argmax(diff)), diff.shape) if diff.ndim else ()
+        worst = _worst(diff) if diff.ndim else ()
         extra.append(f"{_label('max_abs')}: {float(np.max(diff)):.3g}; {_label('worst')}: {worst}")
     raise CheckFailed(_report(say("grading.not_restored", call=call), returned=after,
                               expected=before, extra=extra),

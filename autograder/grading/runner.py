@@ -10,6 +10,7 @@ from __future__ import annotations
 import io
 import logging
 import os
+import sys
 from contextlib import redirect_stderr, redirect_stdout
 from pathlib import Path
 
@@ -52,11 +53,29 @@ def run_hidden_suite(suite_dir: Path, student, *, seed: int = 0) -> list[TestOut
         raise HiddenSuiteError(say("grading.suite_broken", suite=str(suite_dir), detail="not a directory"))
     plugin = GradingPlugin(student, seed=seed)
     sink = io.StringIO()
-    with redirect_stdout(sink), redirect_stderr(sink):
-        exit_code = pytest.main(pytest_args(suite_dir), plugins=[plugin])
+    try:
+        with redirect_stdout(sink), redirect_stderr(sink):
+            exit_code = pytest.main(pytest_args(suite_dir), plugins=[plugin])
+    finally:
+        _forget_modules(suite_dir)
     if plugin.collect_errors or not plugin.order:
         detail = "\n".join(plugin.collect_errors) or f"no tests collected (exit {int(exit_code)})"
         raise HiddenSuiteError(say("grading.suite_broken", suite=str(suite_dir), detail=detail))
     if int(exit_code) not in (pytest.ExitCode.OK, pytest.ExitCode.TESTS_FAILED):
         log.warning("pytest exited with %s on %s: %s", exit_code, suite_dir, sink.getvalue()[-2000:])
     return plugin.outcomes()
+
+
+def _forget_modules(suite_dir: Path) -> None:
+    """Drop the suite's test modules from sys.modules.
+
+    importlib mode names a module by its path under the rootdir ("test_softmax") and
+    reuses a cached module of that name, so two suites with a file of the same name would
+    otherwise share one; dropping them also keeps module state from leaking between
+    submissions.
+    """
+    prefix = str(suite_dir) + os.sep
+    for name, module in list(sys.modules.items()):
+        file = getattr(module, "__file__", None)
+        if isinstance(file, str) and file.startswith(prefix):
+            del sys.modules[name]

@@ -1,0 +1,95 @@
+"""The three-layer network of sections 3.4.3 and 3.6: init_network, forward, predict, accuracy."""
+
+import numpy as np
+import pytest
+
+from autograder.grading.checks import assert_close, assert_keys, assert_shape
+from autograder.grading.hints import accuracy_variants
+
+BOOK_SHAPES = {"W1": (2, 3), "b1": (3,), "W2": (3, 2), "b2": (2,), "W3": (2, 2), "b3": (2,)}
+
+
+def _random_network(rng, sizes):
+    network = {}
+    for i, (n_in, n_out) in enumerate(zip(sizes, sizes[1:]), start=1):
+        network[f"W{i}"] = rng.normal(size=(n_in, n_out))
+        network[f"b{i}"] = rng.normal(size=n_out)
+    return network
+
+
+@pytest.mark.item("init_network")
+@pytest.mark.points(2)
+def test_init_network_keys_and_shapes(student):
+    """init_network returns a dict with W1, b1, W2, b2, W3, b3 of the book's shapes"""
+    network = assert_keys(student.init_network(), BOOK_SHAPES, call="init_network()")
+    for key, shape in BOOK_SHAPES.items():
+        assert_shape(network[key], shape, call=f"init_network()['{key}']")
+
+
+@pytest.mark.item("init_network")
+@pytest.mark.points(2)
+def test_init_network_book_values(student, reference):
+    """init_network holds the book's weights (W1 = [[0.1, 0.3, 0.5], [0.2, 0.4, 0.6]], ...)"""
+    network = assert_keys(student.init_network(), BOOK_SHAPES, call="init_network()")
+    for key, value in reference.init_network().items():
+        assert_close(network[key], value, call=f"init_network()['{key}']")
+
+
+@pytest.mark.item("forward")
+@pytest.mark.points(3)
+def test_forward_book_example(student, reference):
+    """forward(network, [1.0, 0.5]) gives the book's [0.3168, 0.6963]"""
+    network, x = reference.init_network(), np.array([1.0, 0.5])
+    assert_close(student.forward(network, x), reference.forward(network, x),
+                 call="forward(network, x)", inputs={"x": x})
+
+
+@pytest.mark.item("forward")
+@pytest.mark.points(3)
+def test_forward_batch(student, reference, rng):
+    """forward works on a batch of inputs (N, 2) with any weights in the dict"""
+    network, x = _random_network(rng, [2, 3, 2, 2]), rng.normal(size=(5, 2))
+    assert_close(student.forward(network, x), reference.forward(network, x),
+                 call="forward(network, x)", inputs={"x": x})
+
+
+@pytest.mark.item("predict")
+@pytest.mark.points(2)
+def test_predict_one_sample(student, reference, rng):
+    """predict(network, x) for one sample ends with softmax: probabilities over classes"""
+    network, x = _random_network(rng, [4, 5, 6, 3]), rng.normal(size=4)
+    assert_close(student.predict(network, x), reference.predict(network, x),
+                 call="predict(network, x)", inputs={"x": x})
+
+
+@pytest.mark.item("predict")
+@pytest.mark.points(3)
+def test_predict_batch(student, reference, rng):
+    """predict on a batch (N, D) gives one row of probabilities per sample"""
+    network, x = _random_network(rng, [4, 5, 6, 3]), rng.normal(size=(7, 4))
+    assert_close(student.predict(network, x), reference.predict(network, x),
+                 call="predict(network, x)", inputs={"x": x})
+
+
+@pytest.mark.item("accuracy")
+@pytest.mark.points(3)
+def test_accuracy_with_labels(student, reference, rng):
+    """accuracy(network, x, t) is the fraction of samples whose argmax equals the label t"""
+    network, x = _random_network(rng, [4, 5, 6, 3]), rng.normal(size=(8, 4))
+    right = np.argmax(reference.predict(network, x), axis=1)
+    # Half the labels agree with the network and half do not, so 0.5 is the answer,
+    # and neither "all right" nor "all wrong" can pass by accident.
+    t = np.where(np.arange(8) % 2 == 0, right, (right + 1) % 3)
+    assert_close(student.accuracy(network, x, t), reference.accuracy(network, x, t),
+                 call="accuracy(network, x, t)", inputs={"x": x, "t": t},
+                 variants=accuracy_variants(reference.predict(network, x), t))
+
+
+@pytest.mark.item("accuracy")
+@pytest.mark.points(2)
+def test_accuracy_all_correct(student, reference, rng):
+    """accuracy is 1.0 when every label matches the network's prediction"""
+    network, x = _random_network(rng, [4, 5, 6, 3]), rng.normal(size=(6, 4))
+    t = np.argmax(reference.predict(network, x), axis=1)
+    assert_close(student.accuracy(network, x, t), reference.accuracy(network, x, t),
+                 call="accuracy(network, x, t)", inputs={"x": x, "t": t})

@@ -1,0 +1,51 @@
+"""numerical_gradient(f, x): central differences for every element of x (sections 4.4, 4.4.2)."""
+
+import numpy as np
+import pytest
+
+from autograder.grading import tolerances as tol
+from autograder.grading.checks import assert_close, assert_restored
+
+pytestmark = pytest.mark.item("numerical_gradient")
+
+
+def function_2(x):
+    return float(np.sum(x ** 2))
+
+
+def wavy(x):
+    return float(np.sum(np.sin(x) * x))
+
+
+def _check(student, reference, f, x):
+    expected = reference.numerical_gradient(f, x.copy())
+    assert_close(student.numerical_gradient(f, x.copy()), expected,
+                 call=f"numerical_gradient({f.__name__}, x)", inputs={"x": x},
+                 rtol=tol.NUMERICAL_DIFF_RTOL, atol=tol.NUMERICAL_DIFF_ATOL)
+
+
+@pytest.mark.points(3)
+def test_book_example(student, reference):
+    """numerical_gradient(function_2, [3.0, 4.0]) is about [6, 8]"""
+    _check(student, reference, function_2, np.array([3.0, 4.0]))
+
+
+@pytest.mark.points(2)
+def test_vector(student, reference, rng):
+    """numerical_gradient works for a 1-D x of any length"""
+    _check(student, reference, wavy, rng.normal(size=5))
+
+
+@pytest.mark.points(3)
+def test_matrix(student, reference, rng):
+    """numerical_gradient works for a 2-D x (a weight matrix), same shape back"""
+    _check(student, reference, wavy, rng.normal(size=(3, 4)))
+
+
+@pytest.mark.points(2)
+def test_x_restored(student, rng):
+    """after numerical_gradient(f, x), every element of x has its original value again"""
+    x = rng.normal(size=(2, 3))
+    before = x.copy()
+    student.numerical_gradient(wavy, x)
+    assert_restored(before, x, call="numerical_gradient(f, x)")

@@ -1,0 +1,55 @@
+"""simpleNet: one 2x3 weight matrix W, predict = x @ W, loss = CEE(softmax(predict)) (4.4.2)."""
+
+import numpy as np
+import pytest
+
+from autograder.grading.checks import assert_close, assert_shape
+
+pytestmark = pytest.mark.item("simpleNet")
+
+
+def _nets(student, reference, rng):
+    """A student net and a reference net holding the same W (set by assignment)."""
+    W = rng.normal(size=(2, 3))
+    mine, ref = student.simpleNet(), reference.simpleNet()
+    mine.W = W.copy()
+    ref.W = W.copy()
+    return mine, ref
+
+
+@pytest.mark.points(2)
+def test_weight_shape(student):
+    """simpleNet() creates a weight matrix W of shape (2, 3)"""
+    assert_shape(student.simpleNet().W, (2, 3), call="simpleNet().W")
+
+
+@pytest.mark.points(2)
+def test_predict_one_sample(student, reference, rng):
+    """net.predict(x) is np.dot(x, net.W) for x = [0.6, 0.9]"""
+    mine, ref = _nets(student, reference, rng)
+    x = np.array([0.6, 0.9])
+    assert_close(mine.predict(x), ref.predict(x), call="net.predict(x)", inputs={"x": x})
+
+
+@pytest.mark.points(2)
+def test_predict_batch(student, reference, rng):
+    """net.predict works on a batch x of shape (N, 2)"""
+    mine, ref = _nets(student, reference, rng)
+    x = rng.normal(size=(4, 2))
+    assert_close(mine.predict(x), ref.predict(x), call="net.predict(x)", inputs={"x": x})
+
+
+@pytest.mark.points(2)
+def test_loss_book_example(student, reference, rng):
+    """net.loss([0.6, 0.9], [0, 0, 1]) is the cross-entropy of softmax(predict)"""
+    mine, ref = _nets(student, reference, rng)
+    x, t = np.array([0.6, 0.9]), np.array([0, 0, 1])
+    assert_close(mine.loss(x, t), ref.loss(x, t), call="net.loss(x, t)", inputs={"x": x, "t": t})
+
+
+@pytest.mark.points(2)
+def test_loss_batch(student, reference, rng):
+    """net.loss on a batch with one-hot t is the mean loss over the batch"""
+    mine, ref = _nets(student, reference, rng)
+    x, t = rng.normal(size=(4, 2)), np.eye(3)[rng.integers(3, size=4)]
+    assert_close(mine.loss(x, t), ref.loss(x, t), call="net.loss(x, t)", inputs={"x": x, "t": t})
