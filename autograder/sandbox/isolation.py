@@ -1,0 +1,243 @@
+"""Which wall stands around the child, how to build its command line, and how to tear it down.
+
+Two layers:
+  bubblewrap  own mount/PID/net/IPC/UTS namespaces over a read-only minimal tree; the
+              temp dir is the only writable place; dies with its parent.
+  fallback    rlimits + own session + a dedicated uid (when root), nothing else.
+Both layers drop root to a dedicated per-sandbox uid, so "kill everything of that uid"
+reaches any double-forked grandchild whatever session or namespace it escaped to.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import logging
+import os
+import pwd
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from dataclasses import dataclass
+
+import numpy
+
+log = logging.getLogger("autograder.sandbox")
+
+BUBBLEWRAP = "bubblewrap"
+FALLBACK = "fallback"
+ENV_FORCE = "AUTOGRADER_SANDBOX_ISOLATION"
+UID_RANGE = range(61000, 61999)
+UID_LOCK_DIR = "/tmp/autograder-sandbox-uids"
+SHIM_DIR = os.path.dirname(os.path.abspath(__file__))
+INSIDE_SHIM = "/opt/autograder/shim"
+INSIDE_SITE = "/opt/autograder/site"
+INSIDE_WORKDIR = "/sandbox"
+
+_bwrap_verdict: tuple[bool, str] | None = None
+_warned: set[str] = set()
+
+
+def warn_once(key: str, message: str) -> None:
+    if key not in _warned:
+        _warned.add(key)
+        log.warning(message)
+
+
+# ------------------------------------------------------------------ uid lease
+
+
+class UidLease:
+    """An exclusive uid for one sandbox, held by an flock so parallel graders never share one."""
+
+    def __init__(self):
+        os.makedirs(UID_LOCK_DIR, mode=0o700, exist_ok=True)
+        for uid in UID_RANGE:
+            try:
+                pwd.getpwuid(uid)
+                continue  # a real account: never borrow it
+            except KeyError:
+                pass
+            fd = os.open(os.path.join(UID_LOCK_DIR, str(uid)), os.O_CREAT | os.O_RDWR, 0o600)
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                os.close(fd)
+                continue
+            self.uid, self._fd = uid, fd
+            return
+        raise RuntimeError("no free sandbox uid")
+
+    def release(self) -> None:
+        if self._fd >= 0:
+            os.close(self._fd)
+            self._fd = -1
+
+
+def pids_of_uid(uid: int) -> list[int]:
+    pids = []
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/status") as fh:
+                zombie = False
+                for line in fh:
+                    if line.startswith("State:"):
+                        zombie = line.split()[1] in ("Z", "X")  # already dead, waiting to be reaped
+                    elif line.startswith("Uid:"):
+                        if int(line.split()[1]) == uid and not zombie:
+                            pids.append(int(entry))
+                        break
+        except OSError:
+            continue
+    return pids
+
+
+def kill_uid(uid: int, timeout: float = 2.0) -> bool:
+    """SIGKILL every process of uid; True when none is left.
+
+    A forked helper becomes that uid and calls kill(-1): the kernel walks all processes
+    in one pass under its task-list lock, so a fork racing the walk is still caught.
+    """
+    deadline = time.monotonic() + timeout
+    while True:
+        if not pids_of_uid(uid):
+            return True
+        pid = os.fork()
+        if pid == 0:  # pragma: no cover - runs in the forked helper
+            try:
+                os.setgroups([])
+                os.setgid(uid)
+                os.setuid(uid)
+                os.kill(-1, signal.SIGKILL)
+            finally:
+                os._exit(0)
+        os.waitpid(pid, 0)
+        if time.monotonic() > deadline:
+            return not pids_of_uid(uid)
+        time.sleep(0.01)
+
+
+# ------------------------------------------------------------------ layer choice
+
+
+def _bwrap_self_test() -> tuple[bool, str]:
+    exe = shutil.which("bwrap")
+    if exe is None:
+        return False, "bwrap not found"
+    try:
+        argv = [exe, *_namespace_flags(), *_base_tree(), "--", _python(), "-I", "-c", "pass"]
+        done = subprocess.run(argv, stdin=subprocess.DEVNULL, capture_output=True, timeout=20)
+    except (OSError, subprocess.TimeoutExpired) as exc:
+        return False, f"bwrap self-test failed: {exc}"
+    if done.returncode != 0:
+        return False, f"bwrap self-test exited {done.returncode}: {done.stderr.decode(errors='replace')[:300]}"
+    return True, "ok"
+
+
+def choose_layer(requested: str) -> str:
+    global _bwrap_verdict
+    forced = os.environ.get(ENV_FORCE, "").strip().lower()
+    if requested == "auto" and forced in (BUBBLEWRAP, FALLBACK):
+        requested = forced
+    if requested == FALLBACK:
+        return FALLBACK
+    if _bwrap_verdict is None:
+        _bwrap_verdict = _bwrap_self_test()
+    ok, why = _bwrap_verdict
+    if ok:
+        return BUBBLEWRAP
+    if requested == BUBBLEWRAP:
+        raise RuntimeError(f"bubblewrap isolation requested but unavailable: {why}")
+    warn_once("no-bwrap", f"sandbox: bubblewrap unavailable ({why}); falling back to rlimits+setsid+uid")
+    return FALLBACK
+
+
+def describe(layer: str, dropped_uid: bool) -> str:
+    if layer == BUBBLEWRAP:
+        return "bubblewrap"
+    return "fallback: rlimits+setsid+uid" if dropped_uid else "fallback: rlimits+setsid (not root: no uid drop)"
+
+
+# ------------------------------------------------------------------ command lines
+
+
+def _python() -> str:
+    return os.path.realpath(sys.executable)
+
+
+def numpy_dirs() -> tuple[str, list[str]]:
+    """The directory to put on the child's sys.path, and the numpy directories in it."""
+    pkg = os.path.dirname(os.path.realpath(numpy.__file__))
+    site = os.path.dirname(pkg)
+    dirs = [pkg] + [p for p in (os.path.join(site, "numpy.libs"),) if os.path.isdir(p)]
+    return site, dirs
+
+
+def _namespace_flags() -> list[str]:
+    # Not --unshare-all: that includes a user namespace, and when bwrap starts as root
+    # the sandbox uid (whatever --uid says) maps back to real root outside, the owner of
+    # every root file. Without a user namespace the shim's own setuid() to the dedicated
+    # uid is a real drop: kernel-wide uid, all capabilities cleared. bwrap keeps only
+    # CAP_SETUID/CAP_SETGID for that drop; student code never runs before it.
+    flags = ["--unshare-ipc", "--unshare-pid", "--unshare-net", "--unshare-uts", "--unshare-cgroup-try",
+             "--die-with-parent", "--new-session", "--hostname", "sandbox"]
+    if os.getuid() == 0:
+        flags += ["--cap-drop", "ALL", "--cap-add", "CAP_SETUID", "--cap-add", "CAP_SETGID"]
+    else:
+        flags += ["--unshare-user"]
+    return flags
+
+
+def _mkdirs_for(path: str, seen: set[str]) -> list[str]:
+    # bwrap creates missing parents of a mount point as 0700 dirs owned by root, which the
+    # dropped uid could not traverse: create each one explicitly, world-traversable.
+    args = []
+    parts = path.strip("/").split("/")[:-1]
+    for i in range(1, len(parts) + 1):
+        parent = "/" + "/".join(parts[:i])
+        if parent not in seen and parent not in ("/usr",) and not parent.startswith("/usr/"):
+            seen.add(parent)
+            args += ["--perms", "0755", "--dir", parent]
+    return args
+
+
+def _base_tree() -> list[str]:
+    args = ["--ro-bind", "/usr", "/usr"]
+    for top in ("/bin", "/sbin", "/lib", "/lib32", "/lib64"):
+        if os.path.islink(top):
+            args += ["--symlink", os.readlink(top), top]
+        elif os.path.isdir(top):
+            args += ["--ro-bind", top, top]
+    args += ["--ro-bind-try", "/etc/ld.so.cache", "/etc/ld.so.cache", "--proc", "/proc", "--dev", "/dev"]
+    prefix = os.path.realpath(sys.base_prefix)
+    if not (prefix == "/usr" or prefix.startswith("/usr/")):
+        args += _mkdirs_for(prefix, set()) + ["--ro-bind", prefix, prefix]
+    return args
+
+
+@dataclass
+class Command:
+    argv: list[str]
+    cwd: str
+    shim_cfg: dict
+
+
+def build_command(layer: str, workdir: str, cfg: dict) -> Command:
+    """cfg: shim settings (limits, fds, uid); this adds where numpy and the shim are."""
+    site, dirs = numpy_dirs()
+    if layer == FALLBACK:
+        cfg = dict(cfg, numpy_path=site, preload=1)
+        argv = [_python(), "-I", os.path.join(SHIM_DIR, "child.py")]
+        return Command(argv + [f"{k}={v}" for k, v in cfg.items()], workdir, cfg)
+    cfg = dict(cfg, numpy_path=INSIDE_SITE, preload=0)
+    args = ["bwrap", *_namespace_flags(), *_base_tree()]
+    args += _mkdirs_for(INSIDE_SITE + "/x", set())
+    for path in dirs:
+        args += ["--ro-bind", path, f"{INSIDE_SITE}/{os.path.basename(path)}"]
+    args += ["--ro-bind", SHIM_DIR, INSIDE_SHIM]
+    args += ["--bind", workdir, INSIDE_WORKDIR, "--chdir", INSIDE_WORKDIR]
+    args += ["--", _python(), "-I", f"{INSIDE_SHIM}/child.py"]
+    return Command(args + [f"{k}={v}" for k, v in cfg.items()], workdir, cfg)

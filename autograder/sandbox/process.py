@@ -1,0 +1,111 @@
+"""One sandbox process: spawn it with its pipes, watch its output, kill it, say how it ended."""
+
+from __future__ import annotations
+
+import logging
+import os
+import shutil
+import signal
+import subprocess
+import tempfile
+import time
+
+from . import isolation
+from .limits import Limits
+from .output import OutputBuffer
+from .transport import Channel, widen_pipe
+
+log = logging.getLogger("autograder.sandbox")
+
+MODULE_FILE = "student_module.py"
+
+
+def _minimal_env(workdir_inside: str) -> dict:
+    return {"PATH": "/usr/bin:/bin", "HOME": workdir_inside, "TMPDIR": workdir_inside, "LANG": "C.UTF-8",
+            "OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"}
+
+
+class SandboxProcess:
+    def __init__(self, layer: str, limits: Limits, generation: int, source: str, output: OutputBuffer,
+                 uid: int | None):
+        self.layer, self.limits, self.generation, self.uid = layer, limits, generation, uid
+        self.workdir = tempfile.mkdtemp(prefix="ag-sandbox-")
+        with open(os.path.join(self.workdir, MODULE_FILE), "w", encoding="utf-8") as fh:
+            fh.write(source)
+        if uid is not None:
+            os.chown(self.workdir, uid, uid)
+            # bwrap enters the dir as root without CAP_DAC_OVERRIDE: it needs the x bit.
+            os.chmod(self.workdir, 0o711)
+            os.chown(os.path.join(self.workdir, MODULE_FILE), uid, uid)
+        req_r, req_w = os.pipe()
+        resp_r, resp_w = os.pipe()
+        out_r, out_w = os.pipe()
+        for fd in (req_w, resp_w):
+            widen_pipe(fd)
+        cfg = {"req_fd": req_r, "resp_fd": resp_w, "uid": -1 if uid is None else uid,
+               "gid": -1 if uid is None else uid, "generation": generation,
+               "cpu_seconds": limits.effective_cpu_seconds(), "memory_bytes": limits.memory_bytes,
+               "file_bytes": limits.file_bytes, "open_files": limits.open_files,
+               "processes": limits.processes if uid is not None else 0,
+               "max_frame": limits.max_frame_bytes, "max_array_bytes": limits.max_array_bytes}
+        cmd = isolation.build_command(layer, self.workdir, cfg)
+        inside = isolation.INSIDE_WORKDIR if layer == isolation.BUBBLEWRAP else self.workdir
+        try:
+            self.popen = subprocess.Popen(cmd.argv, cwd=cmd.cwd, env=_minimal_env(inside), stdin=subprocess.DEVNULL,
+                                          stdout=out_w, stderr=out_w, pass_fds=(req_r, resp_w),
+                                          start_new_session=True, close_fds=True)
+        finally:
+            for fd in (req_r, resp_w, out_w):
+                os.close(fd)
+        os.set_blocking(req_w, False)
+        self.channel = Channel(resp_r, req_w, limits.max_frame_bytes)
+        self.output_thread = output.drain(out_r)
+        self.killed_by_us = False
+
+    def alive(self) -> bool:
+        return self.popen.poll() is None
+
+    def kill(self) -> None:
+        """Kill the process, its group, and (when it has one) everything running as its uid."""
+        self.killed_by_us = self.killed_by_us or self.alive()
+        try:
+            os.killpg(self.popen.pid, signal.SIGKILL)
+        except (ProcessLookupError, PermissionError):
+            pass
+        try:
+            self.popen.kill()
+        except ProcessLookupError:
+            pass
+        try:
+            self.popen.wait(timeout=5)
+        except subprocess.TimeoutExpired:
+            log.error("sandbox: process %d did not exit after SIGKILL", self.popen.pid)
+        if self.uid is not None and not isolation.kill_uid(self.uid):
+            log.error("sandbox: processes of uid %d survived SIGKILL", self.uid)
+
+    def exit_description(self) -> str:
+        """How the process ended, in words a student can act on."""
+        try:
+            code = self.popen.wait(timeout=2)
+        except subprocess.TimeoutExpired:
+            return "stopped answering (process still running)"
+        # bwrap reports a child killed by signal N as exit status 128+N.
+        if code < 0 or (self.layer == isolation.BUBBLEWRAP and code > 128):
+            signum = -code if code < 0 else code - 128
+            name = signal.Signals(signum).name if signum in signal.Signals._value2member_map_ else str(signum)
+            hint = {"SIGXCPU": " (CPU time limit)", "SIGSEGV": " (segmentation fault)",
+                    "SIGKILL": " (killed: memory limit or out of memory?)"}.get(name, "")
+            return f"killed by signal {name}{hint}"
+        return f"exited with code {code} (sys.exit/os._exit({code}) or a fatal error)"
+
+    def close(self) -> None:
+        self.kill()
+        self.channel.close()
+        self.output_thread.join(timeout=2)
+        shutil.rmtree(self.workdir, ignore_errors=True)
+
+
+def wait_ready(proc: SandboxProcess, deadline: float, decode_response) -> None:
+    """Block until the shim says it is ready; raises TransportError or ProtocolViolation."""
+    decode_response(proc.channel.recv(deadline))
+    log.debug("sandbox: generation %d ready after %.3fs", proc.generation, time.monotonic())
