@@ -56,10 +56,20 @@ def _strip_lines(lines: list[str], ctx: IngestContext) -> list[str]:
         if continuing or is_magic_line(line):
             if not continuing:
                 ctx.report.magics_stripped += 1
-            indent = line[:len(line) - len(line.lstrip())]
-            # An indented magic sits in a block that may need a statement to stay valid.
-            out.append(indent + "pass" if indent and not continuing else "")
+            out.append("" if continuing else _placeholder(line, out))
             continuing = line.rstrip().endswith("\\")
         else:
             out.append(line)
     return out
+
+
+def _placeholder(line: str, before: list[str]) -> str:
+    """`pass` where the magic was a block's statement (so the block keeps a body), else blank."""
+    indent = line[:len(line) - len(line.lstrip())]
+    code = [b for b in before if b.strip() and not b.lstrip().startswith("#")]
+    if not indent or not code:
+        return ""
+    previous = code[-1]
+    previous_indent = len(previous) - len(previous.lstrip())
+    opens_block = previous.rstrip().endswith(":")
+    return indent + "pass" if opens_block or previous_indent >= len(indent) else ""

@@ -52,9 +52,10 @@ def _missing(item: str, definitions: dict[str, Definition]) -> str:
     if star:
         return say("ingest.resolve.missing_star_import", name=item, module=star[-1])
     own = [name for name, d in definitions.items() if _usable(d)]
-    # Case is the classic slip (`Softmax`, `MulLayer` vs `mulLayer`), so compare folded.
+    # Case is the classic slip (`Softmax`), so compare folded; the cutoff keeps sibling
+    # layers (`AddLayer` for `MulLayer`) out of the suggestions.
     folded = {name.lower(): name for name in own}
-    close = difflib.get_close_matches(item.lower(), list(folded), n=3, cutoff=0.6)
+    close = difflib.get_close_matches(item.lower(), list(folded), n=3, cutoff=0.75)
     if not close:
         return say("ingest.resolve.missing", name=item)
     return say("ingest.resolve.missing_did_you_mean", name=item,

@@ -1,0 +1,78 @@
+"""Book names to student names, and the reasons an item cannot be graded."""
+
+from autograder.ingest import Definition, resolve_items
+from autograder.messages import say
+
+
+def defs(*items: Definition) -> dict:
+    return {d.name: d for d in items}
+
+
+FUNCTION = dict(kind="function", cell=2, line=1)
+
+
+def test_alias_binds_with_a_note():
+    """Is `ce_loss` bound to cross_entropy_error, with a note saying so?"""
+    resolution = resolve_items(defs(Definition("ce_loss", **FUNCTION), Definition("softmax", **FUNCTION)),
+                               items=["softmax", "cross_entropy_error"],
+                               aliases={"cross_entropy_error": ["ce_loss", "cross_entropy"]})
+    assert resolution.bindings == {"softmax": "softmax", "cross_entropy_error": "ce_loss"}
+    assert resolution.unavailable == {}
+    assert resolution.notes == {"cross_entropy_error": say("ingest.resolve.alias_note", student="ce_loss",
+                                                           book="cross_entropy_error")}
+
+
+def test_book_name_wins_over_alias():
+    """When both the book name and an alias are written, is the book name graded, with no note?"""
+    resolution = resolve_items(defs(Definition("cross_entropy_error", **FUNCTION), Definition("ce_loss", **FUNCTION)),
+                               items=["cross_entropy_error"], aliases={"cross_entropy_error": ["ce_loss"]})
+    assert resolution.bindings == {"cross_entropy_error": "cross_entropy_error"}
+    assert resolution.notes == {}
+
+
+def test_missing_item_suggests_close_names():
+    """Does a missing MulLayer suggest the student's MultLayer?"""
+    resolution = resolve_items(defs(Definition("MultLayer", "class", 3, 1), Definition("AddLayer", "class", 4, 1)),
+                               items=["MulLayer"])
+    message = resolution.unavailable["MulLayer"]
+    assert "`MultLayer`" in message and "AddLayer" not in message
+    assert message == say("ingest.resolve.missing_did_you_mean", name="MulLayer", suggestions="`MultLayer`")
+
+
+def test_missing_item_without_anything_close():
+    """With nothing similar defined, is the plain missing message given?"""
+    resolution = resolve_items(defs(Definition("relu", **FUNCTION)), items=["numerical_gradient"])
+    assert resolution.unavailable["numerical_gradient"] == say("ingest.resolve.missing", name="numerical_gradient")
+
+
+def test_imported_item_scores_zero_with_a_message():
+    """Is an imported softmax unavailable with "imported, not written", also through an alias?"""
+    resolution = resolve_items(
+        defs(Definition("softmax", "import", 1, 4, imported_from="common.functions"),
+             Definition("my_sigmoid", "alias", 1, 5, imported_from="common.functions", target="sigmoid")),
+        items=["softmax", "sigmoid"], aliases={"sigmoid": ["my_sigmoid"]})
+    assert resolution.bindings == {}
+    assert resolution.unavailable["softmax"] == say("ingest.resolve.imported", name="softmax",
+                                                    module="common.functions")
+    assert "common.functions" in resolution.unavailable["sigmoid"]
+
+
+def test_star_import_explains_the_missing_item():
+    """With `from common.functions import *` and no softmax written, does the message name the import?"""
+    resolution = resolve_items({"* common.functions": Definition("*", "import", 1, 2, "common.functions")},
+                               items=["softmax"])
+    assert "from common.functions import *" in resolution.unavailable["softmax"]
+
+
+def test_non_callable_item():
+    """Is `softmax = 3` unavailable as a value, pointing at its cell and line?"""
+    resolution = resolve_items(defs(Definition("softmax", "constant", 5, 2)), items=["softmax"])
+    assert resolution.unavailable["softmax"] == say("ingest.resolve.not_callable", name="softmax", cell=5, line=2)
+
+
+def test_written_alias_beats_imported_book_name():
+    """When softmax is imported but the student also wrote `my_softmax`, is the written one graded?"""
+    resolution = resolve_items(defs(Definition("softmax", "import", 1, 1, imported_from="common.functions"),
+                                    Definition("my_softmax", **FUNCTION)),
+                               items=["softmax"], aliases={"softmax": ["my_softmax"]})
+    assert resolution.bindings == {"softmax": "my_softmax"}
