@@ -29,7 +29,8 @@ def _load_siblings():
 PRELOAD = ("collections", "collections.abc", "copy", "functools", "itertools", "math", "random",
            "time", "re", "json", "pickle", "typing", "dataclasses", "abc", "numbers", "operator",
            "warnings", "string", "statistics", "traceback", "linecache", "glob", "pathlib",
-           "ctypes", "gzip", "urllib.request", "heapq", "bisect", "enum")
+           "ctypes", "gzip", "urllib.request", "heapq", "bisect", "enum", "resource", "socket",
+           "subprocess", "tempfile", "shutil", "io", "struct")
 
 MAX_MESSAGE = 2000
 MAX_TRACEBACK = 8000

@@ -228,8 +228,9 @@ class Sandbox:
                 limit = self.limits.call_seconds if seconds is None else seconds
                 raise TimeLimitExceeded(f"{what}: exceeded the {limit:g}s time limit") from None
             except (ChannelClosed, BrokenPipeError):
+                ending = proc.exit_description()  # before the kill, which would mask how it ended
                 self._kill()
-                raise SandboxCrashed(f"{what}: sandbox process {proc.exit_description()}") from None
+                raise SandboxCrashed(f"{what}: sandbox process {ending}") from None
             except (FrameTooLarge, protocol.ProtocolViolation) as exc:
                 self._kill()
                 raise SandboxCrashed(f"{what}: protocol broken ({exc})") from None

@@ -1,0 +1,21 @@
+import pytest
+
+from autograder.sandbox import Limits, Sandbox
+
+LAYERS = ["bubblewrap", "fallback"]
+
+
+@pytest.fixture
+def make_sandbox():
+    """Build sandboxes with short limits; every one is closed after the test."""
+    made = []
+
+    def build(isolation="auto", **overrides):
+        limits = Limits(isolation=isolation, **{"call_seconds": 2.0, "load_seconds": 2.0, **overrides})
+        sb = Sandbox(limits=limits)
+        made.append(sb)
+        return sb
+
+    yield build
+    for sb in made:
+        sb.close()

@@ -1,0 +1,159 @@
+"""Is the wall really there: clean child, limits, no escape by files, network or processes?"""
+
+import os
+import time
+import uuid
+
+import numpy as np
+import pytest
+
+from autograder.sandbox import Sandbox
+from autograder.sandbox.isolation import ENV_FORCE
+
+from .conftest import LAYERS
+
+PROBE = [("cell 1", """
+import os, sys, resource
+import numpy as np
+
+def probe():
+    return {
+        "isolated": sys.flags.isolated, "uid": os.getuid(), "euid": os.geteuid(), "groups": os.getgroups(),
+        "env": dict(os.environ), "files": sorted(os.listdir(".")), "sid_is_own": os.getsid(0) == os.getpid(),
+        "as": resource.getrlimit(resource.RLIMIT_AS)[0], "core": resource.getrlimit(resource.RLIMIT_CORE)[0],
+        "fsize": resource.getrlimit(resource.RLIMIT_FSIZE)[0], "nofile": resource.getrlimit(resource.RLIMIT_NOFILE)[0],
+        "cpu": resource.getrlimit(resource.RLIMIT_CPU)[0], "stdin": os.readlink("/proc/self/fd/0"),
+        "numpy_first": "numpy" in sys.modules, "capeff": open("/proc/self/status").read().split("CapEff:")[1].split()[0],
+    }
+
+def write(path):
+    with open(path, "w") as fh:
+        fh.write("escaped")
+    return True
+
+def read(path):
+    if os.path.isdir(path):
+        return os.listdir(path)
+    with open(path) as fh:
+        return fh.read()
+
+def connect():
+    import socket
+    s = socket.socket()
+    s.settimeout(1)
+    s.connect(("127.0.0.1", 22))
+    return True
+
+def spawn(marker):
+    pid = os.fork()
+    if pid == 0:
+        os.setsid()
+        if os.fork() == 0:
+            os.execv("/bin/sh", ["sh", "-c", "sleep 30; echo " + marker])
+        os._exit(0)
+    os.waitpid(pid, 0)
+    return True
+""")]
+
+PROJECT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+
+
+def pids_with(marker: str) -> list[int]:
+    found = []
+    for entry in os.listdir("/proc"):
+        try:
+            with open(f"/proc/{entry}/cmdline", "rb") as fh:
+                if marker.encode() in fh.read():
+                    found.append(int(entry))
+        except (OSError, ValueError):
+            continue
+    return found
+
+
+@pytest.mark.parametrize("layer", LAYERS)
+def test_child_is_clean_limited_and_unprivileged(make_sandbox, layer):
+    box = make_sandbox(isolation=layer, memory_bytes=1 << 31, file_bytes=1 << 20, open_files=50)
+    assert box.isolation.startswith(layer)
+    assert box.load(PROBE).ok
+    info = box.module.probe()
+    assert info["isolated"] == 1 and info["numpy_first"]
+    assert info["uid"] != 0 and info["euid"] != 0 and info["groups"] == [] and info["capeff"] == "0000000000000000"
+    assert info["env"]["OPENBLAS_NUM_THREADS"] == info["env"]["OMP_NUM_THREADS"] == info["env"]["MKL_NUM_THREADS"] == "1"
+    assert set(info["env"]) <= {"PATH", "HOME", "TMPDIR", "LANG", "OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS",
+                                "MKL_NUM_THREADS", "LC_CTYPE", "PWD"}
+    assert info["files"] == ["student_module.py"]
+    assert info["stdin"] == "/dev/null" and info["sid_is_own"]
+    assert (info["as"], info["core"], info["fsize"], info["nofile"]) == (1 << 31, 0, 1 << 20, 50)
+    assert info["cpu"] > 0
+
+
+def test_env_var_forces_the_fallback(monkeypatch):
+    monkeypatch.setenv(ENV_FORCE, "fallback")
+    with Sandbox() as sb:
+        assert sb.isolation.startswith("fallback")
+
+
+@pytest.mark.parametrize("layer", LAYERS)
+def test_writing_outside_the_work_dir_fails(make_sandbox, layer):
+    box = make_sandbox(isolation=layer)
+    box.load(PROBE)
+    name = f"escape-{uuid.uuid4().hex}"
+    targets = [os.path.join(PROJECT, name)] + ([f"/tmp/{name}"] if layer == "bubblewrap" else [])
+    for target in targets:
+        with pytest.raises(Exception) as info:
+            box.module.write(target)
+        assert getattr(info.value, "exc_type", "") in ("PermissionError", "FileNotFoundError", "OSError")
+        assert not os.path.exists(target)
+    assert box.module.write("inside.txt") is True
+
+
+@pytest.mark.parametrize("layer", LAYERS)
+def test_double_forked_setsid_grandchild_dies_with_the_sandbox(make_sandbox, layer):
+    box = make_sandbox(isolation=layer)
+    box.load(PROBE)
+    marker = f"agmarker{uuid.uuid4().hex}"
+    assert box.module.spawn(marker)
+    deadline = time.monotonic() + 2
+    while not pids_with(marker) and time.monotonic() < deadline:
+        time.sleep(0.02)
+    assert pids_with(marker), "the sleeper should be running while the sandbox is open"
+    box.close()
+    deadline = time.monotonic() + 2
+    while pids_with(marker) and time.monotonic() < deadline:
+        time.sleep(0.02)
+    assert pids_with(marker) == []
+
+
+def test_network_is_unreachable_under_bubblewrap(make_sandbox):
+    box = make_sandbox(isolation="bubblewrap")
+    box.load(PROBE)
+    with pytest.raises(Exception) as info:
+        box.module.connect()
+    assert getattr(info.value, "exc_type", "") in ("OSError", "ConnectionRefusedError", "TimeoutError")
+
+
+@pytest.mark.parametrize("path", ["reference", "tests", "tests/sandbox/test_isolation.py", "autograder/grading"])
+def test_project_files_are_invisible_under_bubblewrap(make_sandbox, path):
+    box = make_sandbox(isolation="bubblewrap")
+    box.load(PROBE)
+    with pytest.raises(Exception) as info:
+        box.module.read(os.path.join(PROJECT, path))
+    assert getattr(info.value, "exc_type", "") in ("FileNotFoundError", "PermissionError")
+
+
+def test_start_latency_and_throughput_stay_reasonable(make_sandbox):
+    for layer in LAYERS:
+        start = time.monotonic()
+        box = make_sandbox(isolation=layer)
+        box.load([("cell 1", "def echo(x):\n    return x\n")])
+        assert time.monotonic() - start < 3, layer
+    echo = box.module.echo
+    start = time.monotonic()
+    for _ in range(50):
+        echo(1.0)
+    assert (time.monotonic() - start) / 50 < 0.02
+    big = np.random.default_rng(0).random(1_000_000)
+    start = time.monotonic()
+    back = echo(big)
+    assert time.monotonic() - start < 1.0
+    np.testing.assert_array_equal(back, big)

@@ -1,0 +1,208 @@
+"""Do calls, handles, attributes, copy-back and callbacks behave like local Python?"""
+
+import numpy as np
+import pytest
+
+from autograder.sandbox import Handle, Limits, Sandbox, StaleHandle, StudentRaised, UnsafeValue
+
+STUDENT = [
+    ("cell 1", "import numpy as np\nfrom collections import OrderedDict\n"),
+    ("cell 2", "def softmax(x):\n    e = np.exp(x - np.max(x, axis=-1, keepdims=True))\n    return e / e.sum(axis=-1, keepdims=True)\n"),
+    ("cell 3", """
+class TwoLayerNet:
+    def __init__(self, i, h, o):
+        self.params = {'W1': np.ones((i, h)), 'b1': np.zeros(h), 'W2': np.ones((h, o)), 'b2': np.zeros(o)}
+        self.layers = OrderedDict(first=Relu())
+    def predict(self, x):
+        return (x @ self.params['W1'] + self.params['b1']) @ self.params['W2'] + self.params['b2']
+
+class Relu:
+    pass
+
+class SGD:
+    def __init__(self, lr=0.1):
+        self.lr = lr
+    def update(self, params, grads):
+        for key in params:
+            params[key] -= self.lr * grads[key]
+
+class Rebind:
+    def update(self, params, grads):
+        for key in params:
+            params[key] = params[key] - grads[key]
+
+def append_to(items):
+    items.append(np.arange(2))
+
+def numerical_gradient(f, x):
+    h = 1e-4
+    grad = np.zeros_like(x)
+    for i in range(x.size):
+        tmp = x.flat[i]
+        x.flat[i] = tmp + h
+        fxh1 = f(x)
+        x.flat[i] = tmp - h
+        fxh2 = f(x)
+        x.flat[i] = tmp
+        grad.flat[i] = (fxh1 - fxh2) / (2 * h)
+    return grad
+
+def fail(n):
+    helper = n + 1
+    raise ValueError(f"bad input {n}")
+
+class LyingArray(np.ndarray):
+    def __eq__(self, other):
+        return True
+    def __array__(self, *a, **k):
+        return np.zeros(3)
+
+def lying():
+    return np.arange(3.0).view(LyingArray)
+
+def patch_allclose():
+    np.allclose = lambda *a, **k: True
+    return np.allclose(1, 2)
+
+def make_object_array():
+    return np.array([object()])
+
+def huge_int():
+    return 10 ** 20000
+
+THRESHOLD = 0.5
+"""),
+]
+
+
+@pytest.fixture(scope="module")
+def sb():
+    with Sandbox(limits=Limits(call_seconds=5)) as box:
+        report = box.load(STUDENT)
+        assert report.ok, report
+        yield box
+
+
+def test_names_classifies_globals(sb):
+    names = sb.module.names()
+    assert names["softmax"] == "function" and names["TwoLayerNet"] == "class"
+    assert names["np"] == "module" and names["THRESHOLD"] == "data"
+
+
+def test_function_call_returns_plain_array(sb):
+    x = np.array([[1.0, 2.0, 3.0], [1.0, 1.0, 1.0]])
+    y = sb.module.softmax(x)
+    assert type(y) is np.ndarray
+    np.testing.assert_allclose(y.sum(axis=1), [1.0, 1.0])
+    assert sb.module.THRESHOLD == 0.5
+
+
+def test_objects_stay_remote_and_attributes_copy(sb):
+    net = sb.module.TwoLayerNet(2, 3, 4)
+    assert isinstance(net, Handle)
+    out = net.predict(np.ones((5, 2)))
+    np.testing.assert_allclose(out, np.full((5, 4), 6.0))
+    params = net.params
+    assert type(params) is dict and params["W1"].shape == (2, 3)
+    params["W1"][:] = 100  # a copy: the remote net is unchanged
+    np.testing.assert_allclose(net.params["W1"], 1.0)
+    assert isinstance(net.layers["first"], Handle)
+
+
+def test_setattr_setitem_and_in_place_ref(sb):
+    net = sb.module.TwoLayerNet(2, 3, 4)
+    net.params = {"W1": np.zeros((2, 3)), "b1": np.zeros(3), "W2": np.zeros((3, 4)), "b2": np.ones(4)}
+    np.testing.assert_allclose(net.predict(np.ones((1, 2))), [[1, 1, 1, 1]])
+    ref = sb.ref(net, "params")
+    ref["b2"] = np.full(4, 2.0)
+    np.testing.assert_allclose(net.params["b2"], 2.0)
+    sb.ref(ref, item="b2")[...] = np.full(4, 7.0)
+    np.testing.assert_allclose(net.predict(np.ones((1, 2))), [[7, 7, 7, 7]])
+    assert sb.fetch(ref)["b2"][0] == 7.0
+
+
+@pytest.mark.parametrize("optimizer", ["SGD", "Rebind"])
+def test_mutated_arguments_are_copied_back_in_place(sb, optimizer):
+    W = np.ones((2, 2))
+    params = {"W": W, "b": np.zeros(2)}
+    grads = {"W": np.full((2, 2), 0.5), "b": np.ones(2)}
+    opt = getattr(sb.module, optimizer)()
+    opt.update(params, grads)
+    assert params["W"] is W  # same trusted array object, updated in place
+    expected = 0.95 if optimizer == "SGD" else 0.5
+    np.testing.assert_allclose(W, expected)
+    np.testing.assert_allclose(grads["W"], 0.5)
+    items = [np.zeros(1)]
+    sb.module.append_to(items)
+    assert len(items) == 2 and items[1].tolist() == [0, 1]
+
+
+def test_callback_runs_on_the_trusted_side(sb):
+    calls = []
+
+    def f(x):
+        calls.append(x.copy())
+        return float(np.sum(x ** 2))
+
+    x = np.array([1.0, -2.0, 3.0])
+    grad = sb.module.numerical_gradient(f, x)
+    np.testing.assert_allclose(grad, 2 * x, rtol=1e-6)
+    assert len(calls) == 6
+
+
+def test_callback_may_call_back_into_the_sandbox(sb):
+    net = sb.module.TwoLayerNet(2, 1, 1)
+    x = np.ones((1, 2))
+
+    def loss(W):
+        net.params = {"W1": W, "b1": np.zeros(1), "W2": np.ones((1, 1)), "b2": np.zeros(1)}
+        return float(net.predict(x)[0, 0])
+
+    grad = sb.module.numerical_gradient(loss, np.ones((2, 1)))
+    np.testing.assert_allclose(grad, np.ones((2, 1)), rtol=1e-6)
+
+
+def test_trusted_callback_error_surfaces_as_itself(sb):
+    def broken(x):
+        raise KeyError("trusted bug")
+
+    with pytest.raises(KeyError, match="trusted bug"):
+        sb.module.numerical_gradient(broken, np.ones(2))
+
+
+def test_student_exception_carries_trimmed_traceback(sb):
+    with pytest.raises(StudentRaised) as info:
+        sb.module.fail(3)
+    err = info.value
+    assert err.exc_type == "ValueError" and err.message == "bad input 3"
+    assert '"<cell 3>"' in err.traceback and "raise ValueError" in err.traceback
+    assert "child.py" not in err.traceback and "fail(3)" in err.call
+
+
+def test_lying_subclass_arrives_as_plain_array_with_real_data(sb):
+    value = sb.module.lying()
+    assert type(value) is np.ndarray
+    np.testing.assert_array_equal(np.asarray(value), [0.0, 1.0, 2.0])
+
+
+def test_monkeypatching_numpy_inside_does_not_touch_trusted_numpy(sb):
+    assert sb.module.patch_allclose() is True
+    assert not np.allclose(1, 2)
+    assert np.allclose.__module__.startswith("numpy")
+
+
+def test_values_without_encoding_are_handles_or_refused(sb):
+    assert isinstance(sb.module.make_object_array(), Handle)  # object dtype never crosses as data
+    with pytest.raises(UnsafeValue):
+        sb.module.softmax(np.array([object()]))
+    with pytest.raises(UnsafeValue):
+        sb.module.huge_int()
+
+
+def test_handles_from_a_restarted_process_are_stale(make_sandbox):
+    box = make_sandbox()
+    box.load(STUDENT)
+    net = box.module.TwoLayerNet(2, 3, 4)
+    box.load([("cell 9", "import os\ndef die():\n    os._exit(1)\n")] + STUDENT)
+    with pytest.raises(StaleHandle):
+        net.predict(np.ones((1, 2)))
