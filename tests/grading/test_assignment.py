@@ -1,0 +1,81 @@
+"""Does the assignment loader find, check and describe what instructors wrote?"""
+
+import pytest
+
+from autograder.assignment import (AssignmentConfigError, UnknownAssignment, list_assignments,
+                                   load_assignment)
+
+GOOD = """
+id = "chX"
+version = "0.1"
+suite = "suite"
+[title]
+ko = "제목"
+en = "Title"
+[limits]
+call_seconds = 3
+[items]
+softmax = ["softmax_function"]
+relu = []
+"""
+
+
+def write(tmp_path, text, name="chX_demo"):
+    folder = tmp_path / name
+    folder.mkdir()
+    (folder / "suite").mkdir()
+    (folder / "assignment.toml").write_text(text, encoding="utf-8")
+    return folder
+
+
+def test_project_assignments_load_by_id():
+    ch03, ch04 = load_assignment("ch03"), load_assignment("ch04")
+    assert [a.id for a in list_assignments()][:2] == ["ch03", "ch04"]
+    assert "softmax" in ch03.items and ch03.suite_dir.name == "ch03" and ch03.suite_dir.is_dir()
+    assert "cee" in ch04.aliases["cross_entropy_error"]
+    assert "num_grad" in ch04.aliases["numerical_gradient"]
+    assert ch04.limits["call_seconds"] > 0 and ch04.limits["submission_seconds"] > 0
+    assert ch03.title["ko"] and ch03.title["en"] and ch03.version
+
+
+def test_load_by_directory_name_or_path(tmp_path):
+    folder = write(tmp_path, GOOD)
+    by_name = load_assignment("chX_demo", root=tmp_path)
+    by_dir = load_assignment(folder)
+    by_file = load_assignment(folder / "assignment.toml")
+    assert by_name == by_dir == by_file
+    assert by_name.items == ("softmax", "relu")
+    assert by_name.aliases == {"softmax": ["softmax_function"], "relu": []}
+    assert by_name.suite_dir == (folder / "suite").resolve()
+    assert by_name.display_title == "제목 / Title"
+
+
+def test_unknown_id_lists_the_known_ones():
+    with pytest.raises(UnknownAssignment) as info:
+        load_assignment("ch99")
+    assert "ch99" in str(info.value) and "ch03" in str(info.value) and "ch04" in str(info.value)
+
+
+@pytest.mark.parametrize("change, detail", [
+    (('relu = []', 'relu = ["softmax_function"]'), "softmax_function"),
+    (('relu = []', 'relu = ["softmax"]'), "softmax"),
+    (('call_seconds = 3', 'call_secs = 3'), "call_secs"),
+    (('call_seconds = 3', 'call_seconds = -1'), "call_seconds"),
+    (('ko = "제목"', ''), "title"),
+    (('suite = "suite"', 'suite = "nowhere"'), "nowhere"),
+    (('[items]', '[items]\nbroken = "x"'), "broken"),
+    (('id = "chX"', 'id = chX'), ""),
+])
+def test_bad_configs_say_what_is_wrong(tmp_path, change, detail):
+    folder = write(tmp_path, GOOD.replace(*change))
+    with pytest.raises(AssignmentConfigError) as info:
+        load_assignment(folder)
+    assert str(folder / "assignment.toml") in str(info.value)
+    assert detail in str(info.value)
+
+
+def test_duplicate_ids_are_refused(tmp_path):
+    write(tmp_path, GOOD, "one")
+    write(tmp_path, GOOD, "two")
+    with pytest.raises(AssignmentConfigError, match="chX"):
+        list_assignments(tmp_path)

@@ -1,0 +1,211 @@
+"""Do the checks say what was called, what came back and by how much it missed, and name
+the classic misses only when the answer really is one of them?"""
+
+import numpy as np
+import pytest
+
+import reference
+from autograder.grading import hints
+from autograder.grading import tolerances as tol
+from autograder.grading.checks import (CheckFailed, assert_close, assert_dtype_kind,
+                                       assert_grad_close, assert_keys, assert_restored,
+                                       assert_shape, rel_error)
+from autograder.messages import say
+
+
+def failure(fn, *args, **kwargs) -> CheckFailed:
+    with pytest.raises(CheckFailed) as info:
+        fn(*args, **kwargs)
+    return info.value
+
+
+def test_mismatch_message_has_call_shapes_numbers_and_worst_index():
+    expected = np.array([[0.1, 0.2, 0.7], [0.3, 0.3, 0.4]])
+    actual = expected.copy()
+    actual[1, 2] += 0.5
+    exc = failure(assert_close, actual, expected, call="softmax(x)", inputs={"x": np.zeros((2, 3))})
+    text = exc.message
+    assert "softmax(x)" in text
+    assert "shape (2, 3) float64" in text           # inputs and returned value described
+    assert "0.5" in text                             # max abs error
+    assert "(1, 2)" in text                          # worst index
+    assert "0.9" in text and "0.4" in text           # returned vs expected at that index
+    assert say("grading.label.max_rel") in text
+    assert exc.hint == ""
+
+
+def test_close_enough_passes_and_returns_the_array():
+    expected = np.linspace(0, 1, 5)
+    got = assert_close(expected * (1 + 1e-9), expected, call="f(x)")
+    assert isinstance(got, np.ndarray) and got.shape == (5,)
+
+
+@pytest.mark.parametrize("returned, key", [
+    (None, "grading.returned_none"),
+    ({"a": 1}, "grading.not_numeric"),
+    ("0.5", "grading.not_numeric"),
+    ([[1.0, 2.0], [3.0]], "grading.not_numeric"),
+    (0.5, "grading.wrong_shape"),
+    (np.zeros((3, 2)), "grading.wrong_shape"),
+])
+def test_bad_returns_get_a_clear_message_not_a_type_error(returned, key):
+    exc = failure(assert_close, returned, np.zeros((2, 3)), call="softmax(x)")
+    headline = exc.message.splitlines()[0]
+    assert headline.startswith(say(key, call="softmax(x)", kind="", got="", want="")[:8])
+    assert "softmax(x)" in headline
+
+
+def test_wrong_shape_names_both_shapes():
+    exc = failure(assert_close, np.zeros((3, 2)), np.zeros((2, 3)), call="f(x)")
+    assert "(3, 2)" in exc.message and "(2, 3)" in exc.message
+
+
+def test_list_accepted_by_default_and_refused_when_asked():
+    expected = np.array([1.0, 2.0])
+    assert_close([1.0, 2.0], expected, call="f(x)")
+    exc = failure(assert_close, [1.0, 2.0], expected, call="f(x)", allow_list=False)
+    assert say("grading.list_refused", call="f(x)") in exc.message
+    # A wrong list says it was accepted as an array, so the student knows the type was fine.
+    exc = failure(assert_close, [1.0, 3.0], expected, call="f(x)")
+    assert say("grading.accepted_list") in exc.message
+
+
+def test_float32_accepted_with_single_precision_tolerance():
+    expected = np.array([0.1, 0.2, 0.7])
+    single = expected.astype(np.float32)
+    assert_close(single, expected, call="f(x)")      # off by ~1e-8 relative, beyond RTOL
+    exc = failure(assert_close, single, expected, call="f(x)", allow_float32=False)
+    assert "float32" in exc.message
+    exc = failure(assert_close, (expected + 0.01).astype(np.float32), expected, call="f(x)")
+    assert say("grading.accepted_float32", dtype="float32") in exc.message
+
+
+def test_scalar_expectation_accepts_a_one_element_array():
+    assert_close(np.array([0.5]), 0.5, call="loss(y, t)")
+
+
+def test_int_result_for_float_expectation_gets_the_dtype_hint():
+    exc = failure(assert_close, np.array([0, 1]), np.array([0.5, 1.5]), call="numerical_gradient(f, x)")
+    assert exc.hint == say("grading.hint.int_dtype")
+
+
+def test_bool_step_function_gets_the_bool_hint_and_numbers_pass():
+    x = np.array([-1.0, 0.0, 2.0])
+    assert_close(x > 0, reference.step_function(x), call="step_function(x)")   # values are right
+    exc = failure(assert_dtype_kind, x > 0, "iuf", call="step_function(x)", want="int/float")
+    assert exc.hint == say("grading.hint.bool_dtype")
+    assert_dtype_kind(np.array([0, 1]), "iuf", call="step_function(x)", want="int/float")
+
+
+# --- hints: each classic miss, recognised; a right answer never gets one ------------
+
+def _hint_of(actual, expected, variants, **kwargs):
+    return failure(assert_close, actual, expected, call="f", variants=variants, **kwargs).hint
+
+
+def test_softmax_overflow_hint():
+    x = np.array([1010.0, 1000.0, 990.0])
+    with np.errstate(all="ignore"):
+        naive = np.exp(x) / np.sum(np.exp(x))
+    assert _hint_of(naive, reference.softmax(x), hints.softmax_variants(x)) == \
+        say("grading.hint.softmax_overflow")
+    assert "nan" in failure(assert_close, naive, reference.softmax(x), call="f").message
+
+
+@pytest.mark.parametrize("key, wrong", [
+    ("softmax_axis0", lambda x: np.exp(x) / np.sum(np.exp(x), axis=0)),
+    ("softmax_whole", lambda x: np.exp(x) / np.sum(np.exp(x))),
+])
+def test_softmax_axis_hints(key, wrong):
+    x = np.random.default_rng(1).normal(size=(4, 3))
+    assert _hint_of(wrong(x), reference.softmax(x), hints.softmax_variants(x)) == \
+        say(f"grading.hint.{key}")
+
+
+def test_cross_entropy_hints():
+    rng = np.random.default_rng(2)
+    y = rng.dirichlet(np.ones(4), size=5)
+    t = np.eye(4)[rng.integers(4, size=5)]
+    right = reference.cross_entropy_error(y, t)
+    variants = hints.cross_entropy_variants(y, t)
+    assert _hint_of(right * 5, right, variants) == say("grading.hint.cee_no_batch_mean")
+    per_sample = -np.sum(t * np.log(y + 1e-7), axis=1)
+    exc = failure(assert_close, per_sample, right, call="f", variants=variants)
+    assert exc.hint == say("grading.hint.cee_per_sample") and "(5,)" in exc.message
+    y0 = np.array([[0.0, 0.4, 0.6]])
+    t0 = np.array([[1, 0, 0]])
+    assert _hint_of(np.inf, reference.cross_entropy_error(y0, t0),
+                    hints.cross_entropy_variants(y0, t0)) == say("grading.hint.cee_no_delta")
+
+
+def test_mean_squared_hints():
+    y, t = np.array([0.1, 0.6, 0.3]), np.array([0.0, 1.0, 0.0])
+    right = reference.mean_squared_error(y, t)
+    variants = hints.mean_squared_variants(y, t)
+    assert _hint_of(2 * right, right, variants) == say("grading.hint.mse_no_half")
+    assert _hint_of(np.mean((y - t) ** 2), right, variants) == say("grading.hint.mse_mean")
+
+
+def test_numerical_diff_hints():
+    def f(x):
+        return x ** 3
+    h, x = 1e-4, 2.0
+    right = reference.numerical_diff(f, x)
+    variants = hints.numerical_diff_variants(f, x)
+    kw = {"rtol": tol.NUMERICAL_DIFF_RTOL, "atol": tol.NUMERICAL_DIFF_ATOL}
+    assert _hint_of((f(x + h) - f(x)) / h, right, variants, **kw) == say("grading.hint.diff_forward")
+    assert _hint_of((f(x + h) - f(x - h)) / 2 * h, right, variants, **kw) == \
+        say("grading.hint.diff_precedence")
+    assert _hint_of(0.0, right, variants, **kw) == say("grading.hint.diff_tiny_h")
+
+
+def test_accuracy_hints():
+    y = np.array([[0.7, 0.2, 0.1], [0.1, 0.8, 0.1], [0.2, 0.2, 0.6], [0.9, 0.05, 0.05]])
+    t = np.eye(3)[[0, 1, 2, 1]]
+    right = 0.75
+    variants = hints.accuracy_variants(y, t)
+    assert _hint_of(3.0, right, variants) == say("grading.hint.accuracy_count")
+    wrong_axis = np.sum(np.argmax(y, axis=0) == np.argmax(t, axis=0)) / 4
+    assert wrong_axis != right
+    assert _hint_of(wrong_axis, right, variants) == say("grading.hint.accuracy_axis")
+
+
+def test_right_answers_never_fail_and_wrong_unrelated_answers_get_no_hint():
+    x = np.random.default_rng(3).normal(size=(3, 4))
+    assert_close(reference.softmax(x), reference.softmax(x), call="f",
+                 variants=hints.softmax_variants(x))
+    assert _hint_of(np.full((3, 4), 0.25), reference.softmax(x), hints.softmax_variants(x)) == ""
+
+
+# --- gradients, restoration, dict checks --------------------------------------------
+
+def test_rel_error_is_cs231n():
+    assert rel_error([1.0], [3.0])[0] == pytest.approx(0.5)
+    assert rel_error([0.0], [0.0])[0] == 0.0
+    assert rel_error([1e-12], [3e-12], atol=1e-8)[0] == 0.0
+
+
+def test_grad_check_passes_within_threshold_and_reports_the_worst_entry():
+    g = np.array([[1.0, -2.0], [0.5, 3.0]])
+    assert_grad_close(g * (1 + 1e-9), g, call="net.gradient(x, t)['W1']")
+    bad = g.copy()
+    bad[0, 1] = -2.2
+    exc = failure(assert_grad_close, bad, g, call="net.gradient(x, t)['W1']")
+    assert "(0, 1)" in exc.message and "0.0476" in exc.message   # 0.2 / 4.2
+
+
+def test_not_restored_names_the_hint():
+    before = np.array([1.0, 2.0, 3.0])
+    assert_restored(before, before.copy(), call="numerical_gradient(f, x)")
+    exc = failure(assert_restored, before, before - [0, 1e-4, 0], call="numerical_gradient(f, x)")
+    assert exc.hint == say("grading.hint.grad_not_restored") and "(1,)" in exc.message
+
+
+def test_keys_and_shapes():
+    params = {"W1": np.zeros((2, 3))}
+    assert assert_keys(params, ["W1"], call="net.params") is params
+    assert "'b1'" in failure(assert_keys, params, ["W1", "b1"], call="net.params").message
+    assert "list" in failure(assert_keys, [1], ["W1"], call="net.params").message
+    assert_shape(params["W1"], (2, 3), call="net.params['W1']")
+    assert "(3, 2)" in failure(assert_shape, params["W1"], (3, 2), call="W").message
+    failure(assert_shape, None, (3, 2), call="W")

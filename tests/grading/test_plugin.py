@@ -1,0 +1,202 @@
+"""Does run_hidden_suite turn each way a hidden test can end into the right outcome?"""
+
+import textwrap
+import time
+
+import numpy as np
+import pytest
+
+from autograder.grading.outcome import Status
+from autograder.grading.runner import HiddenSuiteError, run_hidden_suite
+from autograder.grading.student import StudentView
+from autograder.messages import say
+
+from .students import reference_student
+
+SUITE = '''
+import numpy as np
+import pytest
+
+from autograder.grading.checks import assert_close
+from autograder.sandbox.errors import StudentRaised, TimeLimitExceeded
+
+pytestmark = pytest.mark.item("softmax")
+
+
+@pytest.mark.points(3)
+def test_passes(student, reference):
+    """softmax of a vector
+    (second docstring line is not the title)"""
+    x = np.array([1.0, 2.0])
+    assert_close(student.softmax(x), reference.softmax(x), call="softmax(x)")
+
+
+def test_wrong_answer(student):
+    assert_close(np.array([2.0]), np.array([1.0]), call="softmax(x)")
+
+
+def test_plain_assert(student):
+    assert 1 == 2, "plain assertion text"
+
+
+@pytest.mark.item("relu")
+def test_missing(student):
+    student.relu(np.zeros(2))
+
+
+def test_student_raised(student):
+    raise StudentRaised("softmax(x)", "ZeroDivisionError", "division by zero",
+                        "Traceback (most recent call last):\\n  line 3, in softmax\\nZeroDivisionError")
+
+
+def test_time_limit(student):
+    raise TimeLimitExceeded("softmax(x) ran past 5 s")
+
+
+def test_unexpected_exception(student):
+    {}["missing"]
+
+
+@pytest.fixture
+def broken():
+    raise RuntimeError("fixture exploded")
+
+
+def test_setup_fails(broken):
+    pass
+
+
+@pytest.fixture
+def bad_teardown():
+    yield
+    raise RuntimeError("teardown exploded")
+
+
+def test_teardown_fails(bad_teardown):
+    pass
+
+
+def test_rng_a(rng):
+    print("noise on stdout")
+    pytest.draws["a"] = rng.random(3).tolist()
+
+
+def test_rng_b(rng):
+    pytest.draws["b"] = rng.random(3).tolist()
+'''
+
+
+@pytest.fixture
+def suite(tmp_path):
+    # A conftest above the suite that would break any run that loaded it.
+    (tmp_path / "conftest.py").write_text("raise RuntimeError('outer conftest was loaded')\n")
+    (tmp_path / "pytest.ini").write_text("[pytest]\naddopts = --this-option-does-not-exist\n")
+    suite = tmp_path / "suite"
+    suite.mkdir()
+    (suite / "test_demo.py").write_text(SUITE)
+    return suite
+
+
+@pytest.fixture
+def draws(monkeypatch):
+    # The suite reports its rng draws through a namespace both sides can reach.
+    box = {}
+    monkeypatch.setattr(pytest, "draws", box, raising=False)
+    return box
+
+
+def run(suite, **kwargs):
+    view = StudentView(reference_student(), unavailable={"relu": "relu is imported, not written"})
+    return {o.test_id.split("::")[1]: o for o in run_hidden_suite(suite, view, **kwargs)}
+
+
+def test_statuses_messages_and_markers(suite, draws):
+    out = run(suite)
+    assert out["test_passes"].status is Status.PASSED
+    assert out["test_passes"].name == "softmax of a vector"
+    assert out["test_passes"].max_points == 3 and out["test_passes"].points == 3
+    assert out["test_passes"].item == "softmax"
+
+    wrong = out["test_wrong_answer"]
+    assert wrong.status is Status.FAILED and wrong.points == 0 and wrong.max_points == 1
+    assert "softmax(x)" in wrong.message and wrong.name == "test_wrong_answer"
+    assert "plain assertion text" in out["test_plain_assert"].message
+    assert out["test_plain_assert"].status is Status.FAILED
+
+    missing = out["test_missing"]
+    assert (missing.status, missing.item, missing.message) == \
+        (Status.MISSING, "relu", "relu is imported, not written")
+
+    raised = out["test_student_raised"]
+    assert raised.status is Status.ERROR
+    assert "ZeroDivisionError" in raised.message and "softmax(x)" in raised.message
+    assert "line 3, in softmax" in raised.message
+    assert out["test_time_limit"].status is Status.ERROR
+    assert say("grading.time_limit", detail="softmax(x) ran past 5 s") == out["test_time_limit"].message
+
+    unexpected = out["test_unexpected_exception"]
+    assert unexpected.status is Status.FAILED and "KeyError" in unexpected.message
+
+
+def test_failed_setup_or_teardown_is_an_error_not_a_failure(suite, draws):
+    out = run(suite)
+    assert out["test_setup_fails"].status is Status.ERROR
+    assert "fixture exploded" in out["test_setup_fails"].message
+    assert out["test_teardown_fails"].status is Status.ERROR
+    assert "teardown exploded" in out["test_teardown_fails"].message
+
+
+def test_rng_is_per_test_and_repeatable(suite, draws):
+    run(suite, seed=7)
+    first = dict(draws)
+    run(suite, seed=7)
+    assert draws == first
+    assert first["a"] != first["b"]
+    run(suite, seed=8)
+    assert draws["a"] != first["a"]
+
+
+def test_repeated_runs_give_identical_outcomes_and_print_nothing(suite, draws, capfd):
+    def strip(outcomes):
+        return [(o.test_id, o.status, o.message, o.max_points) for o in outcomes.values()]
+    first = strip(run(suite))
+    for _ in range(3):
+        assert strip(run(suite)) == first
+    out, err = capfd.readouterr()
+    assert out == "" and err == ""
+
+
+def test_outer_conftest_and_ini_are_ignored(suite, draws):
+    assert len(run(suite)) == 11
+
+
+def test_project_tests_are_not_collected(suite, draws):
+    ids = run(suite).keys()
+    assert not any("test_checks" in i or "test_plugin" in i for i in ids)
+
+
+def test_broken_or_empty_suite_raises(tmp_path):
+    (tmp_path / "test_broken.py").write_text("def test_x(:\n")
+    with pytest.raises(HiddenSuiteError, match="test_broken"):
+        run_hidden_suite(tmp_path, StudentView(reference_student()))
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    with pytest.raises(HiddenSuiteError):
+        run_hidden_suite(empty, StudentView(reference_student()))
+
+
+def test_overhead_per_run_is_small(tmp_path):
+    (tmp_path / "test_one.py").write_text(textwrap.dedent('''
+        import pytest
+        @pytest.mark.item("softmax")
+        def test_one(student):
+            """one"""
+    '''))
+    view = StudentView(reference_student())
+    run_hidden_suite(tmp_path, view)
+    start = time.perf_counter()
+    for _ in range(5):
+        run_hidden_suite(tmp_path, view)
+    per_run = (time.perf_counter() - start) / 5
+    # ~0.02-0.04 s measured; a grader doing 500 submissions must not pay seconds for pytest.
+    assert per_run < 0.5, per_run
