@@ -70,6 +70,7 @@ class Sandbox:
         self._callback_error: BaseException | None = None
         self._next_cid = 1
         self._released: list[int] = []
+        self._live: dict[int, int] = {}     # oid -> number of live Handles of the current generation
         self._lock = threading.RLock()
         self._closed = False
 
@@ -110,6 +111,7 @@ class Sandbox:
         if self._remaining_budget() <= 0:
             raise TimeLimitExceeded(self._budget_message())
         self._generation += 1
+        self._live, self._released = {}, []
         start = time.monotonic()
         source = "\n\n".join(f"# --- {label}\n{src}" for label, src in self._blocks)
         uid = self._lease.uid if self._lease is not None else None
@@ -309,7 +311,7 @@ class Sandbox:
     def _wrap(self, value, label: str = "value"):
         typ = type(value)
         if typ is codec.HandleRef:
-            return Handle(self, value, label)
+            return self._new_handle(value, label)
         if typ is list:
             return [self._wrap(v, label) for v in value]
         if typ is tuple:
@@ -318,8 +320,22 @@ class Sandbox:
             return {k: self._wrap(v, f"{label}[{k!r}]") for k, v in value.items()}
         return value
 
+    def _new_handle(self, ref: codec.HandleRef, label: str) -> Handle:
+        # The shim gives one object one oid, so several Handles may share it: the remote
+        # object is released only when the last of them is gone.
+        self._live[ref.oid] = self._live.get(ref.oid, 0) + 1
+        if ref.oid in self._released:
+            self._released.remove(ref.oid)
+        return Handle(self, ref, label)
+
     def _forget(self, ref: codec.HandleRef) -> None:
-        if ref.generation == self._generation:
+        if ref.generation != self._generation:
+            return
+        count = self._live.get(ref.oid, 0) - 1
+        if count > 0:
+            self._live[ref.oid] = count
+        else:
+            self._live.pop(ref.oid, None)
             self._released.append(ref.oid)
 
     @staticmethod
@@ -376,7 +392,7 @@ class Sandbox:
         target = None if isinstance(handle, ModuleProxy) else handle
         label = f"{self._label(target)}.{name}" if name is not None else f"{self._label(target)}[{item!r}]"
         resp = self._op(target, Op.REF, f"ref {label}", name=name, key=item)
-        return Handle(self, resp["value"], label)
+        return self._new_handle(resp["value"], label)
 
     def fetch(self, handle) -> object:
         """The remote object as data, when it has a data encoding (handles for the rest)."""

@@ -199,6 +199,13 @@ def test_values_without_encoding_are_handles_or_refused(sb):
         sb.module.huge_int()
 
 
+def test_handles_sharing_one_remote_object_survive_each_other(sb):
+    kept = sb.ref(sb.module, "softmax")
+    for _ in range(3):
+        sb.module.softmax(np.zeros(2))  # each builds and drops a Handle to the same function
+    np.testing.assert_allclose(kept(np.zeros(2)), [0.5, 0.5])
+
+
 def test_handles_from_a_restarted_process_are_stale(make_sandbox):
     box = make_sandbox()
     box.load(STUDENT)
