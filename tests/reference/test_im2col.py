@@ -1,4 +1,4 @@
-"""Chapter 7 im2col / col2im / conv_output_size: hand-worked cases, torch unfold/fold, adjointness."""
+"""Chapter 7 im2col, col2im, conv_output_size: hand-worked, torch unfold/fold, adjointness."""
 
 import numpy as np
 import pytest
