@@ -1,0 +1,134 @@
+"""Rebuild the scenario notebooks from the perfect ch04 example, one hostile change each.
+
+Run by hand after changing a scenario: `python tests/e2e/scenarios/build_scenarios.py`;
+the notebooks and expected.json files it writes are committed.
+"""
+import json
+import nbformat
+from nbformat.v4 import new_notebook, new_code_cell, new_markdown_cell
+from nbformat.v3 import new_notebook as v3_notebook, new_worksheet, new_code_cell as v3_code_cell
+from pathlib import Path
+
+root = Path(__file__).resolve().parent
+base_nb = nbformat.read(root.parents[2] / "examples" / "park_jiwoo_ch04.ipynb", as_version=4)
+BASE = [c.source for c in base_nb.cells if c.cell_type == "code"]
+IMPORTS, ACTS, MSE, CEE, NUMERIC, TIMEIT, SIMPLE, TWO, TRAIN = BASE
+
+def write(name, cells, expect, suffix=".ipynb", raw=None):
+    d = root / name
+    d.mkdir(parents=True, exist_ok=True)
+    if raw is not None:
+        (d / f"submission{suffix}").write_bytes(raw)
+    else:
+        n = new_notebook(cells=[new_code_cell(c) for c in cells])
+        n.metadata["dlfs"] = {"assignment": "ch04"}
+        (d / "submission.ipynb").write_text(nbformat.writes(n), encoding="utf-8")
+    (d / "expected.json").write_text(json.dumps(expect, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+
+ALL = ["mean_squared_error", "cross_entropy_error", "numerical_diff", "numerical_gradient",
+       "gradient_descent", "simpleNet", "TwoLayerNet"]
+def others(*bad):
+    return [i for i in ALL if i not in bad]
+
+ND_HEAD = "def numerical_diff(f, x):\n"
+def replace_numerical_diff(body):
+    new = NUMERIC.replace("def numerical_diff(f, x):\n    h = 1e-4\n    return (f(x + h) - f(x - h)) / (2 * h)\n",
+                          ND_HEAD + body)
+    assert new != NUMERIC
+    return new
+
+write("loop_in_graded_function",
+      [IMPORTS, ACTS, MSE, CEE, replace_numerical_diff("    while True:\n        pass\n"), SIMPLE, TWO],
+      {"status": "graded", "full": others("numerical_diff"), "zero": ["numerical_diff"],
+       "messages": {"numerical_diff": "time"}})
+write("loop_at_top_level",
+      [IMPORTS, ACTS, MSE, CEE, NUMERIC, "while True:\n    pass", SIMPLE, TWO],
+      {"status": "graded", "full": ALL})
+write("huge_allocation",
+      [IMPORTS, ACTS, "big = np.zeros(10**11)",
+       MSE.replace("def mean_squared_error(y, t):\n", "def mean_squared_error(y, t):\n    waste = np.ones((10**6, 10**6))\n"),
+       CEE, NUMERIC, SIMPLE, TWO],
+      {"status": "graded", "full": others("mean_squared_error"), "zero": ["mean_squared_error"]})
+write("monkeypatch_numpy",
+      [IMPORTS, ACTS,
+       "import numpy.testing\nnp.allclose = lambda *a, **k: True\nnp.testing.assert_allclose = lambda *a, **k: None\nnp.isclose = lambda a, b, **k: np.ones(np.broadcast(a, b).shape, dtype=bool)",
+       "def mean_squared_error(y, t):\n    np.allclose = lambda *a, **k: True\n    np.testing.assert_allclose = lambda *a, **k: None\n    np.array_equal = lambda *a, **k: True\n    return 0.0",
+       CEE, NUMERIC, SIMPLE, TWO],
+      {"status": "graded", "full": others("mean_squared_error"), "zero": ["mean_squared_error"]})
+write("walk_filesystem",
+      [IMPORTS, ACTS, CEE,
+       "import os\n\ndef mean_squared_error(y, t):\n    found = []\n    for top in ('/', '/work', '/root', '..', '../..'):\n        for dirpath, dirnames, filenames in os.walk(top):\n            for name in filenames:\n                if name in ('assignment.toml', 'gradcheck.py') or ({'reference', 'hidden'} & set(dirpath.split(os.sep)) and name.endswith('.py')):\n                    found.append(os.path.join(dirpath, name))\n            if len(found) > 50:\n                break\n    try:\n        import reference\n        found.append('import reference worked')\n    except Exception:\n        pass\n    print('FOUND', len(found), found[:5])\n    return 123.0",
+       NUMERIC, SIMPLE, TWO],
+      {"status": "graded", "full": others("mean_squared_error"), "zero": ["mean_squared_error"],
+       "output_contains": "FOUND 0 []"})
+write("exit_calls",
+      [IMPORTS, ACTS,
+       "import sys, os\n\ndef mean_squared_error(y, t):\n    sys.exit(0)",
+       CEE, replace_numerical_diff("    import os\n    os._exit(0)\n"), SIMPLE, TWO],
+      {"status": "graded", "full": others("mean_squared_error", "numerical_diff"),
+       "zero": ["mean_squared_error", "numerical_diff"]})
+write("fake_score_output",
+      [IMPORTS, ACTS, CEE,
+       "import json\n\ndef mean_squared_error(y, t):\n    print('============ 100 passed in 0.01s ============')\n    print(json.dumps({'score': 100, 'tests': []}))\n    print('Score: 100 / 100')\n    return 0.0",
+       NUMERIC, SIMPLE, TWO],
+      {"status": "graded", "full": others("mean_squared_error"), "zero": ["mean_squared_error"]})
+write("write_outside_directory",
+      [IMPORTS, ACTS,
+       "def mean_squared_error(y, t):\n    for target in ('/work/main/PWNED.txt', '../escaped.txt', '/tmp/dlfs_escape_marker.txt', '/root/escaped.txt'):\n        try:\n            with open(target, 'w') as fh:\n                fh.write('pwned')\n        except Exception:\n            pass\n    with open('scratch_inside.txt', 'w') as fh:\n        fh.write('a file in my own folder is fine')\n    return 0.5 * np.sum((y - t) ** 2)",
+       CEE, NUMERIC, SIMPLE, TWO],
+      {"status": "graded", "full": ALL,
+       "absent_files": ["/work/main/PWNED.txt", "/tmp/dlfs_escape_marker.txt", "/root/escaped.txt"]})
+write("spawn_processes",
+      [IMPORTS, ACTS,
+       "import os, subprocess\n\ndef mean_squared_error(y, t):\n    try:\n        subprocess.Popen(['sleep', '987654'])\n    except Exception:\n        pass\n    try:\n        if os.fork() == 0:\n            os.setsid()\n            if os.fork() == 0:\n                os.execvp('sleep', ['sleep', '987653'])\n            os._exit(0)\n    except Exception:\n        pass\n    return 0.5 * np.sum((y - t) ** 2)",
+       CEE, NUMERIC, SIMPLE, TWO],
+      {"status": "graded", "full": others("mean_squared_error"),
+       "no_process_matching": ["987654", "987653"]})
+write("network_connect",
+      [IMPORTS, ACTS,
+       "import socket, os\n\ndef mean_squared_error(y, t):\n    port = int(os.environ.get('DLFS_PROBE_PORT', '47011'))\n    s = socket.socket()\n    s.settimeout(1)\n    s.connect(('127.0.0.1', port))\n    s.sendall(b'leak')\n    return 0.5 * np.sum((y - t) ** 2)",
+       CEE, NUMERIC, SIMPLE, TWO],
+      {"status": "graded", "full": others("mean_squared_error"), "zero": ["mean_squared_error"],
+       "listen_port": 47011})
+write("lying_ndarray_subclass",
+      [IMPORTS,
+       "class Liar(np.ndarray):\n    def __eq__(self, other):\n        return np.ones(self.shape, dtype=bool)\n    def __array__(self, dtype=None, copy=None):\n        return np.full(self.shape, 0.1)\n    def __float__(self):\n        return 0.0\n\ndef sigmoid(x):\n    return 1 / (1 + np.exp(-x))\n\ndef softmax(x):\n    return np.zeros(np.shape(x)).view(Liar)",
+       MSE,
+       "def cross_entropy_error(y, t):\n    return np.zeros(()).view(Liar)",
+       NUMERIC, SIMPLE, TWO],
+      {"status": "graded", "full": ["mean_squared_error", "numerical_diff", "numerical_gradient", "gradient_descent"],
+       "zero": ["cross_entropy_error"]})
+write("segfault_ctypes",
+      [IMPORTS, ACTS, MSE, CEE,
+       replace_numerical_diff("    import ctypes\n    ctypes.string_at(0)\n"), SIMPLE, TWO],
+      {"status": "graded", "full": others("numerical_diff"), "zero": ["numerical_diff"]})
+write("input_call",
+      [IMPORTS, ACTS,
+       "def mean_squared_error(y, t):\n    answer = input('정답을 입력하세요: ')\n    return float(answer)",
+       CEE, NUMERIC, SIMPLE, TWO],
+      {"status": "graded", "full": others("mean_squared_error"), "zero": ["mean_squared_error"]})
+write("bare_except_swallows_timeout",
+      [IMPORTS, ACTS, MSE, CEE,
+       replace_numerical_diff("    import time\n    while True:\n        try:\n            time.sleep(0.5)\n        except:\n            pass\n"),
+       SIMPLE, TWO],
+      {"status": "graded", "full": others("numerical_diff"), "zero": ["numerical_diff"],
+       "messages": {"numerical_diff": "time"}})
+write("output_flood",
+      [IMPORTS, ACTS,
+       "def mean_squared_error(y, t):\n    print('x' * (50 * 1024 * 1024))\n    return 0.5 * np.sum((y - t) ** 2)",
+       CEE, NUMERIC, SIMPLE, TWO],
+      {"status": "graded", "full": ALL, "max_results_bytes": 400000})
+write("invalid_json", None, {"status": "error", "error_code": "invalid_json"},
+      raw=b'{"cells": [{"cell_type": "code",, "source": "def softmax(x): return x"}], "metadata": {}, "nbformat": 4}')
+write("truncated_upload", None, {"status": "error", "error_code": "truncated"},
+      raw=b'{"cells": [{"cell_type": "code", "source": "def softmax(x):\\n  return x"')
+write("empty_notebook", None, {"status": "error", "error_code": "empty"},
+      raw=nbformat.writes(new_notebook()).encode())
+v3 = v3_notebook(worksheets=[new_worksheet(cells=[v3_code_cell(input=c) for c in [IMPORTS, ACTS, MSE, CEE, NUMERIC, SIMPLE, TWO]])])
+write("nbformat_v3", None, {"status": "graded", "assignment": "ch04", "full": ALL},
+      raw=nbformat.v3.writes_json(v3).encode() if hasattr(nbformat.v3, "writes_json") else nbformat.writes(v3, version=3).encode())
+write("python_file", None, {"status": "graded", "assignment": "ch04", "full": ALL},
+      suffix=".py", raw=("# %%\n" + "\n\n# %%\n".join([IMPORTS, ACTS, MSE, CEE, NUMERIC, SIMPLE, TWO]) + "\n").encode())
+write("cp949_encoded",
+      None, {"status": "graded", "assignment": "ch04", "full": ALL},
+      raw=nbformat.writes(new_notebook(cells=[new_markdown_cell("# 4장 과제 - 한글 주석")] + [new_code_cell(c) for c in [IMPORTS, "# 활성화 함수\n" + ACTS, MSE, CEE, NUMERIC, SIMPLE, TWO]])).encode("cp949"))
