@@ -247,6 +247,9 @@ CATALOG: dict[str, dict[str, str]] = {
     "report_syntax_error": {
         "ko": "셀 {cell}, {line}번째 줄 문법 오류로 이 셀은 채점에서 빠졌습니다: {error}",
         "en": "Cell {cell}, line {line} has a syntax error, so that cell was left out: {error}"},
+    "report_import_failed": {
+        "ko": "{label}, {line}번째 줄 `{statement}` 을(를) 가져오지 못했습니다({error}). 채점 환경에는 numpy만 있습니다.",
+        "en": "{label}, line {line}: `{statement}` could not be imported ({error}); grading has numpy only."},
     "load_timed_out": {
         "ko": "노트북 코드를 불러오는 데 제한 시간을 넘겼습니다.",
         "en": "Loading the notebook's code ran past its time limit."},

@@ -23,7 +23,7 @@ from .grading.student import StudentView
 from .ingest import IngestError, ingest, resolve_items
 from .messages import say
 from .report.results_json import build_results
-from .sandbox import Limits, Sandbox
+from .sandbox import Limits, Sandbox, StudentFault
 from .submissions import Submission
 
 log = logging.getLogger("autograder.pipeline")
@@ -98,16 +98,30 @@ def _grade(prep: Prepared, seed: int, limits: dict) -> dict:
     resolution = resolve_items(prep.ingest.definitions, items=list(asg.items), aliases=asg.aliases)
     with Sandbox(limits=Limits(**limits)) as sandbox:
         load = sandbox.load(prep.ingest.blocks)
+        import_errors = _import_errors(sandbox)
         student = StudentView(sandbox.module, resolution.bindings, resolution.unavailable)
         outcomes = run_hidden_suite(asg.suite_dir, student, seed=seed)
         isolation = sandbox.isolation
         output = sandbox.output()
     score = score_outcomes(outcomes, list(asg.items))
     provenance = dict(prep.provenance, status="graded", isolation=isolation, seed=seed,
-                      notes=resolution.notes, load=_load_summary(load))
+                      notes=resolution.notes, load=_load_summary(load),
+                      import_errors=import_errors)
     return build_results(provenance=provenance, outcomes=outcomes, score=score,
                          execution_time=time.monotonic() - prep.started,
                          output=_summary_line(score, load, output))
+
+
+def _import_errors(sandbox) -> list[list]:
+    """The imports that failed inside the sandbox, as ingest's prelude recorded them."""
+    try:
+        recorded = sandbox.fetch(sandbox.ref(sandbox.module, "__ingest_import_errors__"))
+    except (StudentFault, ValueError):
+        return []  # student code replaced the record; the failures still show as errors
+    if not isinstance(recorded, (list, tuple)):
+        return []
+    return [[str(field) for field in entry] for entry in recorded
+            if isinstance(entry, (list, tuple)) and len(entry) == 4]
 
 
 def _load_summary(load) -> dict:

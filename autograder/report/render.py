@@ -42,7 +42,10 @@ def render_summary(all_results: list[dict], elapsed: float) -> str:
     graded = sum(1 for r in all_results if r["dlfs"]["status"] == "graded")
     footer = say("batch_footer", total=len(all_results), graded=graded,
                  errors=len(all_results) - graded, seconds=f"{elapsed:.1f}")
-    return _env.get_template("summary.txt.j2").render(columns=columns, rows=rows, footer=footer)
+    header = {key: title for key, title in SUMMARY_COLUMNS}
+    rule = {c["key"]: "-" * c["width"] for c in columns}
+    return _env.get_template("summary.txt.j2").render(columns=columns, table=[header, rule, *rows],
+                                                      footer=footer)
 
 
 def atomic_write(path: Path, text: str) -> None:

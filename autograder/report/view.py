@@ -22,7 +22,10 @@ def submission_view(results: dict) -> dict:
             "max_score": _num(test["max_score"]), "output": test.get("output", "")})
     items = [{"item": i["item"], "score": _num(i["score"]), "max_score": _num(i["max_score"]),
               "status": i["status"], "note": (dlfs.get("notes") or {}).get(i["item"], ""),
-              "tests": tests_by_item.get(i["item"], [])}
+              "tests": tests_by_item.get(i["item"], []),
+              # Every test of a missing item says the same thing: say it once.
+              "missing_message": (tests_by_item.get(i["item"]) or [{"output": ""}])[0]["output"]
+              if i["status"] == "missing" else ""}
              for i in dlfs.get("items", [])]
     ingest = dlfs.get("ingest") or {}
     max_score = dlfs.get("max_score")
@@ -39,6 +42,8 @@ def submission_view(results: dict) -> dict:
                           for c, ln, m in ingest.get("syntax_errors", [])],
         "block_errors": [say("block_failed", label=label, line=line, error=f"{etype}: {msg}")
                          for label, etype, msg, line in (dlfs.get("load") or {}).get("block_errors", [])],
+        "import_errors": [say("report_import_failed", label=label, line=line, statement=stmt, error=err)
+                          for label, line, stmt, err in dlfs.get("import_errors", [])],
         "skipped": ingest.get("skipped_total", 0),
         "sha256": dlfs["sha256"][:12],
         "grader_version": dlfs["grader_version"],
