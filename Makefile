@@ -42,7 +42,8 @@ test: setup-dev
 	$(PY) -m pytest -q
 
 bench: setup-dev
-	OMP_NUM_THREADS=1 OPENBLAS_NUM_THREADS=1 MKL_NUM_THREADS=1 $(PY) bench/conv_pool.py
+	$(PY) bench/conv_pool.py
+	$(PY) bench/grade_batch.py 60 2
 
 clean:
 	rm -rf $(OUT) .pytest_cache

@@ -24,9 +24,6 @@ from .submissions import Submission
 
 log = logging.getLogger("autograder.batch")
 
-# A worker process runs pytest once per submission; recycling it bounds what leaks.
-TASKS_PER_WORKER = 25
-
 
 @dataclass
 class BatchResult:
@@ -91,7 +88,10 @@ def run_batch(submissions: list[Submission], out_dir: Path, *, assignment: str |
 
 
 def _grade_parallel(preps: list[Prepared], jobs: int, seed: int, finish) -> None:
-    with ProcessPoolExecutor(max_workers=jobs, max_tasks_per_child=TASKS_PER_WORKER) as pool:
+    # No max_tasks_per_child: on Python 3.11 the pool stops replacing retired workers and
+    # the batch hangs (seen here at the 50th notebook). The runner unloads each suite's
+    # modules after a run, so a long-lived worker does not accumulate them.
+    with ProcessPoolExecutor(max_workers=jobs) as pool:
         futures = {pool.submit(_grade_in_worker, p, seed): p for p in preps}
         for future in as_completed(futures):
             prep = futures[future]
