@@ -8,6 +8,7 @@ import json
 import os
 import tempfile
 import time
+import unicodedata
 from pathlib import Path
 
 from jinja2 import Environment, PackageLoader, select_autoescape
@@ -16,8 +17,28 @@ from ..messages import say
 from .view import batch_rows, submission_view
 
 _env = Environment(loader=PackageLoader("autograder.report", "templates"),
-                   autoescape=select_autoescape(["html"]), keep_trailing_newline=True,
+                   autoescape=select_autoescape(enabled_extensions=("html", "html.j2")), keep_trailing_newline=True,
                    trim_blocks=True, lstrip_blocks=True)
+
+
+def display_width(text: str) -> int:
+    """Terminal columns: Hangul and other wide characters take two."""
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+def pad(value, width: int) -> str:
+    """Cut or pad to `width` terminal columns, so Korean student ids keep the table straight."""
+    text, out, used = str(value), [], 0
+    for ch in text:
+        w = display_width(ch)
+        if used + w > width:
+            break
+        out.append(ch)
+        used += w
+    return "".join(out) + " " * (width - used)
+
+
+_env.filters["pad"] = pad
 
 
 def _labels() -> dict:
@@ -37,7 +58,7 @@ SUMMARY_COLUMNS = (("student_id", "student"), ("assignment", "assignment"), ("sc
 def render_summary(all_results: list[dict], elapsed: float) -> str:
     rows = batch_rows(all_results)
     columns = [{"key": key, "title": title,
-                "width": min(40, max([len(title)] + [len(str(r[key])) for r in rows]))}
+                "width": min(40, max([display_width(title)] + [display_width(str(r[key])) for r in rows]))}
                for key, title in SUMMARY_COLUMNS]
     graded = sum(1 for r in all_results if r["dlfs"]["status"] == "graded")
     footer = say("batch_footer", total=len(all_results), graded=graded,

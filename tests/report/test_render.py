@@ -1,0 +1,79 @@
+"""Do the reports show what happened, safely, for graded and ungraded submissions?"""
+
+import json
+
+from autograder.grading.outcome import Status, TestOutcome
+from autograder.grading.score import score_outcomes
+from autograder.report.render import display_width, render_feedback, render_summary, write_submission
+from autograder.report.results_json import build_results
+
+
+def _graded(student="kim", message="<script>alert(1)</script> returned 3"):
+    outcomes = [
+        TestOutcome("t1", "softmax sums to one", "softmax", 2, Status.PASSED),
+        TestOutcome("t2", "softmax of a batch", "softmax", 3, Status.FAILED, message=message,
+                    hint="wrong axis"),
+        TestOutcome("t3", "relu exists", "relu", 1, Status.MISSING, message="relu is missing"),
+    ]
+    score = score_outcomes(outcomes, ["softmax", "relu"])
+    provenance = {"student_id": student, "sha256": "ab" * 32, "grader_version": "0.1.0",
+                  "assignment_id": "ch03", "assignment_version": "1", "status": "graded",
+                  "notes": {"softmax": "graded `soft_max` as `softmax`"}}
+    return build_results(provenance=provenance, outcomes=outcomes, score=score, execution_time=1.5)
+
+
+def _error(student="lee"):
+    provenance = {"student_id": student, "sha256": "cd" * 32, "grader_version": "0.1.0",
+                  "status": "error", "error": {"code": "truncated", "message": "the file is cut off"}}
+    return build_results(provenance=provenance, execution_time=0.1, output="the file is cut off")
+
+
+def test_results_follow_gradescopes_schema():
+    results = _graded()
+    assert results["score"] == 2 and results["dlfs"]["max_score"] == 6
+    for test in results["tests"]:
+        assert set(test) >= {"name", "score", "max_score", "status", "output", "tags", "visibility"}
+        assert test["status"] in ("passed", "failed")
+    assert results["tests"][1]["output"].endswith("wrong axis")
+    assert results["tests"][2]["extra_data"]["outcome"] == "missing"
+    json.dumps(results)  # plain JSON all the way down
+
+
+def test_markdown_feedback_shows_failures_notes_and_hints():
+    text = render_feedback(_graded(), "md")
+    assert "2 / 6" in text
+    assert "softmax of a batch" in text and "wrong axis" in text
+    assert "graded `soft_max` as `softmax`" in text
+    assert "relu is missing" in text
+    assert "softmax sums to one" not in text  # passing tests stay out of the way
+
+
+def test_html_feedback_escapes_student_output():
+    text = render_feedback(_graded(), "html")
+    assert "<script>alert(1)</script>" not in text
+    assert "&lt;script&gt;" in text
+
+
+def test_error_feedback_says_why():
+    for fmt in ("md", "html"):
+        assert "the file is cut off" in render_feedback(_error(), fmt)
+
+
+def test_summary_table_keeps_columns_straight_with_korean_ids():
+    text = render_summary([_graded("김민수"), _error("lee"), _graded("박지우_아주_긴_이름" * 5)], 2.0)
+    lines = text.splitlines()
+    table = lines[:5]
+    assert all(display_width(line) == display_width(table[0]) for line in table)
+    assert "3" in lines[-1] and "2.0" in lines[-1]
+
+
+def test_a_rerun_keeps_the_earlier_results(tmp_path):
+    first = _graded()
+    write_submission(tmp_path, first)
+    second = _graded(message="another failure")
+    write_submission(tmp_path, second)
+    current = json.loads((tmp_path / "kim" / "results.json").read_text(encoding="utf-8"))
+    assert current["tests"][1]["output"].startswith("another failure")
+    kept = list((tmp_path / "kim" / "history").iterdir())
+    assert len(kept) == 1
+    assert "alert" in kept[0].read_text(encoding="utf-8")
