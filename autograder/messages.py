@@ -228,6 +228,9 @@ CATALOG: dict[str, dict[str, str]] = {
     "grading.bad_assignment": {
         "ko": "과제 설정 {path}이(가) 잘못되었습니다: {detail}",
         "en": "The assignment config {path} is invalid: {detail}"},
+    "grading.not_rerun_after_timeout": {
+        "ko": "`{item}`의 앞선 테스트가 제한 시간을 넘겨 이 테스트는 실행하지 않았습니다(무한 루프인지 확인하세요).",
+        "en": "An earlier test of `{item}` ran out of time, so this one was not run (look for an endless loop)."},
     # --- pipeline / cli ------------------------------------------------------
     "no_notebook_in_folder": {
         "ko": "제출 폴더 {path}에 노트북(.ipynb)이 없습니다.",

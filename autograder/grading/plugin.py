@@ -34,6 +34,10 @@ TRACEBACK_LINES = 8
 DEFAULT_POINTS = 1.0
 
 
+class NotRerunAfterTimeout(StudentFault):
+    """Raised in setup for a test whose item already ran out of time in this run."""
+
+
 @dataclass
 class Verdict:
     status: Status
@@ -64,6 +68,8 @@ def classify(exc: BaseException, when: str) -> Verdict:
     """Status of a test from the exception one of its phases raised."""
     if isinstance(exc, ItemUnavailable):
         return Verdict(Status.MISSING, str(exc))
+    if isinstance(exc, NotRerunAfterTimeout):
+        return Verdict(Status.ERROR, str(exc))
     if isinstance(exc, StudentFault):
         return Verdict(Status.ERROR, fault_message(exc))
     if when != "call":  # a broken fixture is not a wrong answer (junitxml: error)
@@ -91,6 +97,9 @@ class GradingPlugin:
         self._phases: dict[str, list] = {}
         self.order: list[str] = []
         self.collect_errors: list[str] = []
+        # Items whose code already ran out of time: their other tests are not run again,
+        # or one endless loop would cost call_seconds per test of that item.
+        self._timed_out: set[str] = set()
 
     # --- fixtures -------------------------------------------------------------------
     @pytest.fixture
@@ -124,6 +133,12 @@ class GradingPlugin:
             self._meta[item.nodeid] = (_title(item), graded, points)
             self.order.append(item.nodeid)
 
+    @pytest.hookimpl(tryfirst=True)
+    def pytest_runtest_setup(self, item):
+        graded = self._meta.get(item.nodeid, ("", "", 0))[1]
+        if graded in self._timed_out:
+            raise NotRerunAfterTimeout(say("grading.not_rerun_after_timeout", item=graded))
+
     def pytest_collectreport(self, report):
         if report.failed:
             self.collect_errors.append(f"{report.nodeid}: {_short(str(report.longrepr), 20)}")
@@ -139,6 +154,8 @@ class GradingPlugin:
                                                                  reason=str(call.excinfo.value)))
         else:
             report.grading_verdict = classify(call.excinfo.value, call.when)
+            if call.when == "call" and call.excinfo.errisinstance(TimeLimitExceeded):
+                self._timed_out.add(self._meta.get(item.nodeid, ("", "", 0))[1])
             if report.grading_verdict.status is Status.FAILED and call.when == "call" \
                     and not isinstance(call.excinfo.value, (AssertionError, ItemUnavailable)):
                 log.debug("hidden test %s raised:\n%s", item.nodeid,

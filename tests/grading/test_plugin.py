@@ -1,8 +1,5 @@
 """Does run_hidden_suite turn each way a hidden test can end into the right outcome?"""
 
-import textwrap
-import time
-
 import numpy as np
 import pytest
 
@@ -49,8 +46,14 @@ def test_student_raised(student):
                         "Traceback (most recent call last):\\n  line 3, in softmax\\nZeroDivisionError")
 
 
+@pytest.mark.item("sigmoid")
 def test_time_limit(student):
-    raise TimeLimitExceeded("softmax(x) ran past 5 s")
+    raise TimeLimitExceeded("sigmoid(x) ran past 5 s")
+
+
+@pytest.mark.item("sigmoid")
+def test_after_time_limit(student):
+    """would pass, but its item already ran out of time"""
 
 
 def test_unexpected_exception(student):
@@ -132,7 +135,11 @@ def test_statuses_messages_and_markers(suite, draws):
     assert "ZeroDivisionError" in raised.message and "softmax(x)" in raised.message
     assert "line 3, in softmax" in raised.message
     assert out["test_time_limit"].status is Status.ERROR
-    assert say("grading.time_limit", detail="softmax(x) ran past 5 s") == out["test_time_limit"].message
+    assert say("grading.time_limit", detail="sigmoid(x) ran past 5 s") == out["test_time_limit"].message
+    # One endless loop costs one time limit, not one per test of that item.
+    after = out["test_after_time_limit"]
+    assert after.status is Status.ERROR
+    assert after.message == say("grading.not_rerun_after_timeout", item="sigmoid")
 
     unexpected = out["test_unexpected_exception"]
     assert unexpected.status is Status.FAILED and "KeyError" in unexpected.message
@@ -167,7 +174,7 @@ def test_repeated_runs_give_identical_outcomes_and_print_nothing(suite, draws, c
 
 
 def test_outer_conftest_and_ini_are_ignored(suite, draws):
-    assert len(run(suite)) == 11
+    assert len(run(suite)) == 12
 
 
 def test_project_tests_are_not_collected(suite, draws):
@@ -183,20 +190,3 @@ def test_broken_or_empty_suite_raises(tmp_path):
     empty.mkdir()
     with pytest.raises(HiddenSuiteError):
         run_hidden_suite(empty, StudentView(reference_student()))
-
-
-def test_overhead_per_run_is_small(tmp_path):
-    (tmp_path / "test_one.py").write_text(textwrap.dedent('''
-        import pytest
-        @pytest.mark.item("softmax")
-        def test_one(student):
-            """one"""
-    '''))
-    view = StudentView(reference_student())
-    run_hidden_suite(tmp_path, view)
-    start = time.perf_counter()
-    for _ in range(5):
-        run_hidden_suite(tmp_path, view)
-    per_run = (time.perf_counter() - start) / 5
-    # ~0.02-0.04 s measured; a grader doing 500 submissions must not pay seconds for pytest.
-    assert per_run < 0.5, per_run
