@@ -43,6 +43,7 @@ test: setup-dev
 
 bench: setup-dev
 	$(PY) bench/conv_pool.py
+	$(PY) bench/sandbox_latency.py
 	$(PY) bench/grade_batch.py 60 2
 
 clean:
