@@ -8,6 +8,8 @@ Points are not here: they live on the hidden tests, beside what they reward.
 from __future__ import annotations
 
 import dataclasses
+import functools
+import hashlib
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -40,6 +42,25 @@ class Assignment:
     @property
     def display_title(self) -> str:
         return f"{self.title['ko']} / {self.title['en']}"
+
+    @property
+    def grading_version(self) -> str:
+        """The declared version plus a digest of what decides a grade (config, suite,
+        reference), so a suite edited without bumping the version is never served from
+        the gradebook's cache."""
+        return f"{self.version}+{_content_digest(self.config_path, self.suite_dir)[:12]}"
+
+
+@functools.lru_cache(maxsize=None)
+def _content_digest(config_path: Path | None, suite_dir: Path) -> str:
+    digest = hashlib.sha256()
+    reference_dir = Path(__file__).resolve().parents[1] / "reference"
+    files = [config_path] if config_path else []
+    files += sorted(suite_dir.rglob("*.py")) + sorted(reference_dir.glob("*.py"))
+    for path in files:
+        digest.update(str(path.name).encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()
 
 
 def _limit_names() -> set[str]:

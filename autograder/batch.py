@@ -67,7 +67,8 @@ def run_batch(submissions: list[Submission], out_dir: Path, *, assignment: str |
                 finish(prep, error_results(prep))
                 continue
             hit = None if force else book.cached(prep.sha256, prep.assignment.id,
-                                                 prep.assignment.version, prep.provenance["grader_version"])
+                                                 prep.provenance["assignment_version"],
+                                                 prep.provenance["grader_version"])
             if hit:
                 run_id, stored = hit
                 stored["dlfs"].update(student_id=sub.student_id, source=str(sub.path))

@@ -67,7 +67,7 @@ def prepare(sub: Submission, assignment_flag: str | None = None) -> Prepared:
         prep.error = {"code": exc.code, "message": str(exc)}
         return prep
     prep.provenance["assignment_id"] = prep.assignment.id
-    prep.provenance["assignment_version"] = prep.assignment.version
+    prep.provenance["assignment_version"] = prep.assignment.grading_version
     return prep
 
 

@@ -79,3 +79,16 @@ def test_duplicate_ids_are_refused(tmp_path):
     write(tmp_path, GOOD, "two")
     with pytest.raises(AssignmentConfigError, match="chX"):
         list_assignments(tmp_path)
+
+
+def test_grading_version_follows_the_suite_content(tmp_path):
+    """Is a suite edited without a version bump kept out of the gradebook's cache?"""
+    folder = write(tmp_path, GOOD)
+    (folder / "suite" / "test_softmax.py").write_text("def test_a(): pass\n", encoding="utf-8")
+    before = load_assignment(folder).grading_version
+    assert before.startswith("0.1+")
+    (folder / "suite" / "test_softmax.py").write_text("def test_b(): pass\n", encoding="utf-8")
+    # The digest is cached per process for speed; a new process (the next run) sees the edit.
+    from autograder import assignment as module
+    module._content_digest.cache_clear()
+    assert load_assignment(folder).grading_version != before
