@@ -235,6 +235,9 @@ CATALOG: dict[str, dict[str, str]] = {
     "no_notebook_in_folder": {
         "ko": "제출 폴더 {path}에 노트북(.ipynb)이 없습니다.",
         "en": "The submission folder {path} holds no notebook (.ipynb)."},
+    "file_unreadable": {
+        "ko": "제출 파일을 읽을 수 없습니다: {error}",
+        "en": "The submitted file cannot be read: {error}"},
     "internal_error": {
         "ko": "채점기 내부 오류로 이 제출물을 채점하지 못했습니다. 조교에게 알려 주세요.",
         "en": "The grader itself failed on this submission. Please tell your TA."},

@@ -40,35 +40,43 @@ class Prepared:
     provenance: dict = field(default_factory=dict)
 
 
-def _sha256(sub: Submission) -> str:
-    if not sub.path.is_file():
-        return hashlib.sha256(b"").hexdigest()
-    return hashlib.sha256(sub.path.read_bytes()).hexdigest()
-
-
 def prepare(sub: Submission, assignment_flag: str | None = None) -> Prepared:
-    prep = Prepared(sub, _sha256(sub), time.monotonic())
-    prep.provenance = {"student_id": sub.student_id, "source": str(sub.path), "sha256": prep.sha256,
-                       "grader_version": __version__, "assignment_id": None,
-                       "assignment_version": None}
+    """Never raises: a submission that breaks a stage gets an error, the batch goes on."""
+    prep = Prepared(sub, hashlib.sha256(b"").hexdigest(), time.monotonic())
+    prep.provenance = {"student_id": sub.student_id, "source": str(sub.path),
+                       "sha256": prep.sha256, "grader_version": __version__,
+                       "assignment_id": None, "assignment_version": None}
+    try:
+        _prepare(prep, assignment_flag)
+    except OSError as exc:
+        prep.error = {"code": "unreadable", "message": say("file_unreadable", error=str(exc))}
+    except Exception:
+        log.exception("internal error preparing %s", sub.path)
+        prep.error = {"code": "internal_error", "message": say("internal_error"),
+                      "traceback": traceback.format_exc()}
+    return prep
+
+
+def _prepare(prep: Prepared, assignment_flag: str | None) -> None:
+    sub = prep.submission
     if not sub.path.is_file():
         prep.error = {"code": "no_notebook", "message": say("no_notebook_in_folder", path=sub.path.name)}
-        return prep
+        return
+    prep.sha256 = prep.provenance["sha256"] = hashlib.sha256(sub.path.read_bytes()).hexdigest()
     try:
         prep.ingest = ingest(sub.path)
     except IngestError as exc:
         prep.error = {"code": exc.code, "message": exc.message}
-        return prep
+        return
     prep.provenance["ingest"] = prep.ingest.report.to_dict()
     try:
         prep.assignment = choose_assignment(assignment_flag, prep.ingest.metadata,
                                             prep.ingest.definitions)
     except AssignmentChoiceError as exc:
         prep.error = {"code": exc.code, "message": str(exc)}
-        return prep
+        return
     prep.provenance["assignment_id"] = prep.assignment.id
     prep.provenance["assignment_version"] = prep.assignment.grading_version
-    return prep
 
 
 def error_results(prep: Prepared) -> dict:

@@ -1,0 +1,77 @@
+"""Does every submission leave the pipeline with a result, whatever goes wrong on the way?"""
+
+from pathlib import Path
+
+import nbformat
+from nbformat.v4 import new_code_cell, new_notebook
+
+from autograder import pipeline
+from autograder.batch import run_batch
+from autograder.pipeline import error_results, prepare
+from autograder.submissions import Submission
+
+EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
+
+
+def _notebook(path: Path, *sources: str, assignment: str | None = None) -> Path:
+    nb = new_notebook(cells=[new_code_cell(s) for s in sources])
+    if assignment:
+        nb.metadata["dlfs"] = {"assignment": assignment}
+    nbformat.write(nb, path)
+    return path
+
+
+def test_a_student_folder_without_notebook_gets_an_error(tmp_path):
+    prep = prepare(Submission("kim", tmp_path))
+    assert prep.error["code"] == "no_notebook"
+    assert error_results(prep)["dlfs"]["status"] == "error"
+
+
+def test_a_crash_inside_a_stage_is_an_internal_error_not_an_exception(tmp_path, monkeypatch):
+    def explode(path):
+        raise RuntimeError("bug in ingest")
+    monkeypatch.setattr(pipeline, "ingest", explode)
+    prep = prepare(Submission("kim", EXAMPLES / "park_jiwoo_ch04.ipynb"))
+    assert prep.error["code"] == "internal_error"
+    assert "bug in ingest" in prep.error["traceback"]
+
+
+def test_names_from_two_chapters_make_an_ambiguity_error_naming_both(tmp_path):
+    path = _notebook(tmp_path / "both.ipynb",
+                     "def softmax(x): pass\ndef sigmoid(x): pass\ndef relu(x): pass\n"
+                     "def step_function(x): pass\n",
+                     "def cross_entropy_error(y, t): pass\ndef numerical_diff(f, x): pass\n"
+                     "def numerical_gradient(f, x): pass\n")
+    prep = prepare(Submission("both", path))
+    assert prep.error["code"] == "ambiguous_assignment"
+    assert "ch03" in prep.error["message"] and "ch04" in prep.error["message"]
+    # The flag settles it.
+    assert prepare(Submission("both", path), "ch04").assignment.id == "ch04"
+
+
+def test_no_graded_name_at_all_is_an_error(tmp_path):
+    path = _notebook(tmp_path / "hello.ipynb", "def hello():\n    return 1\n")
+    assert prepare(Submission("hello", path)).error["code"] == "no_assignment_match"
+
+
+def test_best_match_picks_the_chapter_whose_items_are_defined(tmp_path):
+    path = _notebook(tmp_path / "ch3.ipynb",
+                     "import numpy as np\ndef step_function(x): pass\ndef sigmoid(x): pass\n"
+                     "def relu(x): pass\ndef softmax(x): pass\ndef identity_function(x): pass\n")
+    assert prepare(Submission("ch3", path)).assignment.id == "ch03"
+
+
+def test_one_broken_submission_does_not_stop_the_batch(tmp_path, monkeypatch):
+    real_ingest = pipeline.ingest
+
+    def flaky(path):
+        if "lee" in path.name:
+            raise RuntimeError("bug on this one notebook")
+        return real_ingest(path)
+    monkeypatch.setattr(pipeline, "ingest", flaky)
+    subs = [Submission("lee", EXAMPLES / "lee_younghee_ch04.ipynb"),
+            Submission("park", EXAMPLES / "park_jiwoo_ch04.ipynb")]
+    batch = run_batch(subs, tmp_path / "out", jobs=1)
+    statuses = {r["dlfs"]["student_id"]: r["dlfs"]["status"] for r in batch.results}
+    assert statuses == {"lee": "error", "park": "graded"}
+    assert (tmp_path / "out" / "lee" / "results.json").exists()
