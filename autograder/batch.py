@@ -19,7 +19,7 @@ from typing import Callable
 from .gradebook import Gradebook
 from .messages import say
 from .pipeline import Prepared, error_results, grade, prepare
-from .report.render import write_submission, write_summary_csv
+from .report.render import atomic_write, render_dashboard, write_submission, write_summary_csv
 from .submissions import Submission
 
 log = logging.getLogger("autograder.batch")
@@ -83,7 +83,9 @@ def run_batch(submissions: list[Submission], out_dir: Path, *, assignment: str |
         else:
             _grade_parallel(to_grade, jobs, seed, finish)
 
-        write_summary_csv(out_dir / "summary.csv", book.latest_results())
+        latest = book.latest_results()
+        write_summary_csv(out_dir / "summary.csv", latest)
+        atomic_write(out_dir / "dashboard.html", render_dashboard(latest))
     ordered = [finished[s.student_id] for s in submissions if s.student_id in finished]
     return BatchResult(ordered, time.monotonic() - started, cached)
 

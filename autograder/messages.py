@@ -274,6 +274,17 @@ CATALOG: dict[str, dict[str, str]] = {
     "results_written": {
         "ko": "결과: {out}/<학생>/results.json, {out}/summary.csv, {out}/gradebook.sqlite",
         "en": "Results: {out}/<student>/results.json, {out}/summary.csv, {out}/gradebook.sqlite"},
+    "label_dashboard": {"ko": "채점 현황", "en": "Grading dashboard"},
+    "label_full_marks": {"ko": "만점 학생", "en": "Full marks"},
+    "label_mean": {"ko": "평균 득점률", "en": "Mean share of points"},
+    "label_student": {"ko": "학생", "en": "Student"},
+    "label_assignment": {"ko": "과제", "en": "Assignment"},
+    "dashboard_summary": {
+        "ko": "학생 {total}명의 최신 결과 (채점 불가 {errors}명)",
+        "en": "Latest results of {total} students ({errors} could not be graded)"},
+    "dashboard_stats": {
+        "ko": "채점 {count}명, 만점 {max_score}, 평균 {mean}, 중앙값 {median}",
+        "en": "{count} graded, out of {max_score}, mean {mean}, median {median}"},
     "label_score": {"ko": "점수", "en": "Score"},
     "label_item": {"ko": "항목", "en": "Item"},
     "label_points": {"ko": "배점", "en": "Points"},

@@ -14,7 +14,7 @@ from pathlib import Path
 from jinja2 import Environment, PackageLoader, select_autoescape
 
 from ..messages import say
-from .view import batch_rows, submission_view
+from .view import batch_rows, dashboard_view, submission_view
 
 _env = Environment(loader=PackageLoader("autograder.report", "templates"),
                    autoescape=select_autoescape(enabled_extensions=("html", "html.j2")), keep_trailing_newline=True,
@@ -43,7 +43,8 @@ _env.filters["pad"] = pad
 
 def _labels() -> dict:
     return {key: say(f"label_{key}") for key in
-            ("score", "item", "points", "status", "not_graded", "notebook_problems")}
+            ("score", "item", "points", "status", "not_graded", "notebook_problems",
+             "dashboard", "full_marks", "mean", "student", "assignment")}
 
 
 def render_feedback(results: dict, fmt: str) -> str:
@@ -67,6 +68,10 @@ def render_summary(all_results: list[dict], elapsed: float) -> str:
     rule = {c["key"]: "-" * c["width"] for c in columns}
     return _env.get_template("summary.txt.j2").render(columns=columns, table=[header, rule, *rows],
                                                       footer=footer)
+
+
+def render_dashboard(all_results: list[dict]) -> str:
+    return _env.get_template("dashboard.html.j2").render(labels=_labels(), **dashboard_view(all_results))
 
 
 def atomic_write(path: Path, text: str) -> None:

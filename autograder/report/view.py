@@ -67,3 +67,34 @@ def batch_rows(all_results: list[dict]) -> list[dict]:
                 i["item"] for i in dlfs.get("items", []) if i["status"] != "full"),
         })
     return rows
+
+
+def dashboard_view(all_results: list[dict]) -> dict:
+    """Class-level figures per assignment and item, from each student's latest results."""
+    by_assignment: dict[str, list[dict]] = {}
+    for results in all_results:
+        if results["dlfs"]["status"] == "graded":
+            by_assignment.setdefault(results["dlfs"]["assignment_id"], []).append(results)
+    assignments = []
+    for assignment_id, graded in sorted(by_assignment.items()):
+        per_item: dict[str, list[dict]] = {}
+        for results in graded:
+            for item in results["dlfs"].get("items", []):
+                per_item.setdefault(item["item"], []).append(item)
+        items = []
+        for name, entries in per_item.items():
+            share = sum(e["score"] for e in entries) / max(1e-9, sum(e["max_score"] for e in entries))
+            items.append({"name": name,
+                          "full": f"{sum(e['status'] == 'full' for e in entries)} / {len(entries)}",
+                          "mean": f"{100 * share:.0f}%", "bar": round(200 * share)})
+        scores = sorted(r["score"] for r in graded)
+        max_score = graded[0]["dlfs"].get("max_score") or 0
+        assignments.append({
+            "id": assignment_id, "items": items,
+            "stats": say("dashboard_stats", count=len(graded), max_score=_num(max_score),
+                         mean=f"{sum(scores) / len(scores):.1f}",
+                         median=_num(scores[len(scores) // 2]))})
+    students = [dict(row, link=f"{row['student_id']}/feedback.html") for row in batch_rows(all_results)]
+    errors = sum(1 for r in all_results if r["dlfs"]["status"] != "graded")
+    return {"assignments": assignments, "students": students,
+            "summary": say("dashboard_summary", total=len(all_results), errors=errors)}

@@ -77,3 +77,11 @@ def test_a_rerun_keeps_the_earlier_results(tmp_path):
     kept = list((tmp_path / "kim" / "history").iterdir())
     assert len(kept) == 1
     assert "alert" in kept[0].read_text(encoding="utf-8")
+
+
+def test_dashboard_gives_class_figures_per_item_and_links_each_student():
+    from autograder.report.render import render_dashboard
+    html = render_dashboard([_graded("kim"), _graded("park"), _error("lee")])
+    assert 'href="kim/feedback.html"' in html and 'href="lee/feedback.html"' in html
+    assert "0 / 2" in html          # nobody has full marks on softmax (2 of 5 each)
+    assert "40%" in html            # softmax: 4 of 10 points across the class
