@@ -21,6 +21,8 @@ def write(name, cells, expect, suffix=".ipynb", raw=None):
         (d / f"submission{suffix}").write_bytes(raw)
     else:
         n = new_notebook(cells=[new_code_cell(c) for c in cells])
+        for number, cell in enumerate(n.cells, start=1):
+            cell.id = f"cell-{number}"  # stable ids: a rebuild changes only what changed
         n.metadata["dlfs"] = {"assignment": "ch04"}
         (d / "submission.ipynb").write_text(nbformat.writes(n), encoding="utf-8")
     (d / "expected.json").write_text(json.dumps(expect, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
@@ -57,10 +59,10 @@ write("monkeypatch_numpy",
       {"status": "graded", "full": others("mean_squared_error"), "zero": ["mean_squared_error"]})
 write("walk_filesystem",
       [IMPORTS, ACTS, CEE,
-       "import os\n\ndef mean_squared_error(y, t):\n    found = []\n    for top in ('/', '/work', '/root', '..', '../..'):\n        for dirpath, dirnames, filenames in os.walk(top):\n            for name in filenames:\n                if name in ('assignment.toml', 'gradcheck.py') or ({'reference', 'hidden'} & set(dirpath.split(os.sep)) and name.endswith('.py')):\n                    found.append(os.path.join(dirpath, name))\n            if len(found) > 50:\n                break\n    try:\n        import reference\n        found.append('import reference worked')\n    except Exception:\n        pass\n    print('FOUND', len(found), found[:5])\n    return 123.0",
+       "import os\n\ndef mean_squared_error(y, t):\n    found = []\n    for top in ('/',):\n        for dirpath, dirnames, filenames in os.walk(top):\n            for name in filenames:\n                if name in ('assignment.toml', 'gradcheck.py') or ({'reference', 'hidden'} & set(dirpath.split(os.sep)) and name.endswith('.py')):\n                    found.append(os.path.join(dirpath, name))\n            if len(found) > 50:\n                break\n    try:\n        import reference\n        found.append('import reference worked')\n    except Exception:\n        pass\n    print('FOUND', len(found), found[:5])\n    return 123.0",
        NUMERIC, SIMPLE, TWO],
       {"status": "graded", "full": others("mean_squared_error"), "zero": ["mean_squared_error"],
-       "output_contains": "FOUND 0 []"})
+       "output_contains": "FOUND 0 []", "limits": {"call_seconds": 20}})
 write("exit_calls",
       [IMPORTS, ACTS,
        "import sys, os\n\ndef mean_squared_error(y, t):\n    sys.exit(0)",
