@@ -30,7 +30,12 @@ PRELOAD = ("collections", "collections.abc", "copy", "functools", "itertools", "
            "time", "re", "json", "pickle", "typing", "dataclasses", "abc", "numbers", "operator",
            "warnings", "string", "statistics", "traceback", "linecache", "glob", "pathlib",
            "ctypes", "gzip", "urllib.request", "heapq", "bisect", "enum", "resource", "socket",
-           "subprocess", "tempfile", "shutil", "io", "struct")
+           "subprocess", "tempfile", "shutil", "io", "struct",
+           # numpy.random seeds itself through `secrets` on first use (np.random.randn in
+           # a student's __init__); without it every such class fails in the fallback.
+           "secrets", "hashlib", "numpy.random", "numpy.linalg", "numpy.fft", "datetime",
+           "csv", "threading", "unicodedata", "decimal", "fractions", "base64", "zlib",
+           "textwrap", "pprint", "inspect", "contextlib", "uuid", "platform")
 
 MAX_MESSAGE = 2000
 MAX_TRACEBACK = 8000
