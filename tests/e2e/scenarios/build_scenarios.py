@@ -62,7 +62,8 @@ write("walk_filesystem",
        "import os\n\ndef mean_squared_error(y, t):\n    found = []\n    for top in ('/',):\n        for dirpath, dirnames, filenames in os.walk(top):\n            for name in filenames:\n                if name in ('assignment.toml', 'gradcheck.py') or ({'reference', 'hidden'} & set(dirpath.split(os.sep)) and name.endswith('.py')):\n                    found.append(os.path.join(dirpath, name))\n            if len(found) > 50:\n                break\n    try:\n        import reference\n        found.append('import reference worked')\n    except Exception:\n        pass\n    print('FOUND', len(found), found[:5])\n    return 123.0",
        NUMERIC, SIMPLE, TWO],
       {"status": "graded", "full": others("mean_squared_error"), "zero": ["mean_squared_error"],
-       "output_contains": "FOUND 0 []", "limits": {"call_seconds": 20}})
+       "output_contains": "FOUND 0 []", "limits": {"call_seconds": 20},
+       "bubblewrap_only": "the fallback layer cannot hide world-readable files"})
 write("exit_calls",
       [IMPORTS, ACTS,
        "import sys, os\n\ndef mean_squared_error(y, t):\n    sys.exit(0)",
@@ -79,7 +80,8 @@ write("write_outside_directory",
        "def mean_squared_error(y, t):\n    for target in ('/work/main/PWNED.txt', '../escaped.txt', '/tmp/dlfs_escape_marker.txt', '/root/escaped.txt'):\n        try:\n            with open(target, 'w') as fh:\n                fh.write('pwned')\n        except Exception:\n            pass\n    with open('scratch_inside.txt', 'w') as fh:\n        fh.write('a file in my own folder is fine')\n    return 0.5 * np.sum((y - t) ** 2)",
        CEE, NUMERIC, SIMPLE, TWO],
       {"status": "graded", "full": ALL,
-       "absent_files": ["/work/main/PWNED.txt", "/tmp/dlfs_escape_marker.txt", "/root/escaped.txt"]})
+       "absent_files": ["/work/main/PWNED.txt", "/tmp/dlfs_escape_marker.txt", "/root/escaped.txt"],
+       "bubblewrap_only": "the fallback layer cannot make /tmp read-only"})
 write("spawn_processes",
       [IMPORTS, ACTS,
        "import os, subprocess\n\ndef mean_squared_error(y, t):\n    try:\n        subprocess.Popen(['sleep', '987654'])\n    except Exception:\n        pass\n    try:\n        if os.fork() == 0:\n            os.setsid()\n            if os.fork() == 0:\n                os.execvp('sleep', ['sleep', '987653'])\n            os._exit(0)\n    except Exception:\n        pass\n    return 0.5 * np.sum((y - t) ** 2)",
@@ -91,7 +93,7 @@ write("network_connect",
        "import socket, os\n\ndef mean_squared_error(y, t):\n    port = int(os.environ.get('DLFS_PROBE_PORT', '47011'))\n    s = socket.socket()\n    s.settimeout(1)\n    s.connect(('127.0.0.1', port))\n    s.sendall(b'leak')\n    return 0.5 * np.sum((y - t) ** 2)",
        CEE, NUMERIC, SIMPLE, TWO],
       {"status": "graded", "full": others("mean_squared_error"), "zero": ["mean_squared_error"],
-       "listen_port": 47011})
+       "listen_port": 47011, "bubblewrap_only": "the fallback layer does not cut the network"})
 write("lying_ndarray_subclass",
       [IMPORTS,
        "class Liar(np.ndarray):\n    def __eq__(self, other):\n        return np.ones(self.shape, dtype=bool)\n    def __array__(self, dtype=None, copy=None):\n        return np.full(self.shape, 0.1)\n    def __float__(self):\n        return 0.0\n\ndef sigmoid(x):\n    return 1 / (1 + np.exp(-x))\n\ndef softmax(x):\n    return np.zeros(np.shape(x)).view(Liar)",
