@@ -94,7 +94,8 @@ def _grade_parallel(preps: list[Prepared], jobs: int, seed: int, finish) -> None
     # No max_tasks_per_child: on Python 3.11 the pool stops replacing retired workers and
     # the batch hangs (seen here at the 50th notebook). The runner unloads each suite's
     # modules after a run, so a long-lived worker does not accumulate them.
-    with ProcessPoolExecutor(max_workers=jobs) as pool:
+    pool = ProcessPoolExecutor(max_workers=jobs)
+    try:
         futures = {pool.submit(_grade_in_worker, p, seed): p for p in preps}
         for future in as_completed(futures):
             prep = futures[future]
@@ -106,3 +107,8 @@ def _grade_parallel(preps: list[Prepared], jobs: int, seed: int, finish) -> None
                 log.error("grading worker died while grading %s", prep.submission.path)
                 results = _crashed_worker_results(prep)
             finish(prep, results)
+    except BaseException:
+        # A broken hidden suite or Ctrl-C: do not grade the rest of the class first.
+        pool.shutdown(wait=True, cancel_futures=True)
+        raise
+    pool.shutdown(wait=True)

@@ -16,6 +16,7 @@ from tqdm import tqdm
 
 from .assignment import UnknownAssignment, load_assignment
 from .batch import run_batch
+from .grading.runner import HiddenSuiteError
 from .messages import say
 from .report.render import render_summary
 from .submissions import SubmissionPathError, discover
@@ -78,8 +79,12 @@ def main(argv: list[str] | None = None) -> int:
                         format="%(levelname)s %(name)s: %(message)s")
     try:
         return _grade(args)
+    except HiddenSuiteError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        print(say("results_kept"), file=sys.stderr)
+        return EXIT_FAULT
     except KeyboardInterrupt:
-        print("interrupted; results written so far are kept", file=sys.stderr)
+        print(say("results_kept"), file=sys.stderr)
         return EXIT_FAULT
     except Exception:
         logging.getLogger("autograder").exception("internal error")

@@ -285,6 +285,9 @@ CATALOG: dict[str, dict[str, str]] = {
     "dashboard_stats": {
         "ko": "채점 {count}명, 만점 {max_score}, 평균 {mean}, 중앙값 {median}",
         "en": "{count} graded, out of {max_score}, mean {mean}, median {median}"},
+    "results_kept": {
+        "ko": "채점을 멈췄습니다. 지금까지 쓴 결과는 그대로 남아 있습니다.",
+        "en": "Grading stopped; the results written so far are kept."},
     "label_score": {"ko": "점수", "en": "Score"},
     "label_item": {"ko": "항목", "en": "Item"},
     "label_points": {"ko": "배점", "en": "Points"},

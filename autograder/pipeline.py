@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from . import __version__
 from .assignment import Assignment
 from .detect import AssignmentChoiceError, choose_assignment
-from .grading.runner import run_hidden_suite
+from .grading.runner import HiddenSuiteError, run_hidden_suite
 from .grading.score import score_outcomes
 from .grading.student import StudentView
 from .ingest import IngestError, ingest, resolve_items
@@ -94,7 +94,9 @@ def grade(prep: Prepared, *, seed: int = 0, limits: dict | None = None) -> dict:
         return error_results(prep)
     try:
         return _grade(prep, seed, {**prep.assignment.limits, **(limits or {})})
-    except Exception:  # a fault of ours: the batch goes on and the instructor sees it
+    except HiddenSuiteError:
+        raise  # the suite is broken for everyone: stop, rather than grade a class zero
+    except Exception:  # a fault of ours on this one submission: the batch goes on
         log.exception("internal error grading %s", prep.submission.path)
         prep.error = {"code": "internal_error",
                       "message": say("internal_error"), "traceback": traceback.format_exc()}

@@ -110,3 +110,17 @@ def test_misuse_exits_two(tmp_path):
     unknown = _grade(EXAMPLES / "park_jiwoo_ch04.ipynb", "--assignment", "ch99", "--out", tmp_path / "o")
     assert unknown.returncode == 2
     assert "ch03" in unknown.stderr  # the message lists the known assignments
+
+
+def test_a_broken_hidden_suite_stops_with_a_message_instead_of_grading_zeros(tmp_path):
+    assignment = tmp_path / "chX_broken"
+    (assignment / "suite").mkdir(parents=True)
+    (assignment / "suite" / "test_softmax.py").write_text("def test_x(:\n", encoding="utf-8")
+    (assignment / "assignment.toml").write_text(
+        'id = "chX"\nversion = "1"\nsuite = "suite"\n[title]\nko = "깨진 과제"\nen = "Broken"\n'
+        '[items]\nsoftmax = []\n', encoding="utf-8")
+    proc = _grade(EXAMPLES / "park_jiwoo_ch04.ipynb", EXAMPLES / "kim_minsu_ch03.ipynb",
+                  "--assignment", assignment, "--out", tmp_path / "out", "--jobs", "2")
+    assert proc.returncode == 1
+    assert "test_softmax" in proc.stderr
+    assert not list((tmp_path / "out").glob("*/results.json")), "no one was graded zero"
