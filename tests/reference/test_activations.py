@@ -54,6 +54,15 @@ def test_softmax_large_inputs_do_not_overflow():
     np.testing.assert_allclose(y, [9.99954600e-01, 4.53978686e-05, 2.06106005e-09], rtol=1e-7)
 
 
+def test_softmax_is_stable_for_a_wide_spread_not_only_large_values():
+    # Subtracting the minimum (a classic slip) survives [1010, 1000, 990] but overflows here.
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        with np.errstate(over="raise", invalid="raise"):
+            y = softmax(np.array([[1000.0, 0.0, -1000.0], [-1000.0, -1000.0, 1000.0]]))
+    np.testing.assert_allclose(y, [[1.0, 0.0, 0.0], [0.0, 0.0, 1.0]], atol=1e-300)
+
+
 def test_softmax_batched_is_rowwise_along_last_axis(rng):
     x = rng.normal(size=(2, 4, 5)) * 10
     y = softmax(x)

@@ -25,10 +25,16 @@ def test_book_example(student, reference):
     _check(student, reference, np.array([0.3, 2.9, 4.0]))
 
 
-@pytest.mark.points(3)
+@pytest.mark.points(2)
 def test_large_values_do_not_overflow(student, reference):
     """softmax([1010, 1000, 990]) is finite: subtract the maximum before np.exp"""
     _check(student, reference, np.array([1010.0, 1000.0, 990.0]))
+
+
+@pytest.mark.points(1)
+def test_wide_spread_does_not_overflow(student, reference):
+    """softmax([1000, 0, -1000]) is finite too: subtract the maximum (not the minimum)"""
+    _check(student, reference, np.array([1000.0, 0.0, -1000.0]))
 
 
 @pytest.mark.points(3)
