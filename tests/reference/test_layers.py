@@ -82,6 +82,16 @@ def test_relu_backward_gradcheck(rng):
     assert rel_error(dx, numeric_grad_of_output(lambda: layer.forward(x), x, dout)) < KINK_TOL
 
 
+def test_relu_passes_no_gradient_at_exactly_zero():
+    # The book masks x <= 0, and torch agrees: the subgradient chosen at the kink is 0.
+    x = torch.tensor([-1.0, 0.0, 2.0], dtype=torch.float64, requires_grad=True)
+    torch.relu(x).backward(torch.ones(3, dtype=torch.float64))
+    layer = Relu()
+    layer.forward(x.detach().numpy().copy())
+    np.testing.assert_array_equal(layer.backward(np.ones(3)), x.grad.numpy())
+    np.testing.assert_array_equal(layer.backward(np.ones(3)), [0.0, 0.0, 1.0])
+
+
 def test_relu_does_not_modify_its_inputs(rng):
     x, dout = away_from_zero(rng, (4, 5)), rng.normal(size=(4, 5))
     x0, dout0 = x.copy(), dout.copy()
