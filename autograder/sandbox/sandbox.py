@@ -33,6 +33,9 @@ def _summary(value) -> str:
         return f"ndarray{value.shape} {value.dtype}"
     if isinstance(value, Handle):
         return repr(value)
+    if callable(value):
+        # A trusted probe: its name, not a repr with a memory address that changes per run.
+        return getattr(value, "__name__", type(value).__name__)
     text = repr(value)
     return text if len(text) <= 40 else text[:37] + "..."
 
