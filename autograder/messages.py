@@ -256,6 +256,9 @@ CATALOG: dict[str, dict[str, str]] = {
     "report_import_failed": {
         "ko": "{label}, {line}번째 줄 `{statement}` 을(를) 가져오지 못했습니다({error}). 채점 환경에는 numpy만 있습니다.",
         "en": "{label}, line {line}: `{statement}` could not be imported ({error}); grading has numpy only."},
+    "report_skipped": {
+        "ko": "채점에는 함수·클래스 정의와 import, 상수만 쓰였고, 그 밖의 최상위 문장 {count}개({kinds})는 실행하지 않았습니다.",
+        "en": "Grading used definitions, imports and constants only; {count} other top-level statements ({kinds}) were not run."},
     "load_timed_out": {
         "ko": "노트북 코드를 불러오는 데 제한 시간을 넘겼습니다.",
         "en": "Loading the notebook's code ran past its time limit."},

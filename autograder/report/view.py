@@ -44,7 +44,9 @@ def submission_view(results: dict) -> dict:
                          for label, etype, msg, line in (dlfs.get("load") or {}).get("block_errors", [])],
         "import_errors": [say("report_import_failed", label=label, line=line, statement=stmt, error=err)
                           for label, line, stmt, err in dlfs.get("import_errors", [])],
-        "skipped": ingest.get("skipped_total", 0),
+        "skipped": say("report_skipped", count=ingest["skipped_total"],
+                       kinds=", ".join(f"{k} {n}" for k, n in ingest.get("skipped", {}).items()))
+        if ingest.get("skipped_total") else "",
         "sha256": dlfs["sha256"][:12],
         "grader_version": dlfs["grader_version"],
         "isolation": dlfs.get("isolation", "-"),
