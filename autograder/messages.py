@@ -87,6 +87,9 @@ CATALOG: dict[str, dict[str, str]] = {
         "ko": "`{student}`을(를) `{book}`(으)로 채점했습니다.",
         "en": "Graded `{student}` as `{book}`.",
     },
+    "ingest.resolve.redefined": {
+        "ko": "`{name}`은(는) 셀 {cells}에서 여러 번 정의되었습니다. 위에서부터 실행한 것처럼 마지막 정의(셀 {cell})를 채점했습니다.",
+        "en": "`{name}` is defined in cells {cells}; as a top-to-bottom run would, the last one (cell {cell}) was graded."},
     # --- sandbox -------------------------------------------------------------
     # --- grading -------------------------------------------------------------
     # checks: what the student's call returned and how it missed

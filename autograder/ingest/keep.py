@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import ast
 import logging
+from dataclasses import replace
 
 from autograder.ingest.model import Cell, Definition, IngestContext
 from autograder.messages import say
@@ -37,8 +38,12 @@ def keep_definitions(cells: list[Cell], ctx: IngestContext) -> list[Cell]:
                 continue
             cell.kept.append(stmt)
             for definition in bound:
-                ctx.definitions[definition.name if definition.name != "*"
-                                else f"* {definition.imported_from}"] = definition
+                key = definition.name if definition.name != "*" else f"* {definition.imported_from}"
+                earlier = ctx.definitions.get(key)
+                if earlier is not None and earlier.cell != definition.cell:
+                    # Kept so the report can say which of several definitions is graded.
+                    definition = replace(definition, earlier=earlier.earlier + (earlier.cell,))
+                ctx.definitions[key] = definition
                 if definition.name != "*":
                     ctx.usable[definition.name] = definition
     return cells

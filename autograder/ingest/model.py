@@ -25,6 +25,7 @@ class Definition:
     line: int
     imported_from: str | None = None
     target: str | None = None  # for an alias: the name it points at
+    earlier: tuple[int, ...] = ()  # cells that defined this name before, in order
 
 
 @dataclass

@@ -26,9 +26,17 @@ def resolve_items(definitions: dict[str, Definition], items: list[str],
         candidates = [n for n in [item, *aliases.get(item, [])] if n in definitions]
         written = [n for n in candidates if _usable(definitions[n])]
         if written:
+            chosen = definitions[written[0]]
             resolution.bindings[item] = written[0]
+            notes = []
             if written[0] != item:
-                resolution.notes[item] = say("ingest.resolve.alias_note", student=written[0], book=item)
+                notes.append(say("ingest.resolve.alias_note", student=written[0], book=item))
+            if chosen.earlier:
+                notes.append(say("ingest.resolve.redefined", name=written[0],
+                                 cells=", ".join(str(c) for c in (*chosen.earlier, chosen.cell)),
+                                 cell=chosen.cell))
+            if notes:
+                resolution.notes[item] = " ".join(notes)
         elif candidates:
             resolution.unavailable[item] = _why_not(definitions[candidates[0]])
         else:

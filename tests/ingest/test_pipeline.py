@@ -81,7 +81,8 @@ def test_while_true_at_top_level_never_runs(write):
 SAMPLE_FIELDS = {"path": "kim.ipynb", "reason": "Permission denied", "size_mb": 80, "limit_mb": 64,
                  "kind": "zip", "line": 3, "column": 7, "cell": 4, "message": "invalid syntax",
                  "magic": "bash", "name": "softmax", "suggestions": "`soft_max`",
-                 "module": "common.functions", "student": "ce_loss", "book": "cross_entropy_error"}
+                 "module": "common.functions", "student": "ce_loss", "book": "cross_entropy_error",
+                 "cells": "2, 5"}
 
 
 @pytest.mark.parametrize("key", sorted(k for k in CATALOG if k.startswith("ingest.")))

@@ -76,3 +76,22 @@ def test_written_alias_beats_imported_book_name():
                                     Definition("my_softmax", **FUNCTION)),
                                items=["softmax"], aliases={"softmax": ["my_softmax"]})
     assert resolution.bindings == {"softmax": "my_softmax"}
+
+
+def test_a_name_defined_in_several_cells_says_which_one_is_graded(tmp_path):
+    """When init_network is written twice (3.4.3 by hand, 3.6 from a pickle), does the note say the last is graded?"""
+    import nbformat
+    from nbformat.v4 import new_code_cell, new_notebook
+
+    from autograder.ingest import ingest
+    path = tmp_path / "twice.ipynb"
+    nbformat.write(new_notebook(cells=[
+        new_code_cell("def init_network():\n    return {}\n"),
+        new_code_cell("x = 1\n"),
+        new_code_cell("def init_network():\n    return load('sample_weight.pkl')\n"),
+    ]), path)
+    definitions = ingest(path).definitions
+    assert definitions["init_network"].cell == 3 and definitions["init_network"].earlier == (1,)
+    resolution = resolve_items(definitions, items=["init_network"])
+    assert resolution.notes["init_network"] == say("ingest.resolve.redefined", name="init_network",
+                                                   cells="1, 3", cell=3)
