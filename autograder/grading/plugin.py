@@ -64,6 +64,18 @@ def fault_message(exc: StudentFault) -> str:
     return say("grading.crashed", detail=f"{type(exc).__name__}: {exc}")
 
 
+# Errors that come from how grading runs a notebook, not from the student's math.
+FAULT_HINTS = {"FileNotFoundError": "grading.hint.file_missing",
+               "ModuleNotFoundError": "grading.hint.module_missing",
+               "ImportError": "grading.hint.module_missing",
+               "NameError": "grading.hint.name_undefined"}
+
+
+def _fault_hint(exc: StudentFault) -> str:
+    key = FAULT_HINTS.get(exc.exc_type) if isinstance(exc, StudentRaised) else None
+    return say(key) if key else ""
+
+
 def classify(exc: BaseException, when: str) -> Verdict:
     """Status of a test from the exception one of its phases raised."""
     if isinstance(exc, ItemUnavailable):
@@ -71,7 +83,7 @@ def classify(exc: BaseException, when: str) -> Verdict:
     if isinstance(exc, NotRerunAfterTimeout):
         return Verdict(Status.ERROR, str(exc))
     if isinstance(exc, StudentFault):
-        return Verdict(Status.ERROR, fault_message(exc))
+        return Verdict(Status.ERROR, fault_message(exc), _fault_hint(exc))
     if when != "call":  # a broken fixture is not a wrong answer (junitxml: error)
         return Verdict(Status.ERROR, say("grading.setup_error", exc_type=type(exc).__name__,
                                          message=str(exc)))

@@ -46,6 +46,10 @@ def test_student_raised(student):
                         "Traceback (most recent call last):\\n  line 3, in softmax\\nZeroDivisionError")
 
 
+def test_uses_a_global_from_a_skipped_cell(student):
+    raise StudentRaised("softmax(x)", "NameError", "name 'x_train' is not defined", "")
+
+
 @pytest.mark.item("sigmoid")
 def test_time_limit(student):
     raise TimeLimitExceeded("sigmoid(x) ran past 5 s")
@@ -141,6 +145,12 @@ def test_statuses_messages_and_markers(suite, draws):
     assert after.status is Status.ERROR
     assert after.message == say("grading.not_rerun_after_timeout", item="sigmoid")
 
+    # A NameError is almost always a global made by a cell grading does not run: say so.
+    undefined = out["test_uses_a_global_from_a_skipped_cell"]
+    assert undefined.status is Status.ERROR
+    assert undefined.hint == say("grading.hint.name_undefined")
+    assert out["test_student_raised"].hint == ""
+
     unexpected = out["test_unexpected_exception"]
     assert unexpected.status is Status.FAILED and "KeyError" in unexpected.message
 
@@ -174,7 +184,7 @@ def test_repeated_runs_give_identical_outcomes_and_print_nothing(suite, draws, c
 
 
 def test_outer_conftest_and_ini_are_ignored(suite, draws):
-    assert len(run(suite)) == 12
+    assert len(run(suite)) == 13
 
 
 def test_project_tests_are_not_collected(suite, draws):
