@@ -3,7 +3,7 @@
 Two layers:
   bubblewrap  own mount/PID/net/IPC/UTS namespaces over a read-only minimal tree; the
               temp dir is the only writable place; dies with its parent.
-  fallback    rlimits + own session + a dedicated uid (when root), nothing else.
+  fallback    rlimits + own session + a dedicated uid and `unshare --net` (when root).
 Both layers drop root to a dedicated per-sandbox uid, so "kill everything of that uid"
 reaches any double-forked grandchild whatever session or namespace it escaped to.
 """
@@ -151,14 +151,39 @@ def choose_layer(requested: str) -> str:
         return BUBBLEWRAP
     if requested == BUBBLEWRAP:
         raise RuntimeError(f"bubblewrap isolation requested but unavailable: {why}")
-    warn_once("no-bwrap", f"sandbox: bubblewrap unavailable ({why}); falling back to rlimits+setsid+uid")
+    warn_once("no-bwrap", f"sandbox: bubblewrap unavailable ({why}); falling back to rlimits+setsid+uid+netns")
     return FALLBACK
+
+
+_netns_verdict: bool | None = None
+
+
+def fallback_network_cut() -> bool:
+    """Whether the fallback can still cut the network: `unshare --net` works as root
+    without bubblewrap (it needs no user namespace), so a machine that merely lacks the
+    bwrap package keeps this much of the outer wall."""
+    global _netns_verdict
+    if _netns_verdict is None:
+        exe = shutil.which("unshare")
+        try:
+            _netns_verdict = exe is not None and os.getuid() == 0 and subprocess.run(
+                [exe, "--net", "--", "true"], stdin=subprocess.DEVNULL, capture_output=True,
+                timeout=10).returncode == 0
+        except (OSError, subprocess.TimeoutExpired):
+            _netns_verdict = False
+        if not _netns_verdict:
+            warn_once("no-netns", "sandbox fallback: cannot create a network namespace; "
+                                  "student code keeps network access")
+    return _netns_verdict
 
 
 def describe(layer: str, dropped_uid: bool) -> str:
     if layer == BUBBLEWRAP:
         return "bubblewrap"
-    return "fallback: rlimits+setsid+uid" if dropped_uid else "fallback: rlimits+setsid (not root: no uid drop)"
+    parts = ["rlimits", "setsid"] + (["uid"] if dropped_uid else []) + \
+        (["netns"] if fallback_network_cut() else [])
+    text = "fallback: " + "+".join(parts)
+    return text if dropped_uid else text + " (not root: no uid drop)"
 
 
 # ------------------------------------------------------------------ command lines
@@ -231,6 +256,8 @@ def build_command(layer: str, workdir: str, cfg: dict) -> Command:
     if layer == FALLBACK:
         cfg = dict(cfg, numpy_path=site, preload=1)
         argv = [_python(), "-I", os.path.join(SHIM_DIR, "child.py")]
+        if fallback_network_cut():
+            argv = [shutil.which("unshare"), "--net", "--"] + argv  # exec, no extra process
         return Command(argv + [f"{k}={v}" for k, v in cfg.items()], workdir, cfg)
     cfg = dict(cfg, numpy_path=INSIDE_SITE, preload=0)
     args = ["bwrap", *_namespace_flags(), *_base_tree()]

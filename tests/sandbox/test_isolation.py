@@ -1,13 +1,14 @@
 """Is the wall really there: clean child, limits, no escape by files, network or processes?"""
 
 import os
+import socket
 import time
 import uuid
 
 import numpy as np
 import pytest
 
-from autograder.sandbox import Sandbox
+from autograder.sandbox import Sandbox, StudentRaised
 from autograder.sandbox.isolation import ENV_FORCE
 
 from .conftest import LAYERS
@@ -37,11 +38,11 @@ def read(path):
     with open(path) as fh:
         return fh.read()
 
-def connect():
+def connect(port):
     import socket
     s = socket.socket()
     s.settimeout(1)
-    s.connect(("127.0.0.1", 22))
+    s.connect(("127.0.0.1", port))
     return True
 
 def spawn(marker):
@@ -126,12 +127,24 @@ def test_double_forked_setsid_grandchild_dies_with_the_sandbox(make_sandbox, lay
     assert pids_with(marker) == []
 
 
-def test_network_is_unreachable_under_bubblewrap(make_sandbox):
-    box = make_sandbox(isolation="bubblewrap")
-    box.load(PROBE)
-    with pytest.raises(Exception) as info:
-        box.module.connect()
-    assert getattr(info.value, "exc_type", "") in ("OSError", "ConnectionRefusedError", "TimeoutError")
+# The fallback cuts the network with `unshare --net`, which needs root.
+@pytest.mark.parametrize("layer", LAYERS if os.getuid() == 0 else ["bubblewrap"])
+def test_a_listening_socket_on_the_graders_loopback_is_unreachable(make_sandbox, layer):
+    """A real listener, so a refused connection cannot pass for isolation by accident."""
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen()
+    listener.settimeout(0.3)
+    try:
+        box = make_sandbox(isolation=layer)
+        box.load(PROBE)
+        with pytest.raises(StudentRaised) as info:
+            box.module.connect(listener.getsockname()[1])
+        assert info.value.exc_type in ("OSError", "ConnectionRefusedError", "TimeoutError")
+        with pytest.raises(socket.timeout):
+            listener.accept()[0].close()
+    finally:
+        listener.close()
 
 
 @pytest.mark.parametrize("path", ["reference", "tests", "tests/sandbox/test_isolation.py", "autograder/grading"])

@@ -14,15 +14,19 @@ base_nb = nbformat.read(root.parents[2] / "examples" / "park_jiwoo_ch04.ipynb", 
 BASE = [c.source for c in base_nb.cells if c.cell_type == "code"]
 IMPORTS, ACTS, MSE, CEE, NUMERIC, TIMEIT, SIMPLE, TWO, TRAIN = BASE
 
+def stable(nb):
+    for number, cell in enumerate(nb.cells, start=1):
+        cell.id = f"cell-{number}"  # stable ids: a rebuild changes only what changed
+    return nb
+
+
 def write(name, cells, expect, suffix=".ipynb", raw=None):
     d = root / name
     d.mkdir(parents=True, exist_ok=True)
     if raw is not None:
         (d / f"submission{suffix}").write_bytes(raw)
     else:
-        n = new_notebook(cells=[new_code_cell(c) for c in cells])
-        for number, cell in enumerate(n.cells, start=1):
-            cell.id = f"cell-{number}"  # stable ids: a rebuild changes only what changed
+        n = stable(new_notebook(cells=[new_code_cell(c) for c in cells]))
         n.metadata["dlfs"] = {"assignment": "ch04"}
         (d / "submission.ipynb").write_text(nbformat.writes(n), encoding="utf-8")
     (d / "expected.json").write_text(json.dumps(expect, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
@@ -93,7 +97,7 @@ write("network_connect",
        "import socket, os\n\ndef mean_squared_error(y, t):\n    port = int(os.environ.get('DLFS_PROBE_PORT', '47011'))\n    s = socket.socket()\n    s.settimeout(1)\n    s.connect(('127.0.0.1', port))\n    s.sendall(b'leak')\n    return 0.5 * np.sum((y - t) ** 2)",
        CEE, NUMERIC, SIMPLE, TWO],
       {"status": "graded", "full": others("mean_squared_error"), "zero": ["mean_squared_error"],
-       "listen_port": 47011, "bubblewrap_only": "the fallback layer does not cut the network"})
+       "listen_port": 47011})
 write("lying_ndarray_subclass",
       [IMPORTS,
        "class Liar(np.ndarray):\n    def __eq__(self, other):\n        return np.ones(self.shape, dtype=bool)\n    def __array__(self, dtype=None, copy=None):\n        return np.full(self.shape, 0.1)\n    def __float__(self):\n        return 0.0\n\ndef sigmoid(x):\n    return 1 / (1 + np.exp(-x))\n\ndef softmax(x):\n    return np.zeros(np.shape(x)).view(Liar)",
@@ -135,4 +139,4 @@ write("python_file", None, {"status": "graded", "assignment": "ch04", "full": AL
       suffix=".py", raw=("# %%\n" + "\n\n# %%\n".join([IMPORTS, ACTS, MSE, CEE, NUMERIC, SIMPLE, TWO]) + "\n").encode())
 write("cp949_encoded",
       None, {"status": "graded", "assignment": "ch04", "full": ALL},
-      raw=nbformat.writes(new_notebook(cells=[new_markdown_cell("# 4장 과제 - 한글 주석")] + [new_code_cell(c) for c in [IMPORTS, "# 활성화 함수\n" + ACTS, MSE, CEE, NUMERIC, SIMPLE, TWO]])).encode("cp949"))
+      raw=nbformat.writes(stable(new_notebook(cells=[new_markdown_cell("# 4장 과제 - 한글 주석")] + [new_code_cell(c) for c in [IMPORTS, "# 활성화 함수\n" + ACTS, MSE, CEE, NUMERIC, SIMPLE, TWO]]))).encode("cp949"))
