@@ -39,14 +39,14 @@ def measure(layer: str) -> dict:
 
 
 def main() -> None:
-    print(f"{'layer':<30} {'start+load ms':>14} {'call us':>9} {'1M float64 round trip ms':>25}")
+    print(f"{'layer':<38} {'start+load ms':>14} {'call us':>9} {'1M float64 round trip ms':>25}")
     for layer in ("bubblewrap", "fallback"):
         try:
             m = measure(layer)
         except Exception as exc:  # a machine without bwrap still gets the fallback row
-            print(f"{layer:<30} unavailable: {exc}")
+            print(f"{layer:<38} unavailable: {exc}")
             continue
-        print(f"{m['layer']:<30} {m['start'] * 1e3:>14.0f} {m['call'] * 1e6:>9.0f} {m['array'] * 1e3:>25.1f}")
+        print(f"{m['layer']:<38} {m['start'] * 1e3:>14.0f} {m['call'] * 1e6:>9.0f} {m['array'] * 1e3:>25.1f}")
 
 
 if __name__ == "__main__":
