@@ -68,7 +68,7 @@ def _grade(args) -> int:
         with bar:
             batch = run_batch(submissions, args.out, assignment=args.assignment, jobs=args.jobs,
                               force=args.force, seed=args.seed, progress=lambda _r: bar.update())
-    print(render_summary(batch.results, batch.elapsed))
+    print(render_summary(batch.results, batch.elapsed, batch.cached))
     print(say("results_written", out=args.out))
     return EXIT_OK
 

@@ -284,8 +284,11 @@ CATALOG: dict[str, dict[str, str]] = {
         "ko": "여러 과제와 비슷하게 일치합니다: {matches}. --assignment로 지정해 주세요.",
         "en": "This notebook matches several assignments about equally: {matches}. Pass --assignment."},
     "batch_footer": {
-        "ko": "제출물 {total}개: 채점 {graded}개, 채점 불가 {errors}개, {seconds}초",
-        "en": "{total} submissions: {graded} graded, {errors} could not be graded, {seconds} s"},
+        "ko": "제출물 {total}개: 채점 {graded}개(이 중 {cached}개는 이전 결과 재사용), 채점 불가 {errors}개, {seconds}초",
+        "en": "{total} submissions: {graded} graded ({cached} reused from the gradebook), {errors} could not be graded, {seconds} s"},
+    "identical_submissions": {
+        "ko": "바이트까지 똑같은 제출물: {students}",
+        "en": "Byte-identical submissions: {students}"},
     "results_written": {
         "ko": "결과: {out}/<학생>/results.json, {out}/summary.csv, {out}/gradebook.sqlite",
         "en": "Results: {out}/<student>/results.json, {out}/summary.csv, {out}/gradebook.sqlite"},

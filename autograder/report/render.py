@@ -14,7 +14,7 @@ from pathlib import Path
 from jinja2 import Environment, PackageLoader, select_autoescape
 
 from ..messages import say
-from .view import batch_rows, dashboard_view, submission_view
+from .view import batch_rows, dashboard_view, identical_groups, submission_view
 
 _env = Environment(loader=PackageLoader("autograder.report", "templates"),
                    autoescape=select_autoescape(enabled_extensions=("html", "html.j2")), keep_trailing_newline=True,
@@ -56,14 +56,16 @@ SUMMARY_COLUMNS = (("student_id", "student"), ("assignment", "assignment"), ("sc
                    ("problem", "to look at"))
 
 
-def render_summary(all_results: list[dict], elapsed: float) -> str:
+def render_summary(all_results: list[dict], elapsed: float, cached: int = 0) -> str:
     rows = batch_rows(all_results)
     columns = [{"key": key, "title": title,
                 "width": min(40, max([display_width(title)] + [display_width(str(r[key])) for r in rows]))}
                for key, title in SUMMARY_COLUMNS]
     graded = sum(1 for r in all_results if r["dlfs"]["status"] == "graded")
-    footer = say("batch_footer", total=len(all_results), graded=graded,
-                 errors=len(all_results) - graded, seconds=f"{elapsed:.1f}")
+    footer = "\n".join([say("batch_footer", total=len(all_results), graded=graded, cached=cached,
+                             errors=len(all_results) - graded, seconds=f"{elapsed:.1f}")]
+                        + [say("identical_submissions", students=group)
+                           for group in identical_groups(all_results)])
     header = {key: title for key, title in SUMMARY_COLUMNS}
     rule = {c["key"]: "-" * c["width"] for c in columns}
     return _env.get_template("summary.txt.j2").render(columns=columns, table=[header, rule, *rows],

@@ -99,4 +99,19 @@ def dashboard_view(all_results: list[dict]) -> dict:
     students = [dict(row, link=f"{row['student_id']}/feedback.html") for row in batch_rows(all_results)]
     errors = sum(1 for r in all_results if r["dlfs"]["status"] != "graded")
     return {"assignments": assignments, "students": students,
-            "summary": say("dashboard_summary", total=len(all_results), errors=errors)}
+            "summary": say("dashboard_summary", total=len(all_results), errors=errors),
+            "identical": [say("identical_submissions", students=g) for g in identical_groups(all_results)]}
+
+
+def identical_groups(all_results: list[dict]) -> list[str]:
+    """Students whose files have the same bytes, one "a, b, c" line per group.
+
+    Worth an instructor's look (copied work, or the blank template handed in); an empty
+    folder's placeholder hash is not a file and is left out.
+    """
+    by_sha: dict[str, list[str]] = {}
+    for results in all_results:
+        dlfs = results["dlfs"]
+        if (dlfs.get("error") or {}).get("code") not in ("no_notebook", "unreadable"):
+            by_sha.setdefault(dlfs["sha256"], []).append(dlfs["student_id"])
+    return [", ".join(sorted(ids)) for ids in by_sha.values() if len(ids) > 1]

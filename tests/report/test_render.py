@@ -85,3 +85,11 @@ def test_dashboard_gives_class_figures_per_item_and_links_each_student():
     assert 'href="kim/feedback.html"' in html and 'href="lee/feedback.html"' in html
     assert "0 / 2" in html          # nobody has full marks on softmax (2 of 5 each)
     assert "40%" in html            # softmax: 4 of 10 points across the class
+
+
+def test_byte_identical_submissions_are_pointed_out():
+    copy = _graded("park")  # same sha256 as kim's in these fixtures
+    text = render_summary([_graded("kim"), copy, _error("lee")], 1.0, cached=1)
+    assert "kim, park" in text
+    assert "lee" not in text.splitlines()[-1]
+    assert "1 reused" in text
