@@ -124,3 +124,17 @@ def test_a_broken_hidden_suite_stops_with_a_message_instead_of_grading_zeros(tmp
     assert proc.returncode == 1
     assert "test_softmax" in proc.stderr
     assert not list((tmp_path / "out").glob("*/results.json")), "no one was graded zero"
+
+
+def test_an_lms_zip_with_a_folder_per_student(tmp_path):
+    import zipfile
+    archive = tmp_path / "bulk_download.zip"
+    with zipfile.ZipFile(archive, "w") as zf:
+        zf.write(EXAMPLES / "park_jiwoo_ch04.ipynb", "박지우_12345/과제4.ipynb")
+        zf.write(EXAMPLES / "lee_younghee_ch04.ipynb", "이영희_67890/hw4.ipynb")
+        zf.writestr("이영희_67890/.ipynb_checkpoints/hw4-checkpoint.ipynb", "{}")
+    proc = _grade(archive, "--out", tmp_path / "out")
+    assert proc.returncode == 0, proc.stderr
+    assert _results(tmp_path / "out", "박지우_12345")["score"] == 70
+    assert _results(tmp_path / "out", "이영희_67890")["dlfs"]["status"] == "graded"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["bulk_download.zip", "out"]
