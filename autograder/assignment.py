@@ -18,6 +18,8 @@ from .messages import say
 
 ASSIGNMENTS_DIR = Path(__file__).resolve().parents[1] / "assignments"
 CONFIG_NAME = "assignment.toml"
+# What an assignment may refuse in place of a float64 ndarray (both accepted by default).
+CHECK_OPTIONS = {"allow_list", "allow_float32"}
 
 
 class UnknownAssignment(LookupError):
@@ -38,6 +40,7 @@ class Assignment:
     suite_dir: Path
     limits: dict[str, float] = field(default_factory=dict)   # keyword arguments of sandbox Limits
     config_path: Path | None = None
+    checks: dict[str, bool] = field(default_factory=dict)     # [checks]: allow_list, allow_float32
 
     @property
     def display_title(self) -> str:
@@ -106,13 +109,18 @@ def _parse(path: Path) -> Assignment:
         if name != "isolation" and (isinstance(value, bool) or not isinstance(value, (int, float))
                                     or value <= 0):
             _fail(path, f"limits.{name} must be a positive number")
+    checks = data.get("checks", {})
+    if not isinstance(checks, dict) or set(checks) - CHECK_OPTIONS or \
+            not all(isinstance(v, bool) for v in checks.values()):
+        _fail(path, f"[checks] takes only true/false for {sorted(CHECK_OPTIONS)}")
     suite_dir = (path.parent / data["suite"]).resolve()
     if not suite_dir.is_dir():
         _fail(path, f"suite directory {suite_dir} does not exist")
     return Assignment(id=data["id"], title={"ko": title["ko"], "en": title["en"]},
                       version=data["version"], items=tuple(items),
                       aliases={name: list(a) for name, a in items.items()},
-                      suite_dir=suite_dir, limits=dict(limits), config_path=path)
+                      suite_dir=suite_dir, limits=dict(limits), config_path=path,
+                      checks=dict(checks))
 
 
 def _configs(root: Path) -> list[Path]:

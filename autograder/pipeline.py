@@ -110,7 +110,7 @@ def _grade(prep: Prepared, seed: int, limits: dict) -> dict:
         load = sandbox.load(prep.ingest.blocks)
         import_errors = _import_errors(sandbox)
         student = StudentView(sandbox.module, resolution.bindings, resolution.unavailable)
-        outcomes = run_hidden_suite(asg.suite_dir, student, seed=seed)
+        outcomes = run_hidden_suite(asg.suite_dir, student, seed=seed, accept=asg.checks)
         isolation = sandbox.isolation
         output = sandbox.output()
     score = score_outcomes(outcomes, list(asg.items))

@@ -17,6 +17,7 @@ from pathlib import Path
 import pytest
 
 from ..messages import say
+from .checks import accepting
 from .outcome import TestOutcome
 from .plugin import GradingPlugin
 
@@ -46,15 +47,18 @@ def pytest_args(suite_dir: Path) -> list[str]:
     ]
 
 
-def run_hidden_suite(suite_dir: Path, student, *, seed: int = 0) -> list[TestOutcome]:
-    """Run every test under suite_dir against `student` (a StudentView); one outcome each."""
+def run_hidden_suite(suite_dir: Path, student, *, seed: int = 0,
+                     accept: dict | None = None) -> list[TestOutcome]:
+    """Run every test under suite_dir against `student` (a StudentView); one outcome each.
+
+    `accept` is the assignment's [checks] policy (allow_list, allow_float32)."""
     suite_dir = Path(suite_dir).resolve()
     if not suite_dir.is_dir():
         raise HiddenSuiteError(say("grading.suite_broken", suite=str(suite_dir), detail="not a directory"))
     plugin = GradingPlugin(student, seed=seed)
     sink = io.StringIO()
     try:
-        with redirect_stdout(sink), redirect_stderr(sink):
+        with redirect_stdout(sink), redirect_stderr(sink), accepting(**(accept or {})):
             exit_code = pytest.main(pytest_args(suite_dir), plugins=[plugin])
     finally:
         _forget_modules(suite_dir)

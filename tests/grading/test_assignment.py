@@ -92,3 +92,12 @@ def test_grading_version_follows_the_suite_content(tmp_path):
     from autograder import assignment as module
     module._content_digest.cache_clear()
     assert load_assignment(folder).grading_version != before
+
+
+def test_checks_policy_is_read_and_checked(tmp_path):
+    """Does [checks] reach the assignment, and is a typo refused rather than ignored?"""
+    folder = write(tmp_path, GOOD + "\n[checks]\nallow_float32 = false\n")
+    assert load_assignment(folder).checks == {"allow_float32": False}
+    bad = write(tmp_path, GOOD + "\n[checks]\nallow_float64 = false\n", name="chY_bad")
+    with pytest.raises(AssignmentConfigError, match="checks"):
+        load_assignment(bad)

@@ -80,6 +80,19 @@ def test_float32_accepted_with_single_precision_tolerance():
     assert say("grading.accepted_float32", dtype="float32") in exc.message
 
 
+def test_the_assignment_policy_sets_the_default_and_a_call_can_override_it():
+    from autograder.grading.checks import accepting
+    expected = np.array([0.1, 0.2, 0.7])
+    single = expected.astype(np.float32)
+    with accepting(allow_float32=False, allow_list=False):
+        exc = failure(assert_close, single, expected, call="f(x)")
+        assert say("grading.float32_refused", call="f(x)", dtype="float32") in exc.message
+        failure(assert_close, [0.1, 0.2, 0.7], expected, call="f(x)")
+        failure(assert_grad_close, single, expected, call="grad")
+        assert_close(single, expected, call="f(x)", allow_float32=True)
+    assert_close(single, expected, call="f(x)")  # the policy ends with the block
+
+
 def test_scalar_expectation_accepts_a_one_element_array():
     assert_close(np.array([0.5]), 0.5, call="loss(y, t)")
 

@@ -200,3 +200,17 @@ def test_broken_or_empty_suite_raises(tmp_path):
     empty.mkdir()
     with pytest.raises(HiddenSuiteError):
         run_hidden_suite(empty, StudentView(reference_student()))
+
+
+def test_the_assignment_accept_policy_reaches_the_hidden_tests(tmp_path):
+    (tmp_path / "test_list.py").write_text(
+        "import numpy as np\nimport pytest\n"
+        "from autograder.grading.checks import assert_close\n"
+        "@pytest.mark.item('softmax')\n"
+        "def test_list(student):\n"
+        "    assert_close([0.5, 0.5], np.array([0.5, 0.5]), call='softmax(x)')\n")
+    view = StudentView(reference_student())
+    assert run_hidden_suite(tmp_path, view)[0].status is Status.PASSED
+    refused = run_hidden_suite(tmp_path, view, accept={"allow_list": False})[0]
+    assert refused.status is Status.FAILED
+    assert say("grading.list_refused", call="softmax(x)") in refused.message
