@@ -306,6 +306,7 @@ CATALOG: dict[str, dict[str, str]] = {
     "results_kept": {
         "ko": "채점을 멈췄습니다. 지금까지 쓴 결과는 그대로 남아 있습니다.",
         "en": "Grading stopped; the results written so far are kept."},
+    "label_hint": {"ko": "힌트", "en": "Hint"},
     "label_score": {"ko": "점수", "en": "Score"},
     "label_item": {"ko": "항목", "en": "Item"},
     "label_points": {"ko": "배점", "en": "Points"},

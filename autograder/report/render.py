@@ -43,7 +43,7 @@ _env.filters["pad"] = pad
 
 def _labels() -> dict:
     return {key: say(f"label_{key}") for key in
-            ("score", "item", "points", "status", "not_graded", "notebook_problems",
+            ("score", "item", "points", "status", "not_graded", "notebook_problems", "hint",
              "dashboard", "full_marks", "mean", "student", "assignment")}
 
 

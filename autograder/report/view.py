@@ -15,11 +15,14 @@ def submission_view(results: dict) -> dict:
     dlfs = results["dlfs"]
     tests_by_item: dict[str, list[dict]] = {}
     for test in results.get("tests", []):
-        outcome = test.get("extra_data", {}).get("outcome", test["status"])
+        extra = test.get("extra_data", {})
+        outcome = extra.get("outcome", test["status"])
         tests_by_item.setdefault(test["tags"][0], []).append({
             "name": test["name"], "mark": STATUS_MARK.get(outcome, outcome.upper()),
             "passed": outcome == "passed", "score": _num(test["score"]),
-            "max_score": _num(test["max_score"]), "output": test.get("output", "")})
+            "max_score": _num(test["max_score"]),
+            "output": extra.get("message", test.get("output", "")),
+            "hint": extra.get("hint", "")})
     items = [{"item": i["item"], "score": _num(i["score"]), "max_score": _num(i["max_score"]),
               "status": i["status"], "note": (dlfs.get("notes") or {}).get(i["item"], ""),
               "tests": tests_by_item.get(i["item"], []),
