@@ -1,0 +1,68 @@
+"""Does the student view keep a student's in-place changes away from the test's own data,
+except where a test asks to see them?"""
+
+import numpy as np
+import pytest
+
+from autograder.assignment import load_assignment
+from autograder.grading.outcome import Status
+from autograder.grading.runner import run_hidden_suite
+from autograder.grading.student import ItemUnavailable, StudentView
+
+from .students import define, reference_student
+
+MSE_IN_PLACE = """
+import numpy as np
+
+def mean_squared_error(y, t):
+    y -= t            # right value, but it changes the caller's y
+    return 0.5 * np.sum(y ** 2)
+"""
+RELU_IN_PLACE = """
+def relu(x):
+    x[x < 0] = 0
+    return x
+"""
+NET = """
+class Net:
+    def loss(self, x):
+        x *= 2
+        return float(x.sum())
+"""
+
+
+def _failed(assignment_id, module):
+    assignment = load_assignment(assignment_id)
+    outcomes = run_hidden_suite(assignment.suite_dir, StudentView(module))
+    return {o.test_id.split("::")[1] for o in outcomes if o.status is not Status.PASSED}
+
+
+def test_an_in_place_slip_does_not_change_the_expected_value():
+    module = reference_student(mean_squared_error=define(MSE_IN_PLACE, "mean_squared_error"))
+    assert _failed("ch04", module) == set()
+
+
+def test_the_in_place_test_still_sees_what_the_student_did():
+    module = reference_student(relu=define(RELU_IN_PLACE, "relu"))
+    assert _failed("ch03", module) == {"test_input_left_unchanged"}
+
+
+def test_calls_and_methods_of_returned_objects_get_copies_inplace_gets_the_originals():
+    module = reference_student(Net=define(NET, "Net"),
+                               mean_squared_error=define(MSE_IN_PLACE, "mean_squared_error"))
+    view = StudentView(module)
+    y, t = np.array([1.0, 2.0]), np.array([0.0, 1.0])
+    assert view.mean_squared_error(y, t) == pytest.approx(1.0)
+    np.testing.assert_array_equal(y, [1.0, 2.0])
+    net, x = view.Net(), np.ones(3)
+    assert net.loss(x) == 6.0
+    np.testing.assert_array_equal(x, np.ones(3))
+    view.inplace.mean_squared_error(y, t)
+    np.testing.assert_array_equal(y, [1.0, 1.0])
+
+
+def test_unavailable_items_are_refused_in_both_views():
+    view = StudentView(reference_student(), unavailable={"softmax": "imported, not written"})
+    for v in (view, view.inplace):
+        with pytest.raises(ItemUnavailable, match="imported"):
+            v.softmax
