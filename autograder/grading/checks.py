@@ -15,7 +15,9 @@ from contextlib import contextmanager
 import numpy as np
 
 from ..messages import say
+from ..sandbox.proxy import Handle
 from . import tolerances as tol
+from .student import Shielded, kind_of
 
 
 class CheckFailed(AssertionError):
@@ -52,6 +54,8 @@ def describe(value) -> str:
         return f"{type(value).__name__} len {len(value)}: {preview(value)}"
     if isinstance(value, np.generic):
         return f"{type(value).__name__}: {_num(value)}"
+    if isinstance(value, (Shielded, Handle)):
+        return f"{kind_of(value)} object"
     if callable(value) and not isinstance(value, type):
         return f"function {preview(value)}"
     return f"{type(value).__name__}: {preview(value)}"
@@ -124,7 +128,7 @@ def _policy(allow_list: bool | None, allow_float32: bool | None) -> tuple[bool, 
 # --- turning a return value into a comparable array ----------------------------------
 
 def _kind_name(value) -> str:
-    return "None" if value is None else type(value).__name__
+    return "None" if value is None else kind_of(value)
 
 
 def _to_array(actual, expected: np.ndarray, *, call, inputs, allow_list, allow_float32,

@@ -15,6 +15,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from ..sandbox.proxy import Handle, remote_type
+
 
 class ItemUnavailable(Exception):
     """The graded item cannot be called; the message says why (already localised)."""
@@ -97,3 +99,12 @@ class Shielded:
 
     def __repr__(self):
         return repr(object.__getattribute__(self, "_target"))
+
+
+def kind_of(value) -> str:
+    """The type a student returned, as the student would name it (not our wrappers')."""
+    if isinstance(value, Shielded):
+        value = object.__getattribute__(value, "_target")
+    if isinstance(value, Handle):
+        return remote_type(value)
+    return type(value).__name__

@@ -41,6 +41,11 @@ class Handle:
             sb._forget(self._ref)
 
 
+def remote_type(handle: Handle) -> str:
+    """The class name of the sandbox object behind a handle, without a round trip."""
+    return object.__getattribute__(handle, "_ref").type_name
+
+
 class ModuleProxy:
     """The student's module: attribute access is a remote getattr on its globals."""
 

@@ -66,3 +66,13 @@ def test_unavailable_items_are_refused_in_both_views():
     for v in (view, view.inplace):
         with pytest.raises(ItemUnavailable, match="imported"):
             v.softmax
+
+
+def test_a_wrong_return_type_is_named_as_the_student_wrote_it():
+    from autograder.grading.checks import CheckFailed, assert_close
+    from autograder.messages import say
+    view = StudentView(reference_student(relu=define(
+        "class Thing:\n    pass\n\ndef relu(x):\n    return Thing()\n", "relu")))
+    with pytest.raises(CheckFailed) as info:
+        assert_close(view.relu(np.ones(2)), np.ones(2), call="relu(x)")
+    assert say("grading.not_numeric", call="relu(x)", kind="Thing") in info.value.message
