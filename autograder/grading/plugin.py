@@ -31,6 +31,8 @@ log = logging.getLogger(__name__)
 
 # A student's traceback is trimmed to its last lines: the failing line is what they need.
 TRACEBACK_LINES = 8
+# An exception message is shown in both languages in every test that hit it: keep it short.
+MESSAGE_CHARS = 300
 DEFAULT_POINTS = 1.0
 
 
@@ -50,11 +52,15 @@ def _short(text: str, lines: int = TRACEBACK_LINES) -> str:
     return "\n".join(kept[-lines:])
 
 
+def _clip(text: str, limit: int = MESSAGE_CHARS) -> str:
+    return text if len(text) <= limit else text[:limit] + f"... ({len(text) - limit} more characters)"
+
+
 def fault_message(exc: StudentFault) -> str:
     """What was called and what happened, for each way a student's call can fail."""
     if isinstance(exc, StudentRaised):
         text = say("grading.student_raised", call=exc.call, exc_type=exc.exc_type,
-                   message=exc.message)
+                   message=_clip(exc.message))
         return f"{text}\n{_short(exc.traceback)}" if exc.traceback else text
     key = {TimeLimitExceeded: "grading.time_limit", SandboxCrashed: "grading.crashed",
            UnsafeValue: "grading.unsafe_value", StaleHandle: "grading.stale_handle"}

@@ -214,3 +214,11 @@ def test_the_assignment_accept_policy_reaches_the_hidden_tests(tmp_path):
     refused = run_hidden_suite(tmp_path, view, accept={"allow_list": False})[0]
     assert refused.status is Status.FAILED
     assert say("grading.list_refused", call="softmax(x)") in refused.message
+
+
+def test_a_huge_exception_message_is_clipped():
+    from autograder.grading.plugin import MESSAGE_CHARS, fault_message
+    from autograder.sandbox.errors import StudentRaised
+    text = fault_message(StudentRaised("sigmoid(x)", "ValueError", "x" * 100_000))
+    assert len(text) < 4 * MESSAGE_CHARS + 400
+    assert "99700 more characters" in text

@@ -93,3 +93,10 @@ def test_byte_identical_submissions_are_pointed_out():
     assert "kim, park" in text
     assert "lee" not in text.splitlines()[-1]
     assert "1 reused" in text
+
+
+def test_written_reports_are_readable_by_others(tmp_path):
+    """Do TAs and a web server get to read the files (mkstemp alone makes them 0600)?"""
+    write_submission(tmp_path, _graded())
+    for name in ("results.json", "feedback.md", "feedback.html"):
+        assert (tmp_path / "kim" / name).stat().st_mode & 0o044 == 0o044
