@@ -3,7 +3,7 @@
 import numpy as np
 
 from .activations import sigmoid, softmax
-from .gradient import numerical_gradient as _numerical_gradient
+from .evaluation import accuracy_of, params_numerical_gradient
 from .losses import cross_entropy_error
 
 
@@ -25,18 +25,10 @@ class TwoLayerNet:
         return cross_entropy_error(self.predict(x), t)
 
     def accuracy(self, x, t):
-        y = np.argmax(self.predict(x), axis=1)
-        t = np.asarray(t)
-        if t.ndim != 1:
-            t = np.argmax(t, axis=1)
-        return float(np.mean(y == t))
+        return accuracy_of(self.predict(x), t)
 
     def numerical_gradient(self, x, t):
-        def loss_w(_):
-            # The argument is ignored: the loss reads params, which are perturbed in place.
-            return self.loss(x, t)
-
-        return {k: _numerical_gradient(loss_w, v) for k, v in self.params.items()}
+        return params_numerical_gradient(lambda: self.loss(x, t), self.params, list(self.params))
 
     def gradient(self, x, t):
         """Analytic gradient of loss(x, t): the backprop of chapter 5, written out by hand."""

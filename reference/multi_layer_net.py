@@ -9,7 +9,7 @@ from collections import OrderedDict
 
 import numpy as np
 
-from .gradient import numerical_gradient as _numerical_gradient
+from .evaluation import accuracy_of, params_numerical_gradient
 from .initializers import weight_scale
 from .layers import Affine, Relu, Sigmoid, SoftmaxWithLoss
 from .normalization import BatchNormalization, Dropout
@@ -77,11 +77,7 @@ class MultiLayerNet:
         return self.last_layer.forward(y, t) + self._weight_decay()
 
     def accuracy(self, x, t):
-        y = np.argmax(self.predict(x, train_flg=False), axis=1)
-        t = np.asarray(t)
-        if t.ndim != 1:
-            t = np.argmax(t, axis=1)
-        return float(np.mean(y == t))
+        return accuracy_of(self.predict(x, train_flg=False), t)
 
     def _param_keys(self):
         keys = []
@@ -93,10 +89,8 @@ class MultiLayerNet:
 
     def numerical_gradient(self, x, t):
         # Training-mode loss, so batch norm uses batch statistics exactly as gradient() does.
-        def loss_w(_):
-            return self.loss(x, t, train_flg=True)
-
-        return {k: _numerical_gradient(loss_w, self.params[k]) for k in self._param_keys()}
+        return params_numerical_gradient(lambda: self.loss(x, t, train_flg=True), self.params,
+                                         self._param_keys())
 
     def gradient(self, x, t):
         self.loss(x, t, train_flg=True)

@@ -5,7 +5,7 @@ from collections import OrderedDict
 import numpy as np
 
 from .conv import Convolution, Pooling
-from .gradient import numerical_gradient as _numerical_gradient
+from .evaluation import accuracy_of, params_numerical_gradient
 from .im2col import conv_output_size
 from .initializers import weight_scale
 from .layers import Affine, Relu, SoftmaxWithLoss
@@ -58,22 +58,14 @@ class SimpleConvNet:
         return self.last_layer.forward(self.predict(x), t)
 
     def accuracy(self, x, t, batch_size=100):
-        t = np.asarray(t)
-        if t.ndim != 1:
-            t = np.argmax(t, axis=1)
-        correct = 0
-        # Batched, as the book does, to bound the im2col buffer on large test sets.
-        for start in range(0, x.shape[0], batch_size):
-            y = self.predict(x[start:start + batch_size])
-            correct += int(np.sum(np.argmax(y, axis=1) == t[start:start + batch_size]))
-        return correct / x.shape[0]
+        # Predicted in batches, as the book does, to bound the im2col buffer on large sets.
+        scores = np.concatenate([self.predict(x[start:start + batch_size])
+                                 for start in range(0, x.shape[0], batch_size)])
+        return accuracy_of(scores, t)
 
     def numerical_gradient(self, x, t):
-        def loss_w(_):
-            return self.loss(x, t)
-
-        keys = ("W1", "b1", "W2", "b2", "W3", "b3")
-        return {k: _numerical_gradient(loss_w, self.params[k]) for k in keys}
+        return params_numerical_gradient(lambda: self.loss(x, t), self.params,
+                                         ("W1", "b1", "W2", "b2", "W3", "b3"))
 
     def gradient(self, x, t):
         self.loss(x, t)

@@ -3,6 +3,7 @@
 import numpy as np
 
 from .activations import identity_function, sigmoid, softmax
+from .evaluation import accuracy_of
 
 
 def init_network():
@@ -35,8 +36,4 @@ def predict(network, x):
 
 def accuracy(network, x, t):
     """Fraction of the batch x whose argmax prediction matches t (labels or one-hot)."""
-    p = np.argmax(predict(network, x), axis=-1)
-    t = np.asarray(t)
-    if t.ndim == p.ndim + 1:
-        t = np.argmax(t, axis=-1)
-    return float(np.mean(p == t))
+    return accuracy_of(predict(network, x), t)

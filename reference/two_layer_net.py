@@ -4,7 +4,7 @@ from collections import OrderedDict
 
 import numpy as np
 
-from .gradient import numerical_gradient as _numerical_gradient
+from .evaluation import accuracy_of, params_numerical_gradient
 from .layers import Affine, Relu, SoftmaxWithLoss
 
 
@@ -32,18 +32,11 @@ class TwoLayerNet:
         return self.lastLayer.forward(self.predict(x), t)
 
     def accuracy(self, x, t):
-        y = np.argmax(self.predict(x), axis=1)
-        t = np.asarray(t)
-        if t.ndim != 1:
-            t = np.argmax(t, axis=1)
-        return float(np.mean(y == t))
+        return accuracy_of(self.predict(x), t)
 
     def numerical_gradient(self, x, t):
-        def loss_w(_):
-            # The argument is ignored: the loss reads params, which are perturbed in place.
-            return self.loss(x, t)
-
-        return {k: _numerical_gradient(loss_w, self.params[k]) for k in ("W1", "b1", "W2", "b2")}
+        return params_numerical_gradient(lambda: self.loss(x, t), self.params,
+                                         ("W1", "b1", "W2", "b2"))
 
     def gradient(self, x, t):
         self.loss(x, t)

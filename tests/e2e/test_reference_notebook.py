@@ -19,8 +19,8 @@ from autograder.submissions import Submission
 
 REFERENCE = Path(__file__).resolve().parents[2] / "reference"
 MODULES = {
-    "ch03": ["activations", "three_layer_net"],
-    "ch04": ["activations", "losses", "gradient", "simple_net", "ch04_two_layer_net"],
+    "ch03": ["activations", "evaluation", "three_layer_net"],
+    "ch04": ["activations", "losses", "gradient", "evaluation", "simple_net", "ch04_two_layer_net"],
 }
 RELATIVE_IMPORT = re.compile(r"^from \.\w+ import (.+)$")
 
