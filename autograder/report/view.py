@@ -11,6 +11,10 @@ def _num(x) -> str:
     return f"{x:g}" if x is not None else "-"
 
 
+def _percent(score, max_score) -> str:
+    return f"{100 * score / max_score:.0f}%" if max_score else "-"
+
+
 def submission_view(results: dict) -> dict:
     dlfs = results["dlfs"]
     tests_by_item: dict[str, list[dict]] = {}
@@ -39,7 +43,7 @@ def submission_view(results: dict) -> dict:
         "error": (dlfs.get("error") or {}).get("message", ""),
         "score": _num(results["score"]),
         "max_score": _num(max_score),
-        "percent": f"{100 * results['score'] / max_score:.0f}%" if max_score else "-",
+        "percent": _percent(results["score"], max_score),
         "items": items,
         "syntax_errors": [say("report_syntax_error", cell=c, line=ln, error=m)
                           for c, ln, m in ingest.get("syntax_errors", [])],
@@ -66,7 +70,7 @@ def batch_rows(all_results: list[dict]) -> list[dict]:
             "assignment": dlfs.get("assignment_id") or "-",
             "score": _num(results["score"]) if dlfs["status"] == "graded" else "-",
             "max_score": _num(max_score),
-            "percent": f"{100 * results['score'] / max_score:.0f}%" if max_score else "-",
+            "percent": _percent(results["score"], max_score),
             "status": dlfs["status"] + (" (cached)" if dlfs.get("reused_run") else ""),
             "problem": (dlfs.get("error") or {}).get("code", "") or ", ".join(
                 i["item"] for i in dlfs.get("items", []) if i["status"] != "full"),

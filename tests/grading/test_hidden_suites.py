@@ -27,6 +27,16 @@ def not_passed(outcomes):
     return {o.test_id: o for o in outcomes if o.status is not Status.PASSED}
 
 
+def assert_only_these_fail_with_hint(assignment, name, source, failing, hint):
+    """A classic bug in `name` fails exactly `failing`, each with that bug's hint."""
+    module = reference_student(**{name: define(source, name)})
+    bad = not_passed(grade(assignment, module))
+    assert {i.split("::")[1] for i in bad} == failing
+    for outcome in bad.values():
+        assert outcome.status is Status.FAILED and outcome.item == name
+        assert outcome.hint == say(f"grading.hint.{hint}")
+
+
 @pytest.mark.parametrize("assignment", [CH03, CH04], ids=["ch03", "ch04"])
 def test_reference_gets_full_marks(assignment):
     outcomes = grade(assignment, reference_student())
@@ -76,12 +86,7 @@ def sigmoid(x):
     ("step_function", STEP_BOOL, {"test_returns_numbers_not_bools"}, "bool_dtype"),
 ], ids=["softmax-no-max", "softmax-axis0", "softmax-whole-batch", "step-bool"])
 def test_ch03_classic_bugs(name, source, failing, hint):
-    module = reference_student(**{name: define(source, name)})
-    bad = not_passed(grade(CH03, module))
-    assert {i.split("::")[1] for i in bad} == failing
-    for outcome in bad.values():
-        assert outcome.status is Status.FAILED and outcome.item == name
-        assert outcome.hint == say(f"grading.hint.{hint}")
+    assert_only_these_fail_with_hint(CH03, name, source, failing, hint)
 
 
 def test_ch03_missing_item_is_missing_everywhere_else_graded():
@@ -168,12 +173,7 @@ def mean_squared_error(y, t):
 ], ids=["cee-no-batch-mean", "cee-no-delta", "diff-forward", "diff-precedence",
         "grad-not-restored", "mse-mean"])
 def test_ch04_classic_bugs(name, source, failing, hint):
-    module = reference_student(**{name: define(source, name)})
-    bad = not_passed(grade(CH04, module))
-    assert {i.split("::")[1] for i in bad} == failing
-    for outcome in bad.values():
-        assert outcome.status is Status.FAILED and outcome.item == name
-        assert outcome.hint == say(f"grading.hint.{hint}")
+    assert_only_these_fail_with_hint(CH04, name, source, failing, hint)
 
 
 def test_ch04_two_layer_net_with_a_wrong_gradient_fails_only_the_gradient_test():
