@@ -1,12 +1,17 @@
-"""Assignments: what instructors write in assignments/<dir>/assignment.toml, loaded and checked.
+"""Assignments: a chapter folder's assignment.toml, loaded and checked.
 
 An assignment names the graded items (book names, in report order) with the aliases a
 notebook may use instead, the hidden suite that tests them, and the sandbox limits.
 Points are not here: they live on the hidden tests, beside what they reward.
+
+Known assignments are found by id among the chapter folders (see chapters.py); a path
+to a config of one's own is accepted only from the command line (`load_assignment_file`),
+never from what a notebook says about itself.
 """
 
 from __future__ import annotations
 
+import ast
 import dataclasses
 import functools
 import hashlib
@@ -14,12 +19,12 @@ import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .chapters import CONFIG_NAME, MESSAGES_NAME, chapter_dirs, chapters_root, package_of
 from .messages import say
 
-ASSIGNMENTS_DIR = Path(__file__).resolve().parents[1] / "assignments"
-CONFIG_NAME = "assignment.toml"
 # What an assignment may refuse in place of a float64 ndarray (both accepted by default).
 CHECK_OPTIONS = {"allow_list", "allow_float32"}
+HINTS_NAME = "hints.py"
 
 
 class UnknownAssignment(LookupError):
@@ -41,6 +46,7 @@ class Assignment:
     limits: dict[str, float] = field(default_factory=dict)   # keyword arguments of sandbox Limits
     config_path: Path | None = None
     checks: dict[str, bool] = field(default_factory=dict)     # [checks]: allow_list, allow_float32
+    package: str | None = None            # the chapter's reference package (the `reference` fixture)
 
     @property
     def display_title(self) -> str:
@@ -48,22 +54,76 @@ class Assignment:
 
     @property
     def grading_version(self) -> str:
-        """The declared version plus a digest of what decides a grade (config, suite,
-        reference), so a suite edited without bumping the version is never served from
-        the gradebook's cache."""
+        """The declared version plus a digest of what decides this assignment's grades
+        (its config, suite, hints and their sentences, and the reference modules those
+        import), so an edited suite is never served from the gradebook's cache, and an
+        edit to another chapter's reference leaves this one's cache alone."""
         return f"{self.version}+{_content_digest(self.config_path, self.suite_dir)[:12]}"
 
 
 @functools.lru_cache(maxsize=None)
 def _content_digest(config_path: Path | None, suite_dir: Path) -> str:
+    chapter = config_path.parent if config_path else suite_dir
+    own = [config_path] if config_path else []
+    own += sorted(suite_dir.rglob("*.py"))
+    own += [p for p in (chapter / HINTS_NAME, chapter / MESSAGES_NAME) if p.is_file()]
+    package = package_of(chapter)
+    roots = own + ([chapter / "__init__.py"] if package else [])
+    files = own + sorted(_reference_closure(roots) - set(own))
     digest = hashlib.sha256()
-    reference_dir = Path(__file__).resolve().parents[1] / "reference"
-    files = [config_path] if config_path else []
-    files += sorted(suite_dir.rglob("*.py")) + sorted(reference_dir.glob("*.py"))
     for path in files:
-        digest.update(str(path.name).encode())
+        digest.update(str(path.relative_to(path.parents[1])).encode())
         digest.update(path.read_bytes())
     return digest.hexdigest()
+
+
+def _reference_closure(start: list[Path]) -> set[Path]:
+    """The reference modules `start` imports, directly or through each other."""
+    root = chapters_root().resolve()
+    seen: set[Path] = set()
+    todo = [p.resolve() for p in start if p.suffix == ".py"]
+    while todo:
+        path = todo.pop()
+        if path in seen:
+            continue
+        seen.add(path)
+        try:
+            tree = ast.parse(path.read_text(encoding="utf-8"))
+        except (OSError, SyntaxError, UnicodeDecodeError):
+            continue  # a broken suite file is the runner's to report
+        for dotted in _imported_modules(tree, path, root):
+            todo += _module_files(root, dotted)
+    return {p for p in seen if p.is_relative_to(root)}
+
+
+def _imported_modules(tree: ast.AST, path: Path, root: Path) -> list[list[str]]:
+    """Module paths (as name lists under the reference package) that `tree` imports."""
+    package = list(path.relative_to(root).parent.parts) if path.is_relative_to(root) else None
+    found = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            found += [a.name.split(".") for a in node.names]
+        elif isinstance(node, ast.ImportFrom):
+            if node.level and package is None:
+                continue
+            base = (["reference"] + package[:len(package) - node.level + 1]) if node.level \
+                else []
+            module = base + (node.module.split(".") if node.module else [])
+            found.append(module)
+            found += [module + [a.name] for a in node.names]   # `from pkg import module`
+    return [m[1:] for m in found if m and m[0] == "reference"]
+
+
+def _module_files(root: Path, parts: list[str]) -> list[Path]:
+    """The files that importing reference.<parts> runs: each package's __init__ and the module."""
+    files = []
+    for depth in range(len(parts) + 1):
+        here = root.joinpath(*parts[:depth])
+        if (here / "__init__.py").is_file():
+            files.append(here / "__init__.py")
+        elif depth and here.with_suffix(".py").is_file():
+            files.append(here.with_suffix(".py"))
+    return files
 
 
 def _limit_names() -> set[str]:
@@ -120,38 +180,40 @@ def _parse(path: Path) -> Assignment:
                       version=data["version"], items=tuple(items),
                       aliases={name: list(a) for name, a in items.items()},
                       suite_dir=suite_dir, limits=dict(limits), config_path=path,
-                      checks=dict(checks))
-
-
-def _configs(root: Path) -> list[Path]:
-    return sorted(root.glob(f"*/{CONFIG_NAME}")) if root.is_dir() else []
+                      checks=dict(checks), package=package_of(path.parent))
 
 
 def list_assignments(root: Path | None = None) -> list[Assignment]:
-    """Every assignment under `root` (default: the project's assignments/), sorted by id."""
-    found = [_parse(path) for path in _configs(root or ASSIGNMENTS_DIR)]
+    """Every assignment under `root` (default: the chapter folders), sorted by id."""
+    found = [_parse(folder / CONFIG_NAME) for folder in chapter_dirs(root)]
     ids = [a.id for a in found]
     duplicates = sorted({i for i in ids if ids.count(i) > 1})
     if duplicates:
-        _fail(root or ASSIGNMENTS_DIR, f"duplicate assignment id(s) {duplicates}")
+        _fail(root or chapters_root(), f"duplicate assignment id(s) {duplicates}")
     return sorted(found, key=lambda a: a.id)
 
 
-def load_assignment(id_or_dir: str | Path, root: Path | None = None) -> Assignment:
-    """By id ("ch03"), by directory name ("ch03_neural_networks"), or by a path to the
-    directory or to its assignment.toml."""
-    path = Path(id_or_dir)
-    if path.is_file():
-        return _parse(path)
-    if (path / CONFIG_NAME).is_file():
-        return _parse(path / CONFIG_NAME)
-    root = root or ASSIGNMENTS_DIR
-    for config in _configs(root):
-        if config.parent.name == str(id_or_dir):
-            return _parse(config)
+def load_assignment(name: str, root: Path | None = None) -> Assignment:
+    """A known assignment by id ("ch03") or by chapter folder name ("ch03_neural_networks").
+
+    Never a path: this is what a notebook's metadata reaches, and a notebook must not
+    choose which suite grades it."""
+    for folder in chapter_dirs(root):
+        if folder.name == name:
+            return _parse(folder / CONFIG_NAME)
     known = list_assignments(root)
     for assignment in known:
-        if assignment.id == str(id_or_dir):
+        if assignment.id == name:
             return assignment
-    raise UnknownAssignment(say("grading.unknown_assignment", name=str(id_or_dir),
+    raise UnknownAssignment(say("grading.unknown_assignment", name=name,
                                 known=", ".join(a.id for a in known) or "-"))
+
+
+def load_assignment_file(path: Path) -> Assignment:
+    """An assignment from a folder or its assignment.toml: for an instructor's command line."""
+    path = Path(path)
+    config = path if path.is_file() else path / CONFIG_NAME
+    if not config.is_file():
+        raise UnknownAssignment(say("grading.unknown_assignment", name=str(path),
+                                    known=", ".join(a.id for a in list_assignments()) or "-"))
+    return _parse(config)

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
+from .assignment import Assignment
 from .gradebook import Gradebook
 from .messages import say
 from .pipeline import Prepared, error_results, grade, prepare
@@ -41,7 +42,7 @@ def _crashed_worker_results(prep: Prepared) -> dict:
     return error_results(prep)
 
 
-def run_batch(submissions: list[Submission], out_dir: Path, *, assignment: str | None = None,
+def run_batch(submissions: list[Submission], out_dir: Path, *, assignment: Assignment | None = None,
               jobs: int | None = None, force: bool = False, seed: int = 0,
               progress: Callable[[dict], None] | None = None) -> BatchResult:
     started = time.monotonic()

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from tqdm import tqdm
 
-from .assignment import UnknownAssignment, load_assignment
+from .assignment import AssignmentConfigError, UnknownAssignment, load_assignment, load_assignment_file
 from .batch import run_batch
 from .grading.runner import HiddenSuiteError
 from .messages import say
@@ -45,10 +45,13 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def _grade(args) -> int:
+    assignment = None
     if args.assignment:
         try:
-            load_assignment(args.assignment)
-        except UnknownAssignment as exc:
+            # An id names a known chapter; a path (only ever from this command line) a config.
+            assignment = load_assignment_file(Path(args.assignment)) \
+                if Path(args.assignment).exists() else load_assignment(args.assignment)
+        except (UnknownAssignment, AssignmentConfigError) as exc:
             print(f"error: {exc}", file=sys.stderr)
             return EXIT_MISUSE
     if args.jobs is not None and args.jobs < 1:
@@ -66,7 +69,7 @@ def _grade(args) -> int:
         bar = tqdm(total=len(submissions), unit="nb", file=sys.stderr,
                    disable=len(submissions) < 2 or not sys.stderr.isatty())
         with bar:
-            batch = run_batch(submissions, args.out, assignment=args.assignment, jobs=args.jobs,
+            batch = run_batch(submissions, args.out, assignment=assignment, jobs=args.jobs,
                               force=args.force, seed=args.seed, progress=lambda _r: bar.update())
     print(render_summary(batch.results, batch.elapsed, batch.cached))
     print(say("results_written", out=args.out))

@@ -8,9 +8,13 @@ guessing wrong would grade a whole notebook against the wrong suite.
 
 from __future__ import annotations
 
+import re
+
 from .assignment import Assignment, UnknownAssignment, list_assignments, load_assignment
 from .messages import say
 
+# What an assignment id or chapter folder name looks like; anything else in metadata is refused.
+_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,63}")
 # Best match must beat the runner-up by this share of items, or we ask the instructor.
 MIN_LEAD = 0.15
 
@@ -21,15 +25,30 @@ class AssignmentChoiceError(Exception):
         super().__init__(message)
 
 
+def _clip(text: str, limit: int = 80) -> str:
+    return text if len(text) <= limit else text[:limit] + "..."
+
+
 def _match_share(asg: Assignment, defined: set[str]) -> float:
     hits = sum(1 for item in asg.items
                if item in defined or any(a in defined for a in asg.aliases.get(item, ())))
     return hits / len(asg.items) if asg.items else 0.0
 
 
-def choose_assignment(flag: str | None, metadata: dict, definitions: dict) -> Assignment:
-    wanted = flag or (metadata.get("dlfs") or {}).get("assignment")
-    if wanted:
+def choose_assignment(chosen: Assignment | None, metadata: dict, definitions: dict) -> Assignment:
+    """The instructor's choice, else the id the notebook's metadata names, else the best match.
+
+    Metadata can only name a known assignment id: it is the student's file, so a path or
+    anything but a short string there is refused, never followed."""
+    if chosen is not None:
+        return chosen
+    dlfs = metadata.get("dlfs") if isinstance(metadata, dict) else None
+    wanted = dlfs.get("assignment") if isinstance(dlfs, dict) else None
+    if wanted is not None:
+        if not isinstance(wanted, str) or not _ID.fullmatch(wanted):
+            raise AssignmentChoiceError("unknown_assignment", say(
+                "grading.unknown_assignment", name=_clip(repr(wanted)),
+                known=", ".join(a.id for a in list_assignments())))
         try:
             return load_assignment(wanted)
         except UnknownAssignment as exc:

@@ -8,6 +8,9 @@ Entries are grouped by pipeline stage; a test renders every entry with sample fi
 from __future__ import annotations
 
 import string
+import tomllib
+
+from .chapters import MESSAGES_NAME, chapter_dirs
 
 CATALOG: dict[str, dict[str, str]] = {
     # --- ingest --------------------------------------------------------------
@@ -148,63 +151,24 @@ CATALOG: dict[str, dict[str, str]] = {
     "grading.label.tolerance": {"ko": "허용 오차", "en": "tolerance"},
     "grading.label.rel_error": {"ko": "상대 오차", "en": "relative error"},
     # classic misses, recognised by matching a known wrong variant of the answer
-    "grading.hint.file_missing": {
+    "hint.file_missing": {
         "ko": "채점은 빈 폴더에서 실행되므로 sample_weight.pkl이나 MNIST 같은 파일이 없습니다. 채점되는 함수는 파일을 읽지 말고 값을 직접 만들어야 합니다.",
         "en": "Grading runs in an empty folder: files such as sample_weight.pkl or MNIST are not there. A graded function must build its values, not read files."},
-    "grading.hint.module_missing": {
+    "hint.module_missing": {
         "ko": "채점 환경에는 numpy만 있습니다(책의 common, dataset 패키지나 matplotlib은 없음). 필요한 함수는 노트북 안에 직접 작성하세요.",
         "en": "Grading has numpy only (not the book's common or dataset packages, nor matplotlib). Write what you need in the notebook itself."},
-    "grading.hint.name_undefined": {
+    "hint.name_undefined": {
         "ko": "채점에는 함수·클래스 정의, import, 상수만 쓰입니다. 학습 루프나 데이터 로딩 같은 최상위 코드가 만든 변수는 없으니, 함수 안에서 쓰는 값은 인자로 받거나 함수 안에서 만드세요.",
         "en": "Grading keeps definitions, imports and constants only: variables made by top-level code (training loops, data loading) do not exist. Take such values as arguments or build them inside the function."},
-    "grading.hint.softmax_overflow": {
-        "ko": "최댓값을 빼지 않고 np.exp를 계산해 오버플로가 났습니다. np.exp(a - np.max(a))를 쓰세요.",
-        "en": "np.exp overflowed because the maximum was not subtracted first; use np.exp(a - np.max(a))."},
-    "grading.hint.softmax_axis0": {
-        "ko": "배치 입력을 열(axis=0) 방향으로 정규화했습니다. 각 행(마지막 축)의 합이 1이 되어야 합니다.",
-        "en": "The batch was normalised down the columns (axis=0); each row (the last axis) must sum to 1."},
-    "grading.hint.softmax_whole": {
-        "ko": "배치 전체를 하나로 정규화했습니다. max와 sum을 axis=-1, keepdims=True로 행마다 구하세요.",
-        "en": "The whole batch was normalised at once; take max and sum per row with axis=-1, keepdims=True."},
-    "grading.hint.cee_no_batch_mean": {
-        "ko": "배치 크기로 나누지 않았습니다(값이 배치 크기 N배). 합을 batch_size로 나누세요.",
-        "en": "The sum was not divided by the batch size (the value is N times too large); divide by batch_size."},
-    "grading.hint.cee_no_delta": {
-        "ko": "확률이 0인 곳에서 log(0)이 -inf가 되었습니다. np.log(y + delta), delta = 1e-7을 쓰세요.",
-        "en": "log(0) became -inf where a probability is 0; use np.log(y + delta) with delta = 1e-7."},
-    "grading.hint.cee_per_sample": {
-        "ko": "샘플마다의 손실을 그대로 반환했습니다. 배치 평균인 스칼라 하나를 반환해야 합니다.",
-        "en": "One loss per sample was returned; a single scalar (the batch mean) is expected."},
-    "grading.hint.mse_no_half": {
-        "ko": "1/2을 빠뜨렸습니다(값이 2배). 0.5 * np.sum((y - t)**2)입니다.",
-        "en": "The factor 1/2 is missing (the value is twice too large): 0.5 * np.sum((y - t)**2)."},
-    "grading.hint.mse_mean": {
-        "ko": "합 대신 평균을 구했습니다. 책의 정의는 0.5 * np.sum((y - t)**2)입니다.",
-        "en": "The mean was taken instead of the sum; the book defines 0.5 * np.sum((y - t)**2)."},
-    "grading.hint.diff_forward": {
-        "ko": "전방 차분 (f(x+h) - f(x)) / h을 썼습니다. 중심 차분 (f(x+h) - f(x-h)) / (2*h)을 쓰세요.",
-        "en": "This is the forward difference (f(x+h) - f(x)) / h; use the central difference (f(x+h) - f(x-h)) / (2*h)."},
-    "grading.hint.diff_precedence": {
-        "ko": "'/ 2*h'는 2로 나눈 뒤 h를 곱합니다. '/ (2*h)'처럼 괄호를 쓰세요.",
-        "en": "'/ 2*h' divides by 2 and then multiplies by h; write '/ (2*h)'."},
-    "grading.hint.diff_tiny_h": {
-        "ko": "h가 너무 작아 반올림 오차로 차이가 0이 되었습니다. h = 1e-4를 쓰세요.",
-        "en": "h is so small that rounding wipes out the difference; use h = 1e-4."},
-    "grading.hint.grad_not_restored": {
+    "hint.grad_not_restored": {
         "ko": "x[idx]를 바꿔 f를 계산한 뒤에는 원래 값(tmp_val)으로 되돌려야 합니다.",
         "en": "After evaluating f with x[idx] changed, put the original value (tmp_val) back."},
-    "grading.hint.int_dtype": {
+    "hint.int_dtype": {
         "ko": "결과가 정수 자료형이라 소수 부분이 잘렸습니다. np.zeros_like(x)나 입력이 정수형인지 확인하세요(dtype=float).",
         "en": "The result has an integer dtype, so fractions were cut off; check np.zeros_like(x) or an int input (use dtype=float)."},
-    "grading.hint.bool_dtype": {
+    "hint.bool_dtype": {
         "ko": "bool 배열을 반환했습니다. np.array(x > 0, dtype=int)처럼 숫자로 바꾸세요.",
         "en": "A bool array was returned; convert it to numbers, e.g. np.array(x > 0, dtype=int)."},
-    "grading.hint.accuracy_axis": {
-        "ko": "argmax의 축이 잘못되었습니다. 배치에서는 np.argmax(y, axis=1)을 쓰세요.",
-        "en": "argmax ran over the wrong axis; for a batch use np.argmax(y, axis=1)."},
-    "grading.hint.accuracy_count": {
-        "ko": "맞은 개수를 반환했습니다. 데이터 수로 나눈 비율(0~1)을 반환하세요.",
-        "en": "The number of correct answers was returned; return the fraction (0 to 1) instead."},
     # plugin: why a hidden test did not pass when the student's code misbehaved
     "grading.student_raised": {
         "ko": "{call} 실행 중 {exc_type} 예외가 발생했습니다: {message}",
@@ -314,6 +278,41 @@ CATALOG: dict[str, dict[str, str]] = {
     "label_not_graded": {"ko": "채점하지 못했습니다", "en": "Could not be graded"},
     "label_notebook_problems": {"ko": "노트북의 문제", "en": "Problems in the notebook"},
 }
+
+
+def _flatten(table: dict, prefix: str = "") -> dict[str, dict[str, str]]:
+    """TOML tables [hint.name] with ko/en strings -> {"hint.name": {"ko": ..., "en": ...}}."""
+    entries = {}
+    for name, value in table.items():
+        key = f"{prefix}{name}"
+        if isinstance(value, dict) and set(value) == {"ko", "en"}:
+            entries[key] = {"ko": str(value["ko"]), "en": str(value["en"])}
+        elif isinstance(value, dict):
+            entries.update(_flatten(value, key + "."))
+        else:
+            raise ValueError(f"{key}: a catalog entry is a table with exactly ko and en")
+    return entries
+
+
+def chapter_entries() -> dict[str, tuple[str, dict[str, str]]]:
+    """Every chapter's sentences (its hints), as key -> (file it came from, entry)."""
+    found: dict[str, tuple[str, dict[str, str]]] = {}
+    for folder in chapter_dirs():
+        path = folder / MESSAGES_NAME
+        if path.is_file():
+            for key, entry in _flatten(tomllib.loads(path.read_text(encoding="utf-8"))).items():
+                found[key] = (str(path), entry)
+    return found
+
+
+def _load_chapters() -> None:
+    for key, (path, entry) in chapter_entries().items():
+        if key in CATALOG:
+            raise ValueError(f"{path}: catalog key {key} is already defined")
+        CATALOG[key] = entry
+
+
+_load_chapters()
 
 
 def fields_of(key: str) -> set[str]:

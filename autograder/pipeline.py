@@ -40,14 +40,14 @@ class Prepared:
     provenance: dict = field(default_factory=dict)
 
 
-def prepare(sub: Submission, assignment_flag: str | None = None) -> Prepared:
+def prepare(sub: Submission, assignment: Assignment | None = None) -> Prepared:
     """Never raises: a submission that breaks a stage gets an error, the batch goes on."""
     prep = Prepared(sub, hashlib.sha256(b"").hexdigest(), time.monotonic())
     prep.provenance = {"student_id": sub.student_id, "source": str(sub.path),
                        "sha256": prep.sha256, "grader_version": __version__,
                        "assignment_id": None, "assignment_version": None}
     try:
-        _prepare(prep, assignment_flag)
+        _prepare(prep, assignment)
     except OSError as exc:
         prep.error = {"code": "unreadable", "message": say("file_unreadable", error=str(exc))}
     except Exception:
@@ -57,7 +57,7 @@ def prepare(sub: Submission, assignment_flag: str | None = None) -> Prepared:
     return prep
 
 
-def _prepare(prep: Prepared, assignment_flag: str | None) -> None:
+def _prepare(prep: Prepared, assignment: Assignment | None) -> None:
     sub = prep.submission
     if not sub.path.is_file():
         prep.error = {"code": "no_notebook", "message": say("no_notebook_in_folder", path=sub.path.name)}
@@ -70,7 +70,7 @@ def _prepare(prep: Prepared, assignment_flag: str | None) -> None:
         return
     prep.provenance["ingest"] = prep.ingest.report.to_dict()
     try:
-        prep.assignment = choose_assignment(assignment_flag, prep.ingest.metadata,
+        prep.assignment = choose_assignment(assignment, prep.ingest.metadata,
                                             prep.ingest.definitions)
     except AssignmentChoiceError as exc:
         prep.error = {"code": exc.code, "message": str(exc)}
@@ -110,7 +110,8 @@ def _grade(prep: Prepared, seed: int, limits: dict) -> dict:
         load = sandbox.load(prep.ingest.blocks)
         import_errors = _import_errors(sandbox)
         student = StudentView(sandbox.module, resolution.bindings, resolution.unavailable)
-        outcomes = run_hidden_suite(asg.suite_dir, student, seed=seed, accept=asg.checks)
+        outcomes = run_hidden_suite(asg.suite_dir, student, seed=seed, accept=asg.checks,
+                                    reference=asg.package)
         isolation = sandbox.isolation
         output = sandbox.output()
     score = score_outcomes(outcomes, list(asg.items))

@@ -23,8 +23,8 @@ import torch  # noqa: E402
 import torch.nn.functional as F  # noqa: E402
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-from reference.conv import Convolution, Pooling  # noqa: E402
-from reference.im2col import im2col  # noqa: E402
+from reference.ch07_cnn.conv import Convolution, Pooling  # noqa: E402
+from reference.ch07_cnn.im2col import im2col  # noqa: E402
 
 TARGET = 1.5
 REPEATS = 11

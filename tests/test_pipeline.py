@@ -5,6 +5,7 @@ from pathlib import Path
 import nbformat
 from nbformat.v4 import new_code_cell, new_notebook
 
+from autograder.assignment import load_assignment
 from autograder import pipeline
 from autograder.batch import run_batch
 from autograder.pipeline import error_results, prepare
@@ -46,7 +47,7 @@ def test_names_from_two_chapters_make_an_ambiguity_error_naming_both(tmp_path):
     assert prep.error["code"] == "ambiguous_assignment"
     assert "ch03" in prep.error["message"] and "ch04" in prep.error["message"]
     # The flag settles it.
-    assert prepare(Submission("both", path), "ch04").assignment.id == "ch04"
+    assert prepare(Submission("both", path), load_assignment("ch04")).assignment.id == "ch04"
 
 
 def test_no_graded_name_at_all_is_an_error(tmp_path):

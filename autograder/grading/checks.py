@@ -184,13 +184,13 @@ def match_variant(actual, variants: Mapping[str, object] | None) -> str:
         if wrong.size == arr.size and wrong.size and (wrong.shape == arr.shape or wrong.ndim == 0) \
                 and np.allclose(arr.reshape(wrong.shape), wrong, rtol=tol.VARIANT_RTOL,
                                 atol=tol.VARIANT_ATOL, equal_nan=True):
-            return say(f"grading.hint.{key}")
+            return say(f"hint.{key}")
     return ""
 
 
 def _generic_hint(arr: np.ndarray, expected: np.ndarray) -> str:
     if arr.dtype.kind in "iu" and expected.dtype.kind == "f":
-        return say("grading.hint.int_dtype")
+        return say("hint.int_dtype")
     return ""
 
 
@@ -217,7 +217,7 @@ def assert_close(actual, expected, *, call: str, inputs=None, rtol: float = tol.
                  variants: Mapping[str, object] | None = None) -> np.ndarray:
     """Student value `actual` equals reference value `expected` within rtol/atol.
 
-    `variants` maps a hint key (grading.hint.<key>) to the value a classic wrong answer
+    `variants` maps a hint key (hint.<key>) to the value a classic wrong answer
     gives on the same inputs; a failing answer that matches one gets that hint.
     Returns the student's value as an array, for further checks. A list or float32
     answer is accepted (with a note) unless the call or the assignment says otherwise.
@@ -293,7 +293,7 @@ def assert_dtype_kind(actual, kinds: str, *, call: str, want: str, inputs=None) 
                                           kind=_kind_name(actual)), inputs=inputs)) from None
     if dtype.kind in kinds:
         return
-    hint = say("grading.hint.bool_dtype") if dtype.kind == "b" else ""
+    hint = say("hint.bool_dtype") if dtype.kind == "b" else ""
     raise CheckFailed(_report(say("grading.wrong_dtype_kind", call=call, dtype=str(dtype), want=want),
                               inputs=inputs, returned=actual), hint)
 
@@ -311,7 +311,7 @@ def assert_restored(before, after, *, call: str) -> None:
         extra.append(f"{_label('max_abs')}: {float(np.max(diff)):.3g}; {_label('worst')}: {worst}")
     raise CheckFailed(_report(say("grading.not_restored", call=call), returned=after,
                               expected=before, extra=extra),
-                      say("grading.hint.grad_not_restored"))
+                      say("hint.grad_not_restored"))
 
 
 def assert_keys(actual, keys, *, call: str) -> Mapping:

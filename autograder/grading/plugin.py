@@ -6,12 +6,13 @@ in `pytest_runtest_makereport`, where the exception object is still at hand (a r
 only keeps its text), and travels on the report to the collector.
 
 Fixtures offered to hidden tests: `student` (the StudentView of this submission),
-`reference` (the reference package), `rng` (a Generator seeded by run seed + node id).
+`reference` (the chapter's reference package), `rng` (a Generator seeded by run seed + node id).
 Markers read: `item("softmax")` and `points(2)` (module-level `pytestmark` works too).
 """
 
 from __future__ import annotations
 
+import importlib
 import logging
 import traceback
 import zlib
@@ -71,10 +72,10 @@ def fault_message(exc: StudentFault) -> str:
 
 
 # Errors that come from how grading runs a notebook, not from the student's math.
-FAULT_HINTS = {"FileNotFoundError": "grading.hint.file_missing",
-               "ModuleNotFoundError": "grading.hint.module_missing",
-               "ImportError": "grading.hint.module_missing",
-               "NameError": "grading.hint.name_undefined"}
+FAULT_HINTS = {"FileNotFoundError": "hint.file_missing",
+               "ModuleNotFoundError": "hint.module_missing",
+               "ImportError": "hint.module_missing",
+               "NameError": "hint.name_undefined"}
 
 
 def _fault_hint(exc: StudentFault) -> str:
@@ -108,8 +109,9 @@ def _title(item: pytest.Item) -> str:
 
 
 class GradingPlugin:
-    def __init__(self, student, seed: int = 0):
+    def __init__(self, student, seed: int = 0, reference: str | None = None):
         self._student = student
+        self._reference = reference
         self._seed = seed
         self._meta: dict[str, tuple[str, str, float]] = {}   # nodeid -> (name, item, points)
         self._phases: dict[str, list] = {}
@@ -126,8 +128,9 @@ class GradingPlugin:
 
     @pytest.fixture
     def reference(self):
-        import reference
-        return reference
+        if self._reference is None:
+            pytest.fail("this suite has no chapter package to take reference values from")
+        return importlib.import_module(self._reference)
 
     @pytest.fixture
     def rng(self, request):

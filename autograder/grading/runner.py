@@ -47,15 +47,16 @@ def pytest_args(suite_dir: Path) -> list[str]:
     ]
 
 
-def run_hidden_suite(suite_dir: Path, student, *, seed: int = 0,
-                     accept: dict | None = None) -> list[TestOutcome]:
+def run_hidden_suite(suite_dir: Path, student, *, seed: int = 0, accept: dict | None = None,
+                     reference: str | None = None) -> list[TestOutcome]:
     """Run every test under suite_dir against `student` (a StudentView); one outcome each.
 
-    `accept` is the assignment's [checks] policy (allow_list, allow_float32)."""
+    `accept` is the assignment's [checks] policy (allow_list, allow_float32); `reference`
+    the dotted name of the chapter package the `reference` fixture gives."""
     suite_dir = Path(suite_dir).resolve()
     if not suite_dir.is_dir():
         raise HiddenSuiteError(say("grading.suite_broken", suite=str(suite_dir), detail="not a directory"))
-    plugin = GradingPlugin(student, seed=seed)
+    plugin = GradingPlugin(student, seed=seed, reference=reference)
     sink = io.StringIO()
     try:
         with redirect_stdout(sink), redirect_stderr(sink), accepting(**(accept or {})):

@@ -19,10 +19,12 @@ from autograder.submissions import Submission
 
 REFERENCE = Path(__file__).resolve().parents[2] / "reference"
 MODULES = {
-    "ch03": ["activations", "evaluation", "three_layer_net"],
-    "ch04": ["activations", "losses", "gradient", "evaluation", "simple_net", "ch04_two_layer_net"],
+    "ch03": ["ch03_neural_networks/activations", "evaluation",
+             "ch03_neural_networks/three_layer_net"],
+    "ch04": ["ch03_neural_networks/activations", "ch04_training/losses", "ch04_training/gradient",
+             "evaluation", "ch04_training/simple_net", "ch04_training/two_layer_net"],
 }
-RELATIVE_IMPORT = re.compile(r"^from \.\w+ import (.+)$")
+RELATIVE_IMPORT = re.compile(r"^from \.+[\w.]* import (.+)$")
 
 
 def _as_cell(module: str) -> str:

@@ -9,9 +9,8 @@ import types
 
 import numpy as np
 
-import reference
+from reference import ch03_neural_networks, ch04_training
 from autograder.sandbox.errors import StudentRaised
-from reference.ch04_two_layer_net import TwoLayerNet as Ch04TwoLayerNet
 
 CH03 = ["step_function", "sigmoid", "relu", "identity_function", "softmax",
         "init_network", "forward", "predict", "accuracy"]
@@ -23,8 +22,8 @@ def reference_student(**overrides) -> types.ModuleType:
     """A module holding the reference's items (chapter 4's TwoLayerNet) plus `overrides`."""
     module = types.ModuleType("student_submission")
     for name in CH03 + CH04:
-        setattr(module, name, getattr(reference, name))
-    module.TwoLayerNet = Ch04TwoLayerNet
+        setattr(module, name, getattr(ch03_neural_networks if name in CH03 else ch04_training, name))
+    module.TwoLayerNet = ch04_training.TwoLayerNet
     for name, value in overrides.items():
         setattr(module, name, value)
     return module

@@ -20,7 +20,8 @@ CH04 = load_assignment("ch04")
 
 
 def grade(assignment, module, unavailable=None):
-    return run_hidden_suite(assignment.suite_dir, StudentView(module, unavailable=unavailable))
+    return run_hidden_suite(assignment.suite_dir, StudentView(module, unavailable=unavailable),
+                            reference=assignment.package)
 
 
 def not_passed(outcomes):
@@ -34,7 +35,7 @@ def assert_only_these_fail_with_hint(assignment, name, source, failing, hint):
     assert {i.split("::")[1] for i in bad} == failing
     for outcome in bad.values():
         assert outcome.status is Status.FAILED and outcome.item == name
-        assert outcome.hint == say(f"grading.hint.{hint}")
+        assert outcome.hint == say(f"hint.{hint}")
 
 
 @pytest.mark.parametrize("assignment", [CH03, CH04], ids=["ch03", "ch04"])
@@ -177,7 +178,7 @@ def test_ch04_classic_bugs(name, source, failing, hint):
 
 
 def test_ch04_two_layer_net_with_a_wrong_gradient_fails_only_the_gradient_test():
-    from reference.ch04_two_layer_net import TwoLayerNet
+    from reference.ch04_training.two_layer_net import TwoLayerNet
 
     class HalfGradientNet(TwoLayerNet):
         def gradient(self, x, t):

@@ -114,7 +114,8 @@ def draws(monkeypatch):
 
 def run(suite, **kwargs):
     view = StudentView(reference_student(), unavailable={"relu": "relu is imported, not written"})
-    return {o.test_id.split("::")[1]: o for o in run_hidden_suite(suite, view, **kwargs)}
+    return {o.test_id.split("::")[1]: o for o in run_hidden_suite(suite, view, reference="reference.ch03_neural_networks",
+                                                                **kwargs)}
 
 
 def test_statuses_messages_and_markers(suite, draws):
@@ -148,7 +149,7 @@ def test_statuses_messages_and_markers(suite, draws):
     # A NameError is almost always a global made by a cell grading does not run: say so.
     undefined = out["test_uses_a_global_from_a_skipped_cell"]
     assert undefined.status is Status.ERROR
-    assert undefined.hint == say("grading.hint.name_undefined")
+    assert undefined.hint == say("hint.name_undefined")
     assert out["test_student_raised"].hint == ""
 
     unexpected = out["test_unexpected_exception"]

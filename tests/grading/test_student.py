@@ -33,7 +33,8 @@ class Net:
 
 def _failed(assignment_id, module):
     assignment = load_assignment(assignment_id)
-    outcomes = run_hidden_suite(assignment.suite_dir, StudentView(module))
+    outcomes = run_hidden_suite(assignment.suite_dir, StudentView(module),
+                                reference=assignment.package)
     return {o.test_id.split("::")[1] for o in outcomes if o.status is not Status.PASSED}
 
 

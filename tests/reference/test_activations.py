@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 import torch
 
-from reference.activations import identity_function, relu, sigmoid, softmax, step_function
+from reference.ch03_neural_networks.activations import identity_function, relu, sigmoid, softmax, step_function
 
 
 def test_step_function_scalar_and_array():

@@ -5,7 +5,7 @@ import pytest
 import torch
 import torch.nn.functional as F
 
-from reference.conv import Convolution, Pooling
+from reference.ch07_cnn.conv import Convolution, Pooling
 from tests.reference.gradcheck import KINK_TOL, SMOOTH_TOL, numeric_grad_of_output, rel_error
 
 # (N, C, H, W, FN, FH, FW, stride, pad)

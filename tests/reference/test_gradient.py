@@ -1,8 +1,8 @@
 import numpy as np
 import pytest
 
-from reference.gradient import gradient_descent, numerical_diff, numerical_gradient
-from reference.simple_net import simpleNet
+from reference.ch04_training.gradient import gradient_descent, numerical_diff, numerical_gradient
+from reference.ch04_training.simple_net import simpleNet
 
 
 def function_1(x):

@@ -5,7 +5,7 @@ import pytest
 import torch
 import torch.nn.functional as F
 
-from reference.im2col import col2im, conv_output_size, im2col
+from reference.ch07_cnn.im2col import col2im, conv_output_size, im2col
 
 # (N, C, H, W, FH, FW, stride, pad): square and not, strided, padded, uneven fits.
 CONFIGS = [

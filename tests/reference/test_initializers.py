@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from reference.initializers import he_std, weight_scale, xavier_std
+from reference.ch06_training_techniques.initializers import he_std, weight_scale, xavier_std
 
 
 def test_he_and_xavier_hand_worked():

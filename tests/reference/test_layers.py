@@ -2,8 +2,8 @@ import numpy as np
 import pytest
 import torch
 
-from reference.layers import Affine, AddLayer, MulLayer, Relu, Sigmoid, SoftmaxWithLoss
-from reference.losses import DELTA
+from reference.ch05_backprop.layers import Affine, AddLayer, MulLayer, Relu, Sigmoid, SoftmaxWithLoss
+from reference.ch04_training.losses import DELTA
 from tests.reference.gradcheck import (
     KINK_TOL, SMOOTH_TOL, numeric_grad, numeric_grad_of_output, rel_error,
 )

@@ -2,8 +2,8 @@ import numpy as np
 import pytest
 import torch
 
-from reference import losses
-from reference.losses import cross_entropy_error, mean_squared_error, sum_squared_error
+from reference.ch04_training import losses
+from reference.ch04_training.losses import cross_entropy_error, mean_squared_error, sum_squared_error
 
 # The book's example (section 4.2): the net is most confident in class 2, the answer.
 Y_GOOD = np.array([0.1, 0.05, 0.6, 0.0, 0.05, 0.1, 0.0, 0.1, 0.0, 0.0])

@@ -7,10 +7,10 @@ import numpy as np
 import pytest
 from sklearn.datasets import load_digits
 
-from reference.layers import Affine
-from reference.multi_layer_net import MultiLayerNet, MultiLayerNetExtend
-from reference.normalization import BatchNormalization, Dropout
-from reference.optimizers import Adam
+from reference.ch05_backprop.layers import Affine
+from reference.ch06_training_techniques.multi_layer_net import MultiLayerNet, MultiLayerNetExtend
+from reference.ch06_training_techniques.normalization import BatchNormalization, Dropout
+from reference.ch06_training_techniques.optimizers import Adam
 from tests.reference.gradcheck import KINK_TOL, SMOOTH_TOL, numeric_grad, rel_error
 
 EXT = np.longdouble

@@ -5,7 +5,7 @@ import pytest
 import torch
 import torch.nn.functional as F
 
-from reference.normalization import BN_EPS, BatchNormalization, Dropout
+from reference.ch06_training_techniques.normalization import BN_EPS, BatchNormalization, Dropout
 from tests.reference.gradcheck import SMOOTH_TOL, numeric_grad, numeric_grad_of_output, rel_error
 
 EXT = np.longdouble

@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 import torch
 
-from reference.optimizers import SGD, AdaGrad, Adam, Momentum, Nesterov, RMSprop
+from reference.ch06_training_techniques.optimizers import SGD, AdaGrad, Adam, Momentum, Nesterov, RMSprop
 
 pytestmark = pytest.mark.torch
 

@@ -1,6 +1,6 @@
 import pytest
 
-from reference.perceptron import AND, NAND, OR, XOR
+from reference.ch02_perceptron.perceptron import AND, NAND, OR, XOR
 
 INPUTS = [(0, 0), (1, 0), (0, 1), (1, 1)]
 TRUTH = {

@@ -8,10 +8,10 @@ import pytest
 from sklearn.datasets import load_digits
 from sklearn.model_selection import train_test_split
 
-from reference.conv import Convolution
-from reference.layers import Affine
-from reference.optimizers import Adam
-from reference.simple_convnet import SimpleConvNet
+from reference.ch07_cnn.conv import Convolution
+from reference.ch05_backprop.layers import Affine
+from reference.ch06_training_techniques.optimizers import Adam
+from reference.ch07_cnn.simple_convnet import SimpleConvNet
 from tests.reference.gradcheck import KINK_TOL, numeric_grad, rel_error
 
 EXT = np.longdouble

@@ -1,8 +1,8 @@
 import numpy as np
 import pytest
 
-from reference.activations import sigmoid, softmax
-from reference.three_layer_net import accuracy, forward, init_network, predict
+from reference.ch03_neural_networks.activations import sigmoid, softmax
+from reference.ch03_neural_networks.three_layer_net import accuracy, forward, init_network, predict
 
 
 def test_init_network_book_shapes():

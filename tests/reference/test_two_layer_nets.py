@@ -2,10 +2,10 @@ import numpy as np
 import pytest
 import torch
 
-import reference
-from reference.ch04_two_layer_net import TwoLayerNet as TwoLayerNet4
-from reference.layers import Affine, Relu, SoftmaxWithLoss
-from reference.two_layer_net import TwoLayerNet as TwoLayerNet5
+from reference import ch04_training, ch05_backprop
+from reference.ch04_training.two_layer_net import TwoLayerNet as TwoLayerNet4
+from reference.ch05_backprop.layers import Affine, Relu, SoftmaxWithLoss
+from reference.ch05_backprop.two_layer_net import TwoLayerNet as TwoLayerNet5
 from tests.reference.gradcheck import rel_error
 
 NETS = [TwoLayerNet4, TwoLayerNet5]
@@ -25,8 +25,8 @@ def tiny_problem(seed, one_hot):
     return x, labels, (np.eye(3)[labels] if one_hot else labels)
 
 
-def test_top_level_name_is_the_backprop_net():
-    assert reference.TwoLayerNet is TwoLayerNet5
+def test_each_chapter_exports_its_own_two_layer_net():
+    assert ch04_training.TwoLayerNet is TwoLayerNet4 and ch05_backprop.TwoLayerNet is TwoLayerNet5
 
 
 @pytest.mark.parametrize("net_cls", NETS, ids=NET_IDS)

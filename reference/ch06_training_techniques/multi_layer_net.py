@@ -9,9 +9,10 @@ from collections import OrderedDict
 
 import numpy as np
 
-from .evaluation import accuracy_of, params_numerical_gradient
+from ..ch04_training.gradient import params_numerical_gradient
+from ..evaluation import accuracy_of
 from .initializers import weight_scale
-from .layers import Affine, Relu, Sigmoid, SoftmaxWithLoss
+from ..ch05_backprop.layers import Affine, Relu, Sigmoid, SoftmaxWithLoss
 from .normalization import BatchNormalization, Dropout
 
 _ACTIVATIONS = {"relu": Relu, "sigmoid": Sigmoid}

@@ -2,8 +2,9 @@
 
 import numpy as np
 
-from .activations import sigmoid, softmax
-from .evaluation import accuracy_of, params_numerical_gradient
+from ..ch03_neural_networks.activations import sigmoid, softmax
+from ..evaluation import accuracy_of
+from .gradient import params_numerical_gradient
 from .losses import cross_entropy_error
 
 

@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 
 from autograder.grading.checks import assert_close
-from autograder.grading.hints import mean_squared_variants
+from reference.ch04_training.hints import mean_squared_variants
 
 pytestmark = pytest.mark.item("mean_squared_error")
 

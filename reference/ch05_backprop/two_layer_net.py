@@ -4,7 +4,8 @@ from collections import OrderedDict
 
 import numpy as np
 
-from .evaluation import accuracy_of, params_numerical_gradient
+from ..ch04_training.gradient import params_numerical_gradient
+from ..evaluation import accuracy_of
 from .layers import Affine, Relu, SoftmaxWithLoss
 
 

@@ -2,8 +2,8 @@
 
 import numpy as np
 
-from .activations import sigmoid, softmax
-from .losses import cross_entropy_error
+from ..ch03_neural_networks.activations import sigmoid, softmax
+from ..ch04_training.losses import cross_entropy_error
 
 
 class MulLayer:

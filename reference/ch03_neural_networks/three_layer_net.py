@@ -3,7 +3,7 @@
 import numpy as np
 
 from .activations import identity_function, sigmoid, softmax
-from .evaluation import accuracy_of
+from ..evaluation import accuracy_of
 
 
 def init_network():

@@ -5,10 +5,11 @@ from collections import OrderedDict
 import numpy as np
 
 from .conv import Convolution, Pooling
-from .evaluation import accuracy_of, params_numerical_gradient
+from ..ch04_training.gradient import params_numerical_gradient
+from ..evaluation import accuracy_of
 from .im2col import conv_output_size
-from .initializers import weight_scale
-from .layers import Affine, Relu, SoftmaxWithLoss
+from ..ch06_training_techniques.initializers import weight_scale
+from ..ch05_backprop.layers import Affine, Relu, SoftmaxWithLoss
 
 _POOL = 2  # 2x2 max pooling with stride 2, as the book's network
 

@@ -38,3 +38,12 @@ def gradient_descent(f, init_x, lr=0.01, step_num=100):
     for _ in range(step_num):
         x -= lr * numerical_gradient(f, x)
     return x
+
+
+def params_numerical_gradient(loss, params, keys):
+    """{key: d loss() / d params[key]} by central differences.
+
+    `loss` takes no argument: it reads the parameters, which numerical_gradient perturbs
+    in place, as the book's `loss_W = lambda W: net.loss(x, t)` does.
+    """
+    return {k: numerical_gradient(lambda _: loss(), params[k]) for k in keys}

@@ -5,8 +5,8 @@ import pytest
 
 from autograder.grading import tolerances as tol
 from autograder.grading.checks import assert_close, assert_grad_close, assert_keys, assert_shape
-from autograder.grading.hints import accuracy_variants
-from reference.ch04_two_layer_net import TwoLayerNet as ReferenceNet
+from reference.ch03_neural_networks.hints import accuracy_variants
+from reference.ch04_training import TwoLayerNet as ReferenceNet
 
 pytestmark = pytest.mark.item("TwoLayerNet")
 

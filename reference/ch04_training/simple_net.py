@@ -2,7 +2,7 @@
 
 import numpy as np
 
-from .activations import softmax
+from ..ch03_neural_networks.activations import softmax
 from .losses import cross_entropy_error
 
 

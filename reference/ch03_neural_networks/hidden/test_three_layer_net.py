@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 
 from autograder.grading.checks import assert_close, assert_keys, assert_shape
-from autograder.grading.hints import accuracy_variants
+from reference.ch03_neural_networks.hints import accuracy_variants
 
 BOOK_SHAPES = {"W1": (2, 3), "b1": (3,), "W2": (3, 2), "b2": (2,), "W3": (2, 2), "b3": (2,)}
 
