@@ -11,7 +11,7 @@ JOBS       ?=
 ASSIGNMENT ?=
 FORCE      ?=
 
-.PHONY: setup setup-dev sandbox-tools grade test bench clean
+.PHONY: setup setup-dev sandbox-tools grade test bench mutants clean
 
 $(RUNTIME_STAMP): requirements.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -40,6 +40,10 @@ grade: setup
 
 test: setup-dev
 	$(PY) -m pytest -q
+
+# Every chapter's classic bugs, graded through the real pipeline; ends with "mutants killed: K/N".
+mutants: setup-dev
+	$(PY) -m tests.mutants.run $(if $(JOBS),--jobs $(JOBS))
 
 bench: setup-dev
 	$(PY) bench/conv_pool.py

@@ -17,6 +17,8 @@ from .messages import say
 _ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,63}")
 # Best match must beat the runner-up by this share of items, or we ask the instructor.
 MIN_LEAD = 0.15
+# ...unless it defines at least this many more of its items than every near rival.
+MIN_EXTRA_HITS = 3
 
 
 class AssignmentChoiceError(Exception):
@@ -29,10 +31,14 @@ def _clip(text: str, limit: int = 80) -> str:
     return text if len(text) <= limit else text[:limit] + "..."
 
 
-def _match_share(asg: Assignment, defined: set[str]) -> float:
-    hits = sum(1 for item in asg.items
-               if item in defined or any(a in defined for a in asg.aliases.get(item, ())))
-    return hits / len(asg.items) if asg.items else 0.0
+class _Match:
+    """How much of one assignment a notebook defines, under book names or aliases."""
+
+    def __init__(self, assignment: Assignment, defined: set[str]):
+        self.assignment = assignment
+        self.hits = sum(1 for item in assignment.items if item in defined
+                        or any(a in defined for a in assignment.aliases.get(item, ())))
+        self.share = self.hits / len(assignment.items) if assignment.items else 0.0
 
 
 def choose_assignment(chosen: Assignment | None, metadata: dict, definitions: dict) -> Assignment:
@@ -54,13 +60,17 @@ def choose_assignment(chosen: Assignment | None, metadata: dict, definitions: di
         except UnknownAssignment as exc:
             raise AssignmentChoiceError("unknown_assignment", str(exc)) from None
     defined = {name for name, d in definitions.items() if d.kind != "import"}
-    ranked = sorted(((_match_share(a, defined), a) for a in list_assignments()),
-                    key=lambda pair: pair[0], reverse=True)
-    if not ranked or ranked[0][0] == 0:
+    ranked = sorted((_Match(a, defined) for a in list_assignments()),
+                    key=lambda m: (m.share, m.hits), reverse=True)
+    if not ranked or ranked[0].hits == 0:
         raise AssignmentChoiceError("no_assignment_match", say("no_assignment_match"))
-    best_share, best = ranked[0]
-    close = [a for share, a in ranked if best_share - share < MIN_LEAD]
+    best = ranked[0]
+    close = [m for m in ranked if best.share - m.share < MIN_LEAD]
+    # A later chapter's notebook carries the earlier chapter's items it builds on (ch06's
+    # networks need ch05's layers): among near-equal shares, clearly more items decides.
+    if len(close) > 1 and all(best.hits - m.hits >= MIN_EXTRA_HITS for m in close[1:]):
+        close = [best]
     if len(close) > 1:
-        names = ", ".join(f"{a.id} ({share:.0%})" for share, a in ranked if a in close)
+        names = ", ".join(f"{m.assignment.id} ({m.share:.0%})" for m in close)
         raise AssignmentChoiceError("ambiguous_assignment", say("ambiguous_assignment", matches=names))
-    return best
+    return best.assignment
