@@ -49,6 +49,12 @@ NUMERICAL_H = 1e-4
 NUMERICAL_DIFF_RTOL = 1e-6
 NUMERICAL_DIFF_ATOL = 1e-7
 
+# The step for the numerical gradient of a student's forward (gradcheck.numerical_grad_of):
+# smaller than the book's 1e-4 because layers are checked on inputs of order 1, where
+# the O(h^2) truncation at 1e-5 is ~1e-10 and float64 cancellation ~1e-11 relative, both
+# far under NUMERICAL_GRAD_REL_TOL.
+BACKWARD_CHECK_H = 1e-5
+
 # gradient_descent applies ~100 numerical steps; tiny per-step differences compound.
 DESCENT_RTOL = 1e-5
 DESCENT_ATOL = 1e-6
