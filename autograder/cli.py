@@ -45,12 +45,13 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def _grade(args) -> int:
-    assignment = None
+    assignment, from_file = None, False
     if args.assignment:
         try:
             # An id names a known chapter; a path (only ever from this command line) a config.
-            assignment = load_assignment_file(Path(args.assignment)) \
-                if Path(args.assignment).exists() else load_assignment(args.assignment)
+            from_file = Path(args.assignment).exists()
+            assignment = load_assignment_file(Path(args.assignment)) if from_file \
+                else load_assignment(args.assignment)
         except (UnknownAssignment, AssignmentConfigError) as exc:
             print(f"error: {exc}", file=sys.stderr)
             return EXIT_MISUSE
@@ -69,7 +70,8 @@ def _grade(args) -> int:
         bar = tqdm(total=len(submissions), unit="nb", file=sys.stderr,
                    disable=len(submissions) < 2 or not sys.stderr.isatty())
         with bar:
-            batch = run_batch(submissions, args.out, assignment=assignment, jobs=args.jobs,
+            batch = run_batch(submissions, args.out, assignment=assignment,
+                              assignment_from_file=from_file, jobs=args.jobs,
                               force=args.force, seed=args.seed, progress=lambda _r: bar.update())
     print(render_summary(batch.results, batch.elapsed, batch.cached))
     print(say("results_written", out=args.out))

@@ -13,6 +13,9 @@ import time
 from contextlib import closing
 from pathlib import Path
 
+from .report.results_json import from_dict, to_dict
+from .result import GradingResult, Provenance
+
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS runs (
     id                 INTEGER PRIMARY KEY AUTOINCREMENT,
@@ -58,29 +61,28 @@ class Gradebook:
     def __exit__(self, *exc):
         self.close()
 
-    def cached(self, sha256: str, assignment_id: str | None, assignment_version: str | None,
-               grader_version: str) -> tuple[int, dict] | None:
+    def cached(self, provenance: Provenance) -> tuple[int, GradingResult] | None:
         """Newest successful result for these exact bytes and versions, or None."""
         row = self._db.execute(
             "SELECT id, results_json FROM runs WHERE sha256=? AND assignment_id IS ? "
             "AND assignment_version IS ? AND grader_version=? AND status='graded' "
             "ORDER BY id DESC LIMIT 1",
-            (sha256, assignment_id, assignment_version, grader_version)).fetchone()
-        return (row[0], json.loads(row[1])) if row else None
+            (provenance.sha256, provenance.assignment_id, provenance.assignment_version,
+             provenance.grader_version)).fetchone()
+        return (row[0], from_dict(json.loads(row[1]))) if row else None
 
-    def record(self, *, student_id: str, source_path: str, results: dict,
-               reused_run: int | None = None) -> int:
-        meta = results["dlfs"]
+    def record(self, result: GradingResult) -> int:
+        prov = result.provenance
         with closing(self._db.cursor()) as cur:
             cur.execute("BEGIN IMMEDIATE")
             cur.execute(
                 "INSERT INTO runs (graded_at, student_id, source_path, sha256, assignment_id, "
                 "assignment_version, grader_version, status, score, max_score, reused_run, "
                 "results_json) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
-                (time.time(), student_id, source_path, meta["sha256"], meta.get("assignment_id"),
-                 meta.get("assignment_version"), meta["grader_version"], meta["status"],
-                 results.get("score"), meta.get("max_score"), reused_run,
-                 json.dumps(results, ensure_ascii=False)))
+                (time.time(), prov.student_id, prov.source, prov.sha256, prov.assignment_id,
+                 prov.assignment_version, prov.grader_version, result.status.value,
+                 result.points, result.max_points, result.reused_run,
+                 json.dumps(to_dict(result), ensure_ascii=False)))
             run_id = cur.lastrowid
             cur.execute("COMMIT")
         return run_id
@@ -91,12 +93,12 @@ class Gradebook:
             "FROM runs WHERE student_id=? ORDER BY id", (student_id,))
         return cur.fetchall()
 
-    def latest_results(self) -> list[dict]:
-        """The newest results of every student ever graded into this gradebook, by student id."""
+    def latest_results(self) -> list[GradingResult]:
+        """The newest result of every student ever graded into this gradebook, by student id."""
         rows = self._db.execute(
             "SELECT results_json FROM runs WHERE id IN "
             "(SELECT MAX(id) FROM runs GROUP BY student_id) ORDER BY student_id").fetchall()
-        return [json.loads(r[0]) for r in rows]
+        return [from_dict(json.loads(r[0])) for r in rows]
 
     def count(self) -> int:
         return self._db.execute("SELECT COUNT(*) FROM runs").fetchone()[0]

@@ -208,15 +208,12 @@ CATALOG: dict[str, dict[str, str]] = {
         "ko": "`{item}`의 앞선 테스트가 제한 시간을 넘겨 이 테스트는 실행하지 않았습니다(무한 루프인지 확인하세요).",
         "en": "An earlier test of `{item}` ran out of time, so this one was not run (look for an endless loop)."},
     # --- pipeline / cli ------------------------------------------------------
-    "no_notebook_in_folder": {
-        "ko": "제출 폴더 {path}에 노트북(.ipynb)이 없습니다.",
-        "en": "The submission folder {path} holds no notebook (.ipynb)."},
-    "file_unreadable": {
-        "ko": "제출 파일을 읽을 수 없습니다: {error}",
-        "en": "The submitted file cannot be read: {error}"},
     "internal_error": {
         "ko": "채점기 내부 오류로 이 제출물을 채점하지 못했습니다. 조교에게 알려 주세요.",
         "en": "The grader itself failed on this submission. Please tell your TA."},
+    "assignment_changed": {
+        "ko": "채점 도중 과제 {assignment}의 설정이나 채점 테스트가 바뀌어 이 제출물을 채점하지 않았습니다. 다시 채점하면 됩니다.",
+        "en": "Assignment {assignment}'s config or hidden suite changed while grading; this submission was not graded. Grade it again."},
     "worker_crashed": {
         "ko": "채점 작업 프로세스가 중단되어 이 제출물을 채점하지 못했습니다. 다시 채점하면 됩니다.",
         "en": "A grading worker died while grading this submission; grading it again should work."},
@@ -254,8 +251,8 @@ CATALOG: dict[str, dict[str, str]] = {
         "ko": "바이트까지 똑같은 제출물: {students}",
         "en": "Byte-identical submissions: {students}"},
     "results_written": {
-        "ko": "결과: {out}/<학생>/results.json, {out}/summary.csv, {out}/gradebook.sqlite",
-        "en": "Results: {out}/<student>/results.json, {out}/summary.csv, {out}/gradebook.sqlite"},
+        "ko": "결과: {out}/students/<학생>/results.json, {out}/summary.csv, {out}/dashboard.html, {out}/gradebook.sqlite",
+        "en": "Results: {out}/students/<student>/results.json, {out}/summary.csv, {out}/dashboard.html, {out}/gradebook.sqlite"},
     "label_dashboard": {"ko": "채점 현황", "en": "Grading dashboard"},
     "label_full_marks": {"ko": "만점 학생", "en": "Full marks"},
     "label_mean": {"ko": "평균 득점률", "en": "Mean share of points"},

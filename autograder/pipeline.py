@@ -1,129 +1,173 @@
 """One submission through the pipeline: ingest -> choose assignment -> sandbox -> suite -> score.
 
-Split in two so a batch can skip work: `prepare` (cheap, in the parent: bytes, sha256,
-ingest, assignment) decides whether the gradebook already holds the answer; `grade`
-(the expensive part, in a worker) runs the student's code and the hidden suite.
-Every path out of here is a results dict: a broken notebook is a result, not an exception.
+Split in two so a batch can skip work: `prepare` (cheap, where the batch runs: bytes,
+sha256, ingest, assignment) decides whether the gradebook already holds the answer;
+`grade` (the expensive part, wherever an executor runs it) runs the student's code and
+the hidden suite. The unit between them, `Prepared`, carries only data that means the
+same on another machine: no clock, and the assignment by id and version.
+Every path out of here is a GradingResult: a broken notebook is a result, not an exception.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import logging
 import time
 import traceback
+from contextlib import ExitStack
 from dataclasses import dataclass, field
 
 from . import __version__
-from .assignment import Assignment
+from .assignment import Assignment, load_assignment, load_assignment_file
 from .detect import AssignmentChoiceError, choose_assignment
 from .grading.runner import HiddenSuiteError, run_hidden_suite
 from .grading.score import score_outcomes
 from .grading.student import StudentView
-from .ingest import IngestError, ingest, resolve_items
+from .ingest import IngestError, IngestResult, ingest_bytes, read_bytes, resolve_items
 from .messages import say
-from .report.results_json import build_results
+from .result import (BlockError, ErrorCode, GradingResult, ImportFailure, IngestSummary,
+                     LoadSummary, Provenance, RunError, RunStatus, Timings)
 from .sandbox import Limits, Sandbox, StudentFault
 from .submissions import Submission
 
 log = logging.getLogger("autograder.pipeline")
 
+# The import-error record comes from inside the sandbox: trust its shape, not its size.
+MAX_IMPORT_ERRORS = 50
+MAX_IMPORT_FIELD = 300
+
+
+@dataclass(frozen=True)
+class AssignmentRef:
+    """An assignment as a worker finds it again: by id, or by the instructor's config file."""
+    id: str
+    version: str                       # grading_version: config, suite and reference digest
+    config_path: str | None = None     # only for a config given on the command line
+
+    @classmethod
+    def of(cls, assignment: Assignment, from_file: bool) -> AssignmentRef:
+        path = str(assignment.config_path) if from_file and assignment.config_path else None
+        return cls(assignment.id, assignment.grading_version, path)
+
+    def load(self) -> Assignment:
+        return load_assignment_file(self.config_path) if self.config_path else load_assignment(self.id)
+
 
 @dataclass
 class Prepared:
     submission: Submission
-    sha256: str
-    started: float
-    assignment: Assignment | None = None
-    ingest: object | None = None          # autograder.ingest result
-    error: dict | None = None             # set when the submission cannot be graded
-    provenance: dict = field(default_factory=dict)
+    provenance: Provenance
+    ingest: IngestResult | None = None
+    assignment: AssignmentRef | None = None
+    error: RunError | None = None         # set when the submission cannot be graded
+    timings: Timings = field(default_factory=Timings)
 
 
-def prepare(sub: Submission, assignment: Assignment | None = None) -> Prepared:
-    """Never raises: a submission that breaks a stage gets an error, the batch goes on."""
-    prep = Prepared(sub, hashlib.sha256(b"").hexdigest(), time.monotonic())
-    prep.provenance = {"student_id": sub.student_id, "source": str(sub.path),
-                       "sha256": prep.sha256, "grader_version": __version__,
-                       "assignment_id": None, "assignment_version": None}
+def prepare(sub: Submission, assignment: Assignment | None = None, *,
+            assignment_from_file: bool = False) -> Prepared:
+    """Never raises: a submission that breaks a stage gets an error, the batch goes on.
+
+    `assignment` is the instructor's choice (None: the notebook's metadata, else the best
+    match); `assignment_from_file` says it came from a config path on the command line."""
+    started = time.perf_counter()
+    prep = Prepared(sub, Provenance(sub.student_id, str(sub.path), hashlib.sha256(b"").hexdigest(),
+                                    __version__))
     try:
-        _prepare(prep, assignment)
-    except OSError as exc:
-        prep.error = {"code": "unreadable", "message": say("file_unreadable", error=str(exc))}
+        _prepare(prep, assignment, assignment_from_file)
     except Exception:
         log.exception("internal error preparing %s", sub.path)
-        prep.error = {"code": "internal_error", "message": say("internal_error"),
-                      "traceback": traceback.format_exc()}
+        prep.error = RunError(ErrorCode.INTERNAL_ERROR, say("internal_error"), traceback.format_exc())
+    prep.timings = Timings(ingest=time.perf_counter() - started)
     return prep
 
 
-def _prepare(prep: Prepared, assignment: Assignment | None) -> None:
-    sub = prep.submission
-    if not sub.path.is_file():
-        prep.error = {"code": "no_notebook", "message": say("no_notebook_in_folder", path=sub.path.name)}
-        return
-    prep.sha256 = prep.provenance["sha256"] = hashlib.sha256(sub.path.read_bytes()).hexdigest()
+def _prepare(prep: Prepared, assignment: Assignment | None, from_file: bool) -> None:
     try:
-        prep.ingest = ingest(sub.path)
+        data = read_bytes(prep.submission.path)
+        prep.provenance = dataclasses.replace(prep.provenance, sha256=hashlib.sha256(data).hexdigest())
+        prep.ingest = ingest_bytes(data, prep.submission.path.name)
     except IngestError as exc:
-        prep.error = {"code": exc.code, "message": exc.message}
+        prep.error = RunError(ErrorCode.parse(exc.code), exc.message)
         return
-    prep.provenance["ingest"] = prep.ingest.report.to_dict()
     try:
-        prep.assignment = choose_assignment(assignment, prep.ingest.metadata,
-                                            prep.ingest.definitions)
+        chosen = choose_assignment(assignment, prep.ingest.metadata, prep.ingest.definitions)
     except AssignmentChoiceError as exc:
-        prep.error = {"code": exc.code, "message": str(exc)}
+        prep.error = RunError(ErrorCode.parse(exc.code), str(exc))
         return
-    prep.provenance["assignment_id"] = prep.assignment.id
-    prep.provenance["assignment_version"] = prep.assignment.grading_version
+    prep.assignment = AssignmentRef.of(chosen, from_file and chosen is assignment)
+    prep.provenance = dataclasses.replace(prep.provenance, assignment_id=chosen.id,
+                                          assignment_version=prep.assignment.version)
 
 
-def error_results(prep: Prepared) -> dict:
-    provenance = dict(prep.provenance, status="error", error=prep.error)
-    return build_results(provenance=provenance, execution_time=time.monotonic() - prep.started,
-                         output=prep.error["message"])
+def _ingest_summary(prep: Prepared) -> IngestSummary | None:
+    if prep.ingest is None:
+        return None
+    report = prep.ingest.report
+    return IngestSummary(report.format, report.encoding, report.cells_total, report.cells_code,
+                         report.magics_stripped, tuple(tuple(e) for e in report.syntax_errors),
+                         dict(sorted(report.skipped.items())), tuple(report.warnings))
 
 
-def grade(prep: Prepared, *, seed: int = 0, limits: dict | None = None) -> dict:
+def error_result(prep: Prepared, error: RunError | None = None) -> GradingResult:
+    error = error or prep.error
+    return GradingResult(prep.provenance, RunStatus.ERROR, error=error,
+                         ingest=_ingest_summary(prep), output=error.message, timings=prep.timings)
+
+
+def grade(prep: Prepared, *, seed: int = 0, limits: dict | None = None) -> GradingResult:
     """Run the student's code and the hidden suite; never raises for a student's fault.
 
     `limits` overrides the assignment's sandbox limits (tests use short time limits).
     """
     if prep.error:
-        return error_results(prep)
+        return error_result(prep)
     try:
-        return _grade(prep, seed, {**prep.assignment.limits, **(limits or {})})
+        assignment = prep.assignment.load()
+        if assignment.grading_version != prep.assignment.version:
+            # Edited between prepare and grade (or a worker with other files): grading now
+            # would file a result under a version that did not produce it.
+            return error_result(prep, RunError(ErrorCode.ASSIGNMENT_CHANGED,
+                                               say("assignment_changed", assignment=assignment.id)))
+        return _grade(prep, assignment, seed, {**assignment.limits, **(limits or {})})
     except HiddenSuiteError:
         raise  # the suite is broken for everyone: stop, rather than grade a class zero
     except Exception:  # a fault of ours on this one submission: the batch goes on
         log.exception("internal error grading %s", prep.submission.path)
-        prep.error = {"code": "internal_error",
-                      "message": say("internal_error"), "traceback": traceback.format_exc()}
-        return error_results(prep)
+        return error_result(prep, RunError(ErrorCode.INTERNAL_ERROR, say("internal_error"),
+                                           traceback.format_exc()))
 
 
-def _grade(prep: Prepared, seed: int, limits: dict) -> dict:
-    asg = prep.assignment
+def _grade(prep: Prepared, asg: Assignment, seed: int, limits: dict) -> GradingResult:
     resolution = resolve_items(prep.ingest.definitions, items=list(asg.items), aliases=asg.aliases)
-    with Sandbox(limits=Limits(**limits)) as sandbox:
+    clock = time.perf_counter
+    with ExitStack() as stack:
+        t0 = clock()
+        sandbox = stack.enter_context(Sandbox(limits=Limits(**limits)))
+        t1 = clock()
         load = sandbox.load(prep.ingest.blocks)
         import_errors = _import_errors(sandbox)
+        t2 = clock()
         student = StudentView(sandbox.module, resolution.bindings, resolution.unavailable)
         outcomes = run_hidden_suite(asg.suite_dir, student, seed=seed, accept=asg.checks,
                                     reference=asg.package)
         isolation = sandbox.isolation
         output = sandbox.output()
+        t3 = clock()
     score = score_outcomes(outcomes, list(asg.items))
-    provenance = dict(prep.provenance, status="graded", isolation=isolation, seed=seed,
-                      notes=resolution.notes, load=_load_summary(load),
-                      import_errors=import_errors)
-    return build_results(provenance=provenance, outcomes=outcomes, score=score,
-                         execution_time=time.monotonic() - prep.started,
-                         output=_summary_line(score, load, output))
+    load_summary = LoadSummary(load.ok, load.timed_out, load.crashed, load.duration,
+                               tuple(BlockError(*e) for e in load.block_errors))
+    result = GradingResult(prep.provenance, RunStatus.GRADED, score=score, outcomes=outcomes,
+                           ingest=_ingest_summary(prep), load=load_summary,
+                           import_errors=import_errors, notes=dict(resolution.notes),
+                           isolation=isolation, seed=seed,
+                           output=_summary_line(score, load_summary, output))
+    result.timings = dataclasses.replace(prep.timings, sandbox_start=t1 - t0, load=t2 - t1,
+                                         suite=t3 - t2, report=clock() - t3)
+    return result
 
 
-def _import_errors(sandbox) -> list[list]:
+def _import_errors(sandbox) -> list[ImportFailure]:
     """The imports that failed inside the sandbox, as ingest's prelude recorded them."""
     try:
         recorded = sandbox.fetch(sandbox.ref(sandbox.module, "__ingest_import_errors__"))
@@ -131,24 +175,19 @@ def _import_errors(sandbox) -> list[list]:
         return []  # student code replaced the record; the failures still show as errors
     if not isinstance(recorded, (list, tuple)):
         return []
-    return [[str(field) for field in entry] for entry in recorded
+    return [ImportFailure(*(str(f)[:MAX_IMPORT_FIELD] for f in entry))
+            for entry in list(recorded)[:MAX_IMPORT_ERRORS]
             if isinstance(entry, (list, tuple)) and len(entry) == 4]
 
 
-def _load_summary(load) -> dict:
-    return {"ok": load.ok, "timed_out": load.timed_out, "crashed": load.crashed,
-            "duration": round(load.duration, 3),
-            "block_errors": [list(e) for e in load.block_errors]}
-
-
-def _summary_line(score, load, output: str) -> str:
+def _summary_line(score, load: LoadSummary, output: str) -> str:
     lines = [say("score_line", points=f"{score.points:g}", max_points=f"{score.max_points:g}")]
-    for label, exc_type, message, lineno in load.block_errors:
-        lines.append(say("block_failed", label=label, line=lineno, error=f"{exc_type}: {message}"))
+    for error in load.block_errors:
+        lines.append(say("block_failed", label=error.label, line=error.line,
+                         error=f"{error.exc_type}: {error.message}"))
     if load.timed_out:
         lines.append(say("load_timed_out"))
     if output.strip():
         lines.append(say("student_output_follows"))
         lines.append(output)
     return "\n".join(lines)
-

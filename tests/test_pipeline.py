@@ -8,7 +8,7 @@ from nbformat.v4 import new_code_cell, new_notebook
 from autograder.assignment import load_assignment
 from autograder import pipeline
 from autograder.batch import run_batch
-from autograder.pipeline import error_results, prepare
+from autograder.pipeline import error_result, prepare
 from autograder.submissions import Submission
 
 EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
@@ -24,17 +24,17 @@ def _notebook(path: Path, *sources: str, assignment: str | None = None) -> Path:
 
 def test_a_student_folder_without_notebook_gets_an_error(tmp_path):
     prep = prepare(Submission("kim", tmp_path))
-    assert prep.error["code"] == "no_notebook"
-    assert error_results(prep)["dlfs"]["status"] == "error"
+    assert prep.error.code.value == "no_notebook"
+    assert not error_result(prep).graded
 
 
 def test_a_crash_inside_a_stage_is_an_internal_error_not_an_exception(tmp_path, monkeypatch):
-    def explode(path):
+    def explode(data, name):
         raise RuntimeError("bug in ingest")
-    monkeypatch.setattr(pipeline, "ingest", explode)
+    monkeypatch.setattr(pipeline, "ingest_bytes", explode)
     prep = prepare(Submission("kim", EXAMPLES / "park_jiwoo_ch04.ipynb"))
-    assert prep.error["code"] == "internal_error"
-    assert "bug in ingest" in prep.error["traceback"]
+    assert prep.error.code.value == "internal_error"
+    assert "bug in ingest" in prep.error.traceback
 
 
 def test_names_from_two_chapters_make_an_ambiguity_error_naming_both(tmp_path):
@@ -44,15 +44,15 @@ def test_names_from_two_chapters_make_an_ambiguity_error_naming_both(tmp_path):
                      "def cross_entropy_error(y, t): pass\ndef numerical_diff(f, x): pass\n"
                      "def numerical_gradient(f, x): pass\n")
     prep = prepare(Submission("both", path))
-    assert prep.error["code"] == "ambiguous_assignment"
-    assert "ch03" in prep.error["message"] and "ch04" in prep.error["message"]
+    assert prep.error.code.value == "ambiguous_assignment"
+    assert "ch03" in prep.error.message and "ch04" in prep.error.message
     # The flag settles it.
     assert prepare(Submission("both", path), load_assignment("ch04")).assignment.id == "ch04"
 
 
 def test_no_graded_name_at_all_is_an_error(tmp_path):
     path = _notebook(tmp_path / "hello.ipynb", "def hello():\n    return 1\n")
-    assert prepare(Submission("hello", path)).error["code"] == "no_assignment_match"
+    assert prepare(Submission("hello", path)).error.code.value == "no_assignment_match"
 
 
 def test_best_match_picks_the_chapter_whose_items_are_defined(tmp_path):
@@ -63,16 +63,27 @@ def test_best_match_picks_the_chapter_whose_items_are_defined(tmp_path):
 
 
 def test_one_broken_submission_does_not_stop_the_batch(tmp_path, monkeypatch):
-    real_ingest = pipeline.ingest
+    real_ingest = pipeline.ingest_bytes
 
-    def flaky(path):
-        if "lee" in path.name:
+    def flaky(data, name):
+        if "lee" in name:
             raise RuntimeError("bug on this one notebook")
-        return real_ingest(path)
-    monkeypatch.setattr(pipeline, "ingest", flaky)
+        return real_ingest(data, name)
+    monkeypatch.setattr(pipeline, "ingest_bytes", flaky)
     subs = [Submission("lee", EXAMPLES / "lee_younghee_ch04.ipynb"),
             Submission("park", EXAMPLES / "park_jiwoo_ch04.ipynb")]
     batch = run_batch(subs, tmp_path / "out", jobs=1)
-    statuses = {r["dlfs"]["student_id"]: r["dlfs"]["status"] for r in batch.results}
+    statuses = {r.student_id: r.status.value for r in batch.results}
     assert statuses == {"lee": "error", "park": "graded"}
-    assert (tmp_path / "out" / "lee" / "results.json").exists()
+    assert (tmp_path / "out" / "students" / "lee" / "results.json").exists()
+
+
+def test_execution_time_is_the_submissions_own_cost_not_its_wait(tmp_path):
+    """In a serial batch of identical notebooks, does the last one report only its own time?"""
+    subs = [Submission(f"s{i}", EXAMPLES / "park_jiwoo_ch04.ipynb") for i in range(4)]
+    batch = run_batch(subs, tmp_path / "out", jobs=1, force=True)
+    costs = [r.timings.total for r in batch.results]
+    # Each result's stages sum to its own cost; together they cannot exceed the batch.
+    assert sum(costs) <= batch.elapsed
+    assert all(r.timings.suite > 0 and r.timings.sandbox_start > 0 for r in batch.results)
+    assert costs[-1] < 0.75 * sum(costs)

@@ -2,9 +2,17 @@
 
 from __future__ import annotations
 
+import enum
 from dataclasses import dataclass
 
 from .outcome import Status, TestOutcome
+
+
+class ItemStatus(str, enum.Enum):
+    FULL = "full"            # every test of the item passed
+    PARTIAL = "partial"      # some points
+    ZERO = "zero"            # no points, though the item was there
+    MISSING = "missing"      # every test found the item absent, imported or not callable
 
 
 @dataclass(frozen=True)
@@ -14,7 +22,7 @@ class ItemScore:
     max_points: float
     passed: int
     tests: int
-    status: str          # "full", "partial", "zero", "missing"
+    status: ItemStatus
 
 
 @dataclass(frozen=True)
@@ -40,11 +48,11 @@ def score_outcomes(outcomes: list[TestOutcome], item_order: list[str] | None = N
         got = sum(t.points for t in tests)
         full = sum(t.max_points for t in tests)
         if all(t.status is Status.MISSING for t in tests):
-            status = "missing"
+            status = ItemStatus.MISSING
         elif got == full:
-            status = "full"
+            status = ItemStatus.FULL
         else:
-            status = "partial" if got > 0 else "zero"
+            status = ItemStatus.PARTIAL if got > 0 else ItemStatus.ZERO
         items.append(ItemScore(item, round(got, 4), round(full, 4),
                                sum(t.status is Status.PASSED for t in tests), len(tests), status))
     return Score(round(sum(i.points for i in items), 4),

@@ -29,7 +29,13 @@ SCRIPT_SUFFIXES = {".py"}
 def ingest(path: str | Path) -> IngestResult:
     """Read one submission; raises IngestError when it cannot be read at all."""
     path = Path(path)
-    data = read_bytes(path)
+    return ingest_bytes(read_bytes(path), path.name)
+
+
+def ingest_bytes(data: bytes, name: str) -> IngestResult:
+    """Ingest a submission already read (so its bytes are read once, hashed and parsed);
+    `name` is its file name, whose suffix says notebook or script."""
+    path = Path(name)
     sniff(data)
     text, encoding = decode(data)
     report = IngestReport(encoding=encoding)

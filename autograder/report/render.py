@@ -14,6 +14,9 @@ from pathlib import Path
 from jinja2 import Environment, PackageLoader, select_autoescape
 
 from ..messages import say
+from ..result import GradingResult
+from .results_json import to_dict
+from .text import csv_cell, fence, md_inline
 from .view import batch_rows, dashboard_view, identical_groups, submission_view
 
 _env = Environment(loader=PackageLoader("autograder.report", "templates"),
@@ -39,6 +42,8 @@ def pad(value, width: int) -> str:
 
 
 _env.filters["pad"] = pad
+_env.filters["fence"] = fence
+_env.filters["md"] = md_inline
 
 
 def _labels() -> dict:
@@ -47,8 +52,8 @@ def _labels() -> dict:
              "dashboard", "full_marks", "mean", "student", "assignment")}
 
 
-def render_feedback(results: dict, fmt: str) -> str:
-    return _env.get_template(f"feedback.{fmt}.j2").render(v=submission_view(results), labels=_labels())
+def render_feedback(result: GradingResult, fmt: str) -> str:
+    return _env.get_template(f"feedback.{fmt}.j2").render(v=submission_view(result), labels=_labels())
 
 
 SUMMARY_COLUMNS = (("student_id", "student"), ("assignment", "assignment"), ("score", "score"),
@@ -56,12 +61,12 @@ SUMMARY_COLUMNS = (("student_id", "student"), ("assignment", "assignment"), ("sc
                    ("problem", "to look at"))
 
 
-def render_summary(all_results: list[dict], elapsed: float, cached: int = 0) -> str:
+def render_summary(all_results: list[GradingResult], elapsed: float, cached: int = 0) -> str:
     rows = batch_rows(all_results)
     columns = [{"key": key, "title": title,
                 "width": min(40, max([display_width(title)] + [display_width(str(r[key])) for r in rows]))}
                for key, title in SUMMARY_COLUMNS]
-    graded = sum(1 for r in all_results if r["dlfs"]["status"] == "graded")
+    graded = sum(1 for r in all_results if r.graded)
     footer = "\n".join([say("batch_footer", total=len(all_results), graded=graded, cached=cached,
                              errors=len(all_results) - graded, seconds=f"{elapsed:.1f}")]
                         + [say("identical_submissions", students=group)
@@ -72,8 +77,9 @@ def render_summary(all_results: list[dict], elapsed: float, cached: int = 0) -> 
                                                       footer=footer)
 
 
-def render_dashboard(all_results: list[dict]) -> str:
-    return _env.get_template("dashboard.html.j2").render(labels=_labels(), **dashboard_view(all_results))
+def render_dashboard(all_results: list[GradingResult], students_dir: str) -> str:
+    return _env.get_template("dashboard.html.j2").render(labels=_labels(),
+                                                         **dashboard_view(all_results, students_dir))
 
 
 def atomic_write(path: Path, text: str) -> None:
@@ -92,38 +98,40 @@ def atomic_write(path: Path, text: str) -> None:
         raise
 
 
-def write_submission(out_dir: Path, results: dict) -> Path:
-    """OUT/<student>/results.json plus feedback.md/.html; an earlier results.json is kept in history/."""
-    folder = out_dir / results["dlfs"]["student_id"]
+def write_submission(students_dir: Path, result: GradingResult) -> Path:
+    """<students_dir>/<student>/results.json plus feedback.md/.html; an earlier results.json
+    is kept in history/."""
+    folder = students_dir / result.student_id
     target = folder / "results.json"
-    text = json.dumps(results, ensure_ascii=False, indent=2)
+    text = json.dumps(to_dict(result), ensure_ascii=False, indent=2)
     if target.exists() and target.read_text(encoding="utf-8") != text:
         history = folder / "history"
         history.mkdir(parents=True, exist_ok=True)
         stamp = time.strftime("%Y%m%dT%H%M%S", time.localtime(target.stat().st_mtime))
         os.replace(target, history / f"results-{stamp}-{os.getpid()}.json")
     atomic_write(target, text)
-    atomic_write(folder / "feedback.md", render_feedback(results, "md"))
-    atomic_write(folder / "feedback.html", render_feedback(results, "html"))
+    atomic_write(folder / "feedback.md", render_feedback(result, "md"))
+    atomic_write(folder / "feedback.html", render_feedback(result, "html"))
     return target
 
 
-def write_summary_csv(path: Path, all_results: list[dict]) -> None:
-    items = []
-    for results in all_results:
-        for i in results["dlfs"].get("items", []):
-            if i["item"] not in items:
-                items.append(i["item"])
+def write_summary_csv(path: Path, all_results: list[GradingResult]) -> None:
+    items: list[str] = []
+    for result in all_results:
+        for i in (result.score.items if result.score else ()):
+            if i.item not in items:
+                items.append(i.item)
     buf = io.StringIO()
     writer = csv.writer(buf)
     writer.writerow(["student_id", "assignment", "status", "score", "max_score", "error",
                      "sha256", *items])
-    for results in all_results:
-        dlfs = results["dlfs"]
-        per_item = {i["item"]: i["score"] for i in dlfs.get("items", [])}
-        writer.writerow([dlfs["student_id"], dlfs.get("assignment_id") or "", dlfs["status"],
-                         results["score"], dlfs.get("max_score", ""),
-                         (dlfs.get("error") or {}).get("code", ""), dlfs["sha256"],
-                         *[per_item.get(i, "") for i in items]])
+    for result in all_results:
+        prov = result.provenance
+        per_item = {i.item: i.points for i in (result.score.items if result.score else ())}
+        writer.writerow([csv_cell(v) for v in (
+            prov.student_id, prov.assignment_id or "", result.status.value, result.points,
+            "" if result.max_points is None else result.max_points,
+            result.error.code.value if result.error else "", prov.sha256,
+            *[per_item.get(i, "") for i in items])])
     # utf-8-sig: Excel on Korean Windows opens it with names intact.
     atomic_write(path, "\ufeff" + buf.getvalue())

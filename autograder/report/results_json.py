@@ -1,16 +1,20 @@
-"""results.json in Gradescope's schema, with our provenance under the "dlfs" key.
+"""results.json: Gradescope's schema with our provenance under "dlfs", to and from a GradingResult.
 
-Gradescope knows only "passed"/"failed" per test; our finer outcome (error, missing)
-rides in each test's extra_data so nothing is lost for our own reports.
+This is the one serialised form of a result: the file a student's folder holds, the
+document the gradebook stores, and what an earlier run is read back from. Gradescope
+knows only "passed"/"failed" per test; our finer outcome (error, missing) rides in each
+test's extra_data so nothing is lost for our own reports.
 """
 
 from __future__ import annotations
 
 from ..grading.outcome import Status, TestOutcome
-from ..grading.score import Score
+from ..grading.score import ItemScore, ItemStatus, Score
+from ..result import (BlockError, ErrorCode, GradingResult, ImportFailure, IngestSummary,
+                      LoadSummary, Provenance, RunError, RunStatus, Timings)
 
 
-def test_entry(number: int, outcome: TestOutcome) -> dict:
+def _test_entry(number: int, outcome: TestOutcome) -> dict:
     output = outcome.message
     if outcome.hint:
         output = f"{output}\n\n{outcome.hint}" if output else outcome.hint
@@ -31,23 +35,96 @@ def test_entry(number: int, outcome: TestOutcome) -> dict:
     }
 
 
-def build_results(*, provenance: dict, outcomes: list[TestOutcome] | None = None,
-                  score: Score | None = None, execution_time: float, output: str = "") -> dict:
-    """Assemble one submission's results. `provenance` becomes the "dlfs" block."""
-    tests = [test_entry(i, o) for i, o in enumerate(outcomes or [], start=1)]
-    dlfs = dict(provenance)
-    if score is not None:
-        dlfs["max_score"] = score.max_points
-        dlfs["items"] = [
-            {"item": s.item, "score": s.points, "max_score": s.max_points,
-             "passed": s.passed, "tests": s.tests, "status": s.status}
-            for s in score.items]
+def _outcome(entry: dict) -> TestOutcome:
+    extra = entry.get("extra_data", {})
+    return TestOutcome(test_id=extra.get("test_id", entry.get("number", "")), name=entry["name"],
+                       item=(entry.get("tags") or [""])[0], max_points=float(entry["max_score"]),
+                       status=Status(extra.get("outcome", entry["status"])),
+                       message=extra.get("message", entry.get("output", "")),
+                       hint=extra.get("hint", ""), duration=float(extra.get("duration", 0.0)))
+
+
+def to_dict(result: GradingResult) -> dict:
+    prov = result.provenance
+    dlfs: dict = {"student_id": prov.student_id, "source": prov.source, "sha256": prov.sha256,
+                  "grader_version": prov.grader_version, "assignment_id": prov.assignment_id,
+                  "assignment_version": prov.assignment_version, "status": result.status.value}
+    if result.error:
+        dlfs["error"] = {"code": result.error.code.value, "message": result.error.message}
+        if result.error.traceback:
+            dlfs["error"]["traceback"] = result.error.traceback
+    if result.ingest:
+        ing = result.ingest
+        dlfs["ingest"] = {"format": ing.format, "encoding": ing.encoding,
+                          "cells_total": ing.cells_total, "cells_code": ing.cells_code,
+                          "magics_stripped": ing.magics_stripped,
+                          "syntax_errors": [list(e) for e in ing.syntax_errors],
+                          "skipped_total": ing.skipped_total, "skipped": dict(ing.skipped),
+                          "warnings": list(ing.warnings)}
+    if result.graded:
+        dlfs.update(isolation=result.isolation, seed=result.seed, notes=dict(result.notes))
+    if result.load:
+        dlfs["load"] = {"ok": result.load.ok, "timed_out": result.load.timed_out,
+                        "crashed": result.load.crashed, "duration": round(result.load.duration, 3),
+                        "block_errors": [[e.label, e.exc_type, e.message, e.line]
+                                         for e in result.load.block_errors]}
+    if result.graded:
+        dlfs["import_errors"] = [[f.label, f.line, f.statement, f.error] for f in result.import_errors]
+    dlfs["timings"] = {name: round(getattr(result.timings, name), 4)
+                       for name in ("ingest", "sandbox_start", "load", "suite", "report")}
+    if result.score is not None:
+        dlfs["max_score"] = result.score.max_points
+        dlfs["items"] = [{"item": s.item, "score": s.points, "max_score": s.max_points,
+                          "passed": s.passed, "tests": s.tests, "status": s.status.value}
+                         for s in result.score.items]
+    if result.reused_run is not None:
+        dlfs["reused_run"] = result.reused_run
     return {
-        "score": score.points if score is not None else 0.0,
-        "execution_time": round(execution_time, 3),
-        "output": output,
+        "score": result.points,
+        "execution_time": round(result.timings.total, 3),
+        "output": result.output,
         "visibility": "visible",
         "stdout_visibility": "hidden",
-        "tests": tests,
+        "tests": [_test_entry(i, o) for i, o in enumerate(result.outcomes, start=1)],
         "dlfs": dlfs,
     }
+
+
+def from_dict(data: dict) -> GradingResult:
+    """The inverse of to_dict; also reads results written before timings were kept."""
+    dlfs = data["dlfs"]
+    error = dlfs.get("error")
+    ingest = dlfs.get("ingest")
+    load = dlfs.get("load")
+    score = None
+    if "items" in dlfs:
+        score = Score(float(data.get("score") or 0.0), float(dlfs.get("max_score") or 0.0), tuple(
+            ItemScore(i["item"], float(i["score"]), float(i["max_score"]), int(i["passed"]),
+                      int(i["tests"]), ItemStatus(i["status"])) for i in dlfs["items"]))
+    timings = dlfs.get("timings") or {}
+    return GradingResult(
+        provenance=Provenance(dlfs["student_id"], dlfs.get("source", ""), dlfs["sha256"],
+                              dlfs["grader_version"], dlfs.get("assignment_id"),
+                              dlfs.get("assignment_version")),
+        status=RunStatus(dlfs["status"]),
+        error=RunError(ErrorCode.parse(error["code"]), error.get("message", ""),
+                       error.get("traceback", "")) if error else None,
+        score=score,
+        outcomes=[_outcome(t) for t in data.get("tests", [])],
+        ingest=IngestSummary(
+            ingest.get("format", ""), ingest.get("encoding", ""), ingest.get("cells_total", 0),
+            ingest.get("cells_code", 0), ingest.get("magics_stripped", 0),
+            tuple(tuple(e) for e in ingest.get("syntax_errors", [])),
+            dict(ingest.get("skipped", {})), tuple(ingest.get("warnings", []))) if ingest else None,
+        load=LoadSummary(load["ok"], load.get("timed_out", False), load.get("crashed", False),
+                         float(load.get("duration", 0.0)),
+                         tuple(BlockError(*e) for e in load.get("block_errors", []))) if load else None,
+        import_errors=[ImportFailure(*f) for f in dlfs.get("import_errors", [])],
+        notes=dict(dlfs.get("notes") or {}),
+        isolation=dlfs.get("isolation", ""),
+        seed=dlfs.get("seed"),
+        output=data.get("output", ""),
+        # Results written before per-stage timings have none: zeros, never a made-up split.
+        timings=Timings(**{k: float(v) for k, v in timings.items() if k in Timings.__annotations__}),
+        reused_run=dlfs.get("reused_run"),
+    )

@@ -28,7 +28,7 @@ def graded(tmp_path_factory):
 
 
 def _results(out: Path, student: str) -> dict:
-    return json.loads((out / student / "results.json").read_text(encoding="utf-8"))
+    return json.loads((out / "students" / student / "results.json").read_text(encoding="utf-8"))
 
 
 def test_examples_grade_with_exit_zero_and_a_table(graded):
@@ -36,9 +36,9 @@ def test_examples_grade_with_exit_zero_and_a_table(graded):
     assert proc.returncode == 0, proc.stderr
     for student in ("kim_minsu_ch03", "park_jiwoo_ch04", "lee_younghee_ch04", "choi_broken_upload"):
         assert student in proc.stdout
-        assert (out / student / "results.json").exists()
-        assert (out / student / "feedback.md").exists()
-        assert (out / student / "feedback.html").exists()
+        assert (out / "students" / student / "results.json").exists()
+        assert (out / "students" / student / "feedback.md").exists()
+        assert (out / "students" / student / "feedback.html").exists()
 
 
 def test_perfect_examples_get_full_marks(graded):
@@ -63,7 +63,7 @@ def test_buggy_example_fails_where_it_is_wrong(graded):
     notes = results["dlfs"]["notes"]
     assert "ce_loss" in notes["cross_entropy_error"]
     assert results["dlfs"]["ingest"]["syntax_errors"], "the unclosed print( cell is reported"
-    feedback = (out / "lee_younghee_ch04" / "feedback.md").read_text(encoding="utf-8")
+    feedback = (out / "students" / "lee_younghee_ch04" / "feedback.md").read_text(encoding="utf-8")
     assert "cross_entropy_error" in feedback
 
 
@@ -100,7 +100,7 @@ def test_regrade_reuses_results_and_loses_nothing(tmp_path):
     assert forced.returncode == 0
     db = sqlite3.connect(tmp_path / "gradebook.sqlite")
     assert db.execute("SELECT COUNT(*) FROM runs").fetchone()[0] == 3
-    assert list((tmp_path / "park_jiwoo_ch04" / "history").iterdir()), "earlier results kept"
+    assert list((tmp_path / "students" / "park_jiwoo_ch04" / "history").iterdir()), "earlier results kept"
 
 
 def test_misuse_exits_two(tmp_path):
@@ -123,7 +123,7 @@ def test_a_broken_hidden_suite_stops_with_a_message_instead_of_grading_zeros(tmp
                   "--assignment", assignment, "--out", tmp_path / "out", "--jobs", "2")
     assert proc.returncode == 1
     assert "test_softmax" in proc.stderr
-    assert not list((tmp_path / "out").glob("*/results.json")), "no one was graded zero"
+    assert not list((tmp_path / "out").glob("students/*/results.json")), "no one was graded zero"
 
 
 def test_an_lms_zip_with_a_folder_per_student(tmp_path):

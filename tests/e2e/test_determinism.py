@@ -8,6 +8,7 @@ person reads.
 from pathlib import Path
 
 from autograder.pipeline import grade, prepare
+from autograder.report.results_json import to_dict
 from autograder.submissions import Submission
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -20,7 +21,7 @@ def _readable(results: dict) -> list[tuple]:
 def test_regrading_gives_identical_feedback():
     for notebook in (ROOT / "examples" / "lee_younghee_ch04.ipynb",
                      ROOT / "tests" / "e2e" / "scenarios" / "exit_calls" / "submission.ipynb"):
-        first = grade(prepare(Submission("a", notebook)))
-        second = grade(prepare(Submission("a", notebook)))
+        first = to_dict(grade(prepare(Submission("a", notebook))))
+        second = to_dict(grade(prepare(Submission("a", notebook))))
         assert _readable(first) == _readable(second)
         assert any(t["status"] == "failed" for t in first["tests"])

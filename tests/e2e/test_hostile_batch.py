@@ -31,7 +31,7 @@ def test_a_class_of_hostile_submissions_is_graded_to_the_end(tmp_path):
     assert proc.returncode == 0, proc.stderr[-2000:]
     scenarios = sorted(p.name for p in SCENARIOS.iterdir() if (p / "expected.json").exists())
     for name in scenarios:
-        results = json.loads((tmp_path / "out" / name / "results.json").read_text(encoding="utf-8"))
+        results = json.loads((tmp_path / "out" / "students" / name / "results.json").read_text(encoding="utf-8"))
         expected = json.loads((SCENARIOS / name / "expected.json").read_text(encoding="utf-8"))
         assert results["dlfs"]["status"] == expected["status"], (name, results["dlfs"].get("error"))
         assert name in proc.stdout

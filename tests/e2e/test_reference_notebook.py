@@ -14,6 +14,7 @@ from nbformat.v4 import new_code_cell, new_notebook
 from autograder.assignment import list_assignments
 from autograder.pipeline import grade, prepare
 from autograder.reference_source import chapter_sources
+from autograder.report.results_json import to_dict
 from autograder.submissions import Submission
 
 ASSIGNMENTS = list_assignments()
@@ -30,7 +31,7 @@ def test_reference_as_a_notebook_scores_full_marks(assignment, tmp_path):
     nb.metadata["dlfs"] = {"assignment": assignment.id}
     path = tmp_path / f"reference_{assignment.id}.ipynb"
     nbformat.write(nb, path)
-    results = grade(prepare(Submission("reference", path)))
+    results = to_dict(grade(prepare(Submission("reference", path))))
     failed = [(t["name"], t["output"]) for t in results["tests"] if t["status"] != "passed"]
     assert results["dlfs"]["status"] == "graded", results["dlfs"].get("error")
     assert not failed

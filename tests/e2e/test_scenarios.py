@@ -16,6 +16,7 @@ import pytest
 
 from autograder.pipeline import grade, prepare
 from autograder.report.render import write_submission
+from autograder.report.results_json import to_dict
 from autograder.submissions import Submission
 
 SCENARIOS = Path(__file__).parent / "scenarios"
@@ -75,8 +76,9 @@ def test_scenario(name, layer, tmp_path):
     try:
         # A scenario that does slow but finite work (walking the whole tree) asks for more.
         limits = {**FAST_LIMITS, **expected.get("limits", {}), "isolation": layer}
-        results = grade(prepare(Submission(name, submission)), limits=limits)
-        written = write_submission(tmp_path, results)
+        result = grade(prepare(Submission(name, submission)), limits=limits)
+        written = write_submission(tmp_path, result)
+        results = to_dict(result)
     finally:
         if listener:
             try:

@@ -29,11 +29,10 @@ def grade_chapter(assignment, jobs: int) -> list[tuple[str, float, float, str]]:
         subs = [Submission(stem, folder / f"{stem}.ipynb") for stem in written]
         batch = run_batch(subs, out, assignment=assignment, jobs=jobs, force=True)
         rows = []
-        for results in batch.results:
-            stem = results["dlfs"]["student_id"]
-            mutant = written[stem]
-            rows.append((mutant.id if mutant else "reference", float(results.get("score") or 0),
-                         float(results["dlfs"].get("max_score") or 0), mutant.why if mutant else ""))
+        for result in batch.results:
+            mutant = written[result.student_id]
+            rows.append((mutant.id if mutant else "reference", result.points,
+                         result.max_points or 0.0, mutant.why if mutant else ""))
         return rows
 
 

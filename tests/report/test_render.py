@@ -5,7 +5,9 @@ import json
 from autograder.grading.outcome import Status, TestOutcome
 from autograder.grading.score import score_outcomes
 from autograder.report.render import display_width, render_feedback, render_summary, write_submission
-from autograder.report.results_json import build_results
+from autograder.report.results_json import from_dict, to_dict
+from autograder.result import (ErrorCode, GradingResult, Provenance, RunError, RunStatus,
+                               Timings)
 
 
 def _graded(student="kim", message="<script>alert(1)</script> returned 3"):
@@ -16,27 +18,35 @@ def _graded(student="kim", message="<script>alert(1)</script> returned 3"):
         TestOutcome("t3", "relu exists", "relu", 1, Status.MISSING, message="relu is missing"),
     ]
     score = score_outcomes(outcomes, ["softmax", "relu"])
-    provenance = {"student_id": student, "sha256": "ab" * 32, "grader_version": "0.1.0",
-                  "assignment_id": "ch03", "assignment_version": "1", "status": "graded",
-                  "notes": {"softmax": "graded `soft_max` as `softmax`"}}
-    return build_results(provenance=provenance, outcomes=outcomes, score=score, execution_time=1.5)
+    provenance = Provenance(student, f"{student}.ipynb", "ab" * 32, "0.1.0", "ch03", "1")
+    return GradingResult(provenance, RunStatus.GRADED, score=score, outcomes=outcomes,
+                         notes={"softmax": "graded `soft_max` as `softmax`"}, seed=0,
+                         timings=Timings(ingest=0.5, suite=1.0))
 
 
 def _error(student="lee"):
-    provenance = {"student_id": student, "sha256": "cd" * 32, "grader_version": "0.1.0",
-                  "status": "error", "error": {"code": "truncated", "message": "the file is cut off"}}
-    return build_results(provenance=provenance, execution_time=0.1, output="the file is cut off")
+    provenance = Provenance(student, f"{student}.ipynb", "cd" * 32, "0.1.0")
+    return GradingResult(provenance, RunStatus.ERROR,
+                         error=RunError(ErrorCode.TRUNCATED, "the file is cut off"),
+                         output="the file is cut off", timings=Timings(ingest=0.1))
 
 
 def test_results_follow_gradescopes_schema():
-    results = _graded()
+    results = to_dict(_graded())
     assert results["score"] == 2 and results["dlfs"]["max_score"] == 6
     for test in results["tests"]:
         assert set(test) >= {"name", "score", "max_score", "status", "output", "tags", "visibility"}
         assert test["status"] in ("passed", "failed")
     assert results["tests"][1]["output"].endswith("wrong axis")
     assert results["tests"][2]["extra_data"]["outcome"] == "missing"
+    assert results["execution_time"] == 1.5 and results["dlfs"]["timings"]["suite"] == 1.0
     json.dumps(results)  # plain JSON all the way down
+
+
+def test_a_result_survives_its_round_trip_through_json():
+    """Is what the gradebook stores read back as the same typed result?"""
+    for result in (_graded(), _error()):
+        assert from_dict(json.loads(json.dumps(to_dict(result)))) == result
 
 
 def test_markdown_feedback_shows_failures_notes_and_hints():
@@ -81,8 +91,8 @@ def test_a_rerun_keeps_the_earlier_results(tmp_path):
 
 def test_dashboard_gives_class_figures_per_item_and_links_each_student():
     from autograder.report.render import render_dashboard
-    html = render_dashboard([_graded("kim"), _graded("park"), _error("lee")])
-    assert 'href="kim/feedback.html"' in html and 'href="lee/feedback.html"' in html
+    html = render_dashboard([_graded("kim"), _graded("park"), _error("lee")], "students")
+    assert 'href="students/kim/feedback.html"' in html and 'href="students/lee/feedback.html"' in html
     assert "0 / 2" in html          # nobody has full marks on softmax (2 of 5 each)
     assert "40%" in html            # softmax: 4 of 10 points across the class
 
@@ -100,3 +110,36 @@ def test_written_reports_are_readable_by_others(tmp_path):
     write_submission(tmp_path, _graded())
     for name in ("results.json", "feedback.md", "feedback.html"):
         assert (tmp_path / "kim" / name).stat().st_mode & 0o044 == 0o044
+
+
+def test_a_student_message_cannot_close_the_markdown_fence():
+    """Can an exception message with backticks write a fake score heading into feedback.md?"""
+    forged = "oops\n```\n\n# Score: 70 / 70\n\n```python\nprint('hi')"
+    text = render_feedback(_graded(message=forged), "md")
+    fence_line = next(line for line in text.splitlines() if line.startswith("````"))
+    assert len(fence_line) >= 4
+    # Inside a four-backtick fence the three-backtick lines are text, not fences.
+    body = text.split(fence_line)[1]
+    assert "# Score: 70 / 70" in body
+    assert not any(line.startswith("# Score") for line in text.split(fence_line)[0].splitlines())
+
+
+def test_ids_and_errors_cannot_inject_markdown_or_terminal_codes():
+    text = render_feedback(_error("lee\n# Score: 100"), "md")
+    assert "\n# Score" not in text
+    summary = render_summary([_error("\x1b[31mred\x1b]0;title\x07")], 1.0)
+    assert "\x1b" not in summary and "\x07" not in summary
+
+
+def test_summary_csv_neutralises_formulas(tmp_path):
+    """Does a spreadsheet show `=HYPERLINK(...)` or `+1+cmd` ids as text instead of running them?"""
+    import csv
+    from autograder.report.render import write_summary_csv
+    path = tmp_path / "summary.csv"
+    write_summary_csv(path, [_graded('=HYPERLINK("http://x","y")'), _graded("+1+cmd"), _graded("@SUM(1)"),
+                             _graded("-2+3"), _graded("kim")])
+    rows = list(csv.reader(path.read_text(encoding="utf-8-sig").splitlines()))
+    ids = [row[0] for row in rows[1:]]
+    assert all(not i.startswith(("=", "+", "-", "@")) for i in ids)
+    assert "kim" in ids and "'=HYPERLINK(\"http://x\",\"y\")" in ids
+    assert rows[1][3] == "2.0"  # numbers stay numbers

@@ -1,0 +1,60 @@
+"""Making text a student controls safe in what people open: terminals, spreadsheets, Markdown.
+
+Student ids, exception messages and printed output are the student's words. Each place
+they land has its own way of running them: a terminal obeys escape codes, a spreadsheet
+runs a cell that starts with "=", Markdown ends a code fence at the first run of backticks
+as long as its own. Every writer passes such text through the function for its medium.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+# C0/C1 controls (tab and newline kept only where a medium allows them) and the bidi
+# overrides that make a name read differently from what it is.
+_CONTROLS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+_LINE_BREAKS = re.compile(r"[\t\n\r]+")
+# A spreadsheet cell starting with one of these is a formula (OWASP's CSV-injection list).
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\uff1d", "\uff0b", "\uff0d", "\uff20")
+
+
+def printable(text: str) -> str:
+    """Text without terminal escape codes or bidi tricks; line breaks and tabs kept."""
+    return _CONTROLS.sub("", str(text))
+
+
+def one_line(text: str) -> str:
+    """A single printable line: for table cells, ids and anything a terminal lines up."""
+    return _LINE_BREAKS.sub(" ", printable(text))
+
+
+def csv_cell(value) -> object:
+    """A CSV value a spreadsheet shows as text, never runs: numbers stay numbers."""
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return value
+    text = one_line(unicodedata.normalize("NFC", str(value)))
+    return "'" + text if text.startswith(_FORMULA_START) else text
+
+
+def fence(text: str, info: str = "") -> str:
+    """A Markdown code block holding `text` verbatim: the fence is longer than any run of
+    backticks inside, so the text cannot close it and write headings of its own."""
+    longest = max((len(run) for run in re.findall(r"`+", text)), default=0)
+    ticks = "`" * max(3, longest + 1)
+    return f"{ticks}{info}\n{printable(text)}\n{ticks}"
+
+
+def clip(text: str, limit: int) -> str:
+    """At most `limit` characters, saying how much was left out."""
+    text = str(text)
+    return text if len(text) <= limit else text[:limit] + f"\n... ({len(text) - limit} more characters)"
+
+
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]<>#|!~])")
+
+
+def md_inline(text: str) -> str:
+    """One line of Markdown that shows `text` as written: no heading, link, table or fence
+    of the student's can start inside it."""
+    return _MARKDOWN_SPECIAL.sub(r"\\\1", one_line(text))

@@ -1,0 +1,160 @@
+"""The result of grading one submission, typed: what every stage after grading reads.
+
+The pipeline builds a `GradingResult`; the gradebook stores it and gives it back; the
+writers (results.json, feedback, summary CSV, dashboard, terminal summary) only read it.
+Its one serialised form is results.json (Gradescope's schema with our "dlfs" block, see
+report/results_json.py), so a stored run and a file on disk are the same document.
+"""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass, field
+
+from .grading.outcome import TestOutcome
+from .grading.score import Score
+
+
+class RunStatus(str, enum.Enum):
+    GRADED = "graded"        # the hidden suite ran; the score is what the code earned
+    ERROR = "error"          # the submission could not be graded; `error` says why
+
+
+class ErrorCode(str, enum.Enum):
+    """Why a submission could not be graded; stable strings for CSVs and LMS exports."""
+    # the file
+    NO_NOTEBOOK = "no_notebook"
+    UNREADABLE = "unreadable"
+    TOO_LARGE = "too_large"
+    UNSUPPORTED_TYPE = "unsupported_type"
+    UNKNOWN_ENCODING = "unknown_encoding"
+    INVALID_JSON = "invalid_json"
+    TRUNCATED = "truncated"
+    NOT_A_NOTEBOOK = "not_a_notebook"
+    EMPTY = "empty"
+    # which assignment
+    UNKNOWN_ASSIGNMENT = "unknown_assignment"
+    NO_ASSIGNMENT_MATCH = "no_assignment_match"
+    AMBIGUOUS_ASSIGNMENT = "ambiguous_assignment"
+    ASSIGNMENT_CHANGED = "assignment_changed"
+    # the grader
+    INTERNAL_ERROR = "internal_error"
+    WORKER_CRASHED = "worker_crashed"
+
+    @classmethod
+    def parse(cls, value: str) -> ErrorCode:
+        """A stored code; one this version does not know is kept readable as internal."""
+        try:
+            return cls(value)
+        except ValueError:
+            return cls.INTERNAL_ERROR
+
+
+@dataclass(frozen=True)
+class RunError:
+    code: ErrorCode
+    message: str             # for the student, both languages
+    traceback: str = ""      # ours, for the instructor (internal errors only)
+
+
+@dataclass(frozen=True)
+class Provenance:
+    """Which bytes were graded, as whom, against what, by which grader."""
+    student_id: str
+    source: str
+    sha256: str
+    grader_version: str
+    assignment_id: str | None = None
+    assignment_version: str | None = None
+
+
+@dataclass(frozen=True)
+class Timings:
+    """Seconds this submission itself cost, per stage (never time spent waiting in a queue)."""
+    ingest: float = 0.0           # read, decode, parse, choose the assignment
+    sandbox_start: float = 0.0    # the sandbox process up to "ready"
+    load: float = 0.0             # the student's definitions run in the sandbox
+    suite: float = 0.0            # the hidden suite
+    report: float = 0.0           # scoring and building this result
+
+    @property
+    def total(self) -> float:
+        return self.ingest + self.sandbox_start + self.load + self.suite + self.report
+
+
+@dataclass(frozen=True)
+class BlockError:
+    """A top-level block of the student's module that failed while loading."""
+    label: str
+    exc_type: str
+    message: str
+    line: int | None
+
+
+@dataclass(frozen=True)
+class LoadSummary:
+    ok: bool
+    timed_out: bool = False
+    crashed: bool = False
+    duration: float = 0.0
+    block_errors: tuple[BlockError, ...] = ()
+
+
+@dataclass(frozen=True)
+class ImportFailure:
+    """An import the notebook makes that failed inside the sandbox."""
+    label: str
+    line: str
+    statement: str
+    error: str
+
+
+@dataclass(frozen=True)
+class IngestSummary:
+    """What ingest saw in the notebook, as the feedback reports it."""
+    format: str = ""
+    encoding: str = ""
+    cells_total: int = 0
+    cells_code: int = 0
+    magics_stripped: int = 0
+    syntax_errors: tuple[tuple[int, int, str], ...] = ()   # (cell, line, message)
+    skipped: dict[str, int] = field(default_factory=dict)  # kind of statement -> count
+    warnings: tuple[str, ...] = ()
+
+    @property
+    def skipped_total(self) -> int:
+        return sum(self.skipped.values())
+
+
+@dataclass
+class GradingResult:
+    provenance: Provenance
+    status: RunStatus
+    error: RunError | None = None
+    score: Score | None = None
+    outcomes: list[TestOutcome] = field(default_factory=list)
+    ingest: IngestSummary | None = None
+    load: LoadSummary | None = None
+    import_errors: list[ImportFailure] = field(default_factory=list)
+    notes: dict[str, str] = field(default_factory=dict)      # item -> how it was found
+    isolation: str = ""
+    seed: int | None = None
+    output: str = ""                                         # the summary line and what the code printed
+    timings: Timings = field(default_factory=Timings)
+    reused_run: int | None = None                            # gradebook run whose result this repeats
+
+    @property
+    def graded(self) -> bool:
+        return self.status is RunStatus.GRADED
+
+    @property
+    def student_id(self) -> str:
+        return self.provenance.student_id
+
+    @property
+    def points(self) -> float:
+        return self.score.points if self.score else 0.0
+
+    @property
+    def max_points(self) -> float | None:
+        return self.score.max_points if self.score else None
