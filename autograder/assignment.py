@@ -132,7 +132,7 @@ def _limit_names() -> set[str]:
 
 
 def _fail(path: Path, detail: str):
-    raise AssignmentConfigError(say("grading.bad_assignment", path=str(path), detail=detail))
+    raise AssignmentConfigError(say("assignment.invalid", path=str(path), detail=detail))
 
 
 def _parse(path: Path) -> Assignment:
@@ -205,7 +205,7 @@ def load_assignment(name: str, root: Path | None = None) -> Assignment:
     for assignment in known:
         if assignment.id == name:
             return assignment
-    raise UnknownAssignment(say("grading.unknown_assignment", name=name,
+    raise UnknownAssignment(say("assignment.unknown", name=name,
                                 known=", ".join(a.id for a in known) or "-"))
 
 
@@ -214,6 +214,6 @@ def load_assignment_file(path: Path) -> Assignment:
     path = Path(path)
     config = path if path.is_file() else path / CONFIG_NAME
     if not config.is_file():
-        raise UnknownAssignment(say("grading.unknown_assignment", name=str(path),
+        raise UnknownAssignment(say("assignment.unknown", name=str(path),
                                     known=", ".join(a.id for a in list_assignments()) or "-"))
     return _parse(config)

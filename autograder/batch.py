@@ -79,7 +79,7 @@ def run_batch(submissions: list[Submission], out_dir: Path, *, assignment: Assig
                 # killer's; the submission gets an error result and the batch goes on.
                 log.error("grading worker died while grading %s: %s", prep.submission.path,
                           outcome.detail)
-                outcome = error_result(prep, RunError(ErrorCode.WORKER_CRASHED, say("worker_crashed")))
+                outcome = error_result(prep, RunError(ErrorCode.WORKER_CRASHED, say("batch.error.worker_crashed")))
             finish(prep, outcome)
 
         latest = book.latest_results()

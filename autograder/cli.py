@@ -74,7 +74,7 @@ def _grade(args) -> int:
                               assignment_from_file=from_file, jobs=args.jobs,
                               force=args.force, seed=args.seed, progress=lambda _r: bar.update())
     print(render_summary(batch.results, batch.elapsed, batch.cached))
-    print(say("results_written", out=args.out))
+    print(say("cli.results_written", out=args.out))
     return EXIT_OK
 
 
@@ -86,10 +86,10 @@ def main(argv: list[str] | None = None) -> int:
         return _grade(args)
     except HiddenSuiteError as exc:
         print(f"error: {exc}", file=sys.stderr)
-        print(say("results_kept"), file=sys.stderr)
+        print(say("cli.results_kept"), file=sys.stderr)
         return EXIT_FAULT
     except KeyboardInterrupt:
-        print(say("results_kept"), file=sys.stderr)
+        print(say("cli.results_kept"), file=sys.stderr)
         return EXIT_FAULT
     except Exception:
         logging.getLogger("autograder").exception("internal error")

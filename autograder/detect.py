@@ -12,6 +12,7 @@ import re
 
 from .assignment import Assignment, UnknownAssignment, list_assignments, load_assignment
 from .messages import say
+from .result import ErrorCode
 
 # What an assignment id or chapter folder name looks like; anything else in metadata is refused.
 _ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,63}")
@@ -22,7 +23,7 @@ MIN_EXTRA_HITS = 3
 
 
 class AssignmentChoiceError(Exception):
-    def __init__(self, code: str, message: str):
+    def __init__(self, code: ErrorCode, message: str):
         self.code = code
         super().__init__(message)
 
@@ -52,18 +53,18 @@ def choose_assignment(chosen: Assignment | None, metadata: dict, definitions: di
     wanted = dlfs.get("assignment") if isinstance(dlfs, dict) else None
     if wanted is not None:
         if not isinstance(wanted, str) or not _ID.fullmatch(wanted):
-            raise AssignmentChoiceError("unknown_assignment", say(
-                "grading.unknown_assignment", name=_clip(repr(wanted)),
+            raise AssignmentChoiceError(ErrorCode.UNKNOWN_ASSIGNMENT, say(
+                "assignment.unknown", name=_clip(repr(wanted)),
                 known=", ".join(a.id for a in list_assignments())))
         try:
             return load_assignment(wanted)
         except UnknownAssignment as exc:
-            raise AssignmentChoiceError("unknown_assignment", str(exc)) from None
+            raise AssignmentChoiceError(ErrorCode.UNKNOWN_ASSIGNMENT, str(exc)) from None
     defined = {name for name, d in definitions.items() if d.kind != "import"}
     ranked = sorted((_Match(a, defined) for a in list_assignments()),
                     key=lambda m: (m.share, m.hits), reverse=True)
     if not ranked or ranked[0].hits == 0:
-        raise AssignmentChoiceError("no_assignment_match", say("no_assignment_match"))
+        raise AssignmentChoiceError(ErrorCode.NO_ASSIGNMENT_MATCH, say("detect.no_match"))
     best = ranked[0]
     close = [m for m in ranked if best.share - m.share < MIN_LEAD]
     # A later chapter's notebook carries the earlier chapter's items it builds on (ch06's
@@ -72,5 +73,5 @@ def choose_assignment(chosen: Assignment | None, metadata: dict, definitions: di
         close = [best]
     if len(close) > 1:
         names = ", ".join(f"{m.assignment.id} ({m.share:.0%})" for m in close)
-        raise AssignmentChoiceError("ambiguous_assignment", say("ambiguous_assignment", matches=names))
+        raise AssignmentChoiceError(ErrorCode.AMBIGUOUS_ASSIGNMENT, say("detect.ambiguous", matches=names))
     return best.assignment

@@ -198,82 +198,79 @@ CATALOG: dict[str, dict[str, str]] = {
         "ko": "채점 테스트 모음 {suite}을(를) 불러오지 못했습니다: {detail}",
         "en": "The hidden suite {suite} could not be collected: {detail}"},
     # assignments
-    "grading.unknown_assignment": {
+    "assignment.unknown": {
         "ko": "알 수 없는 과제 '{name}'입니다. 가능한 과제: {known}",
         "en": "Unknown assignment '{name}'; known assignments: {known}"},
-    "grading.bad_assignment": {
+    "assignment.invalid": {
         "ko": "과제 설정 {path}이(가) 잘못되었습니다: {detail}",
         "en": "The assignment config {path} is invalid: {detail}"},
     "grading.not_rerun_after_timeout": {
         "ko": "`{item}`의 앞선 테스트가 제한 시간을 넘겨 이 테스트는 실행하지 않았습니다(무한 루프인지 확인하세요).",
         "en": "An earlier test of `{item}` ran out of time, so this one was not run (look for an endless loop)."},
     # --- pipeline / cli ------------------------------------------------------
-    "internal_error": {
+    "pipeline.error.internal": {
         "ko": "채점기 내부 오류로 이 제출물을 채점하지 못했습니다. 조교에게 알려 주세요.",
         "en": "The grader itself failed on this submission. Please tell your TA."},
-    "assignment_changed": {
+    "pipeline.error.assignment_changed": {
         "ko": "채점 도중 과제 {assignment}의 설정이나 채점 테스트가 바뀌어 이 제출물을 채점하지 않았습니다. 다시 채점하면 됩니다.",
         "en": "Assignment {assignment}'s config or hidden suite changed while grading; this submission was not graded. Grade it again."},
-    "worker_crashed": {
+    "batch.error.worker_crashed": {
         "ko": "채점 작업 프로세스가 중단되어 이 제출물을 채점하지 못했습니다. 다시 채점하면 됩니다.",
         "en": "A grading worker died while grading this submission; grading it again should work."},
-    "score_line": {
+    "report.score_line": {
         "ko": "점수: {points} / {max_points}",
         "en": "Score: {points} / {max_points}"},
-    "block_failed": {
+    "report.block_failed": {
         "ko": "{label}, {line}번째 줄을 실행하다 오류가 났습니다: {error}",
         "en": "Running {label}, line {line} failed: {error}"},
-    "report_syntax_error": {
-        "ko": "셀 {cell}, {line}번째 줄 문법 오류로 이 셀은 채점에서 빠졌습니다: {error}",
-        "en": "Cell {cell}, line {line} has a syntax error, so that cell was left out: {error}"},
-    "report_import_failed": {
+    "report.import_failed": {
         "ko": "{label}, {line}번째 줄 `{statement}` 을(를) 가져오지 못했습니다({error}). 채점 환경에는 numpy만 있습니다.",
         "en": "{label}, line {line}: `{statement}` could not be imported ({error}); grading has numpy only."},
-    "report_skipped": {
+    "report.skipped": {
         "ko": "채점에는 함수·클래스 정의와 import, 상수만 쓰였고, 그 밖의 최상위 문장 {count}개({kinds})는 실행하지 않았습니다.",
         "en": "Grading used definitions, imports and constants only; {count} other top-level statements ({kinds}) were not run."},
-    "load_timed_out": {
+    "report.load_timed_out": {
         "ko": "노트북 코드를 불러오는 데 제한 시간을 넘겼습니다.",
         "en": "Loading the notebook's code ran past its time limit."},
-    "student_output_follows": {
+    "report.student_output_follows": {
         "ko": "제출 코드가 출력한 내용(일부):",
         "en": "What the submitted code printed (excerpt):"},
-    "no_assignment_match": {
+    "detect.no_match": {
         "ko": "어떤 과제인지 알 수 없습니다: 채점 대상 함수/클래스 이름이 하나도 없습니다. --assignment로 지정해 주세요.",
         "en": "Cannot tell which assignment this is: it defines none of the graded names. Pass --assignment."},
-    "ambiguous_assignment": {
+    "detect.ambiguous": {
         "ko": "여러 과제와 비슷하게 일치합니다: {matches}. --assignment로 지정해 주세요.",
         "en": "This notebook matches several assignments about equally: {matches}. Pass --assignment."},
-    "batch_footer": {
+    "batch.footer": {
         "ko": "제출물 {total}개: 채점 {graded}개(이 중 {cached}개는 이전 결과 재사용), 채점 불가 {errors}개, {seconds}초",
         "en": "{total} submissions: {graded} graded ({cached} reused from the gradebook), {errors} could not be graded, {seconds} s"},
-    "identical_submissions": {
+    "batch.identical": {
         "ko": "바이트까지 똑같은 제출물: {students}",
         "en": "Byte-identical submissions: {students}"},
-    "results_written": {
+    "cli.results_written": {
         "ko": "결과: {out}/students/<학생>/results.json, {out}/summary.csv, {out}/dashboard.html, {out}/gradebook.sqlite",
         "en": "Results: {out}/students/<student>/results.json, {out}/summary.csv, {out}/dashboard.html, {out}/gradebook.sqlite"},
-    "label_dashboard": {"ko": "채점 현황", "en": "Grading dashboard"},
-    "label_full_marks": {"ko": "만점 학생", "en": "Full marks"},
-    "label_mean": {"ko": "평균 득점률", "en": "Mean share of points"},
-    "label_student": {"ko": "학생", "en": "Student"},
-    "label_assignment": {"ko": "과제", "en": "Assignment"},
-    "dashboard_summary": {
+    "report.label.dashboard": {"ko": "채점 현황", "en": "Grading dashboard"},
+    "report.label.full_marks": {"ko": "만점 학생", "en": "Full marks"},
+    "report.label.mean": {"ko": "평균 득점률", "en": "Mean share of points"},
+    "report.label.student": {"ko": "학생", "en": "Student"},
+    "report.label.assignment": {"ko": "과제", "en": "Assignment"},
+    "report.dashboard_summary": {
         "ko": "학생 {total}명의 최신 결과 (채점 불가 {errors}명)",
         "en": "Latest results of {total} students ({errors} could not be graded)"},
-    "dashboard_stats": {
+    "report.dashboard_stats": {
         "ko": "채점 {count}명, 만점 {max_score}, 평균 {mean}, 중앙값 {median}",
         "en": "{count} graded, out of {max_score}, mean {mean}, median {median}"},
-    "results_kept": {
+    "cli.results_kept": {
         "ko": "채점을 멈췄습니다. 지금까지 쓴 결과는 그대로 남아 있습니다.",
         "en": "Grading stopped; the results written so far are kept."},
-    "label_hint": {"ko": "힌트", "en": "Hint"},
-    "label_score": {"ko": "점수", "en": "Score"},
-    "label_item": {"ko": "항목", "en": "Item"},
-    "label_points": {"ko": "배점", "en": "Points"},
-    "label_status": {"ko": "상태", "en": "Status"},
-    "label_not_graded": {"ko": "채점하지 못했습니다", "en": "Could not be graded"},
-    "label_notebook_problems": {"ko": "노트북의 문제", "en": "Problems in the notebook"},
+    "report.label.hint": {"ko": "힌트", "en": "Hint"},
+    "report.label.score": {"ko": "점수", "en": "Score"},
+    "report.label.item": {"ko": "항목", "en": "Item"},
+    "report.label.points": {"ko": "배점", "en": "Points"},
+    "report.label.status": {"ko": "상태", "en": "Status"},
+    "report.label.not_graded": {"ko": "채점하지 못했습니다", "en": "Could not be graded"},
+    "report.label.notebook_problems": {"ko": "노트북의 문제", "en": "Problems in the notebook"},
 }
 
 

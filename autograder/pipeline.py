@@ -77,7 +77,7 @@ def prepare(sub: Submission, assignment: Assignment | None = None, *,
         _prepare(prep, assignment, assignment_from_file)
     except Exception:
         log.exception("internal error preparing %s", sub.path)
-        prep.error = RunError(ErrorCode.INTERNAL_ERROR, say("internal_error"), traceback.format_exc())
+        prep.error = RunError(ErrorCode.INTERNAL_ERROR, say("pipeline.error.internal"), traceback.format_exc())
     prep.timings = Timings(ingest=time.perf_counter() - started)
     return prep
 
@@ -93,7 +93,7 @@ def _prepare(prep: Prepared, assignment: Assignment | None, from_file: bool) -> 
     try:
         chosen = choose_assignment(assignment, prep.ingest.metadata, prep.ingest.definitions)
     except AssignmentChoiceError as exc:
-        prep.error = RunError(ErrorCode.parse(exc.code), str(exc))
+        prep.error = RunError(exc.code, str(exc))
         return
     prep.assignment = AssignmentRef.of(chosen, from_file and chosen is assignment)
     prep.provenance = dataclasses.replace(prep.provenance, assignment_id=chosen.id,
@@ -128,13 +128,13 @@ def grade(prep: Prepared, *, seed: int = 0, limits: dict | None = None) -> Gradi
             # Edited between prepare and grade (or a worker with other files): grading now
             # would file a result under a version that did not produce it.
             return error_result(prep, RunError(ErrorCode.ASSIGNMENT_CHANGED,
-                                               say("assignment_changed", assignment=assignment.id)))
+                                               say("pipeline.error.assignment_changed", assignment=assignment.id)))
         return _grade(prep, assignment, seed, {**assignment.limits, **(limits or {})})
     except HiddenSuiteError:
         raise  # the suite is broken for everyone: stop, rather than grade a class zero
     except Exception:  # a fault of ours on this one submission: the batch goes on
         log.exception("internal error grading %s", prep.submission.path)
-        return error_result(prep, RunError(ErrorCode.INTERNAL_ERROR, say("internal_error"),
+        return error_result(prep, RunError(ErrorCode.INTERNAL_ERROR, say("pipeline.error.internal"),
                                            traceback.format_exc()))
 
 
@@ -181,13 +181,13 @@ def _import_errors(sandbox) -> list[ImportFailure]:
 
 
 def _summary_line(score, load: LoadSummary, output: str) -> str:
-    lines = [say("score_line", points=f"{score.points:g}", max_points=f"{score.max_points:g}")]
+    lines = [say("report.score_line", points=f"{score.points:g}", max_points=f"{score.max_points:g}")]
     for error in load.block_errors:
-        lines.append(say("block_failed", label=error.label, line=error.line,
+        lines.append(say("report.block_failed", label=error.label, line=error.line,
                          error=f"{error.exc_type}: {error.message}"))
     if load.timed_out:
-        lines.append(say("load_timed_out"))
+        lines.append(say("report.load_timed_out"))
     if output.strip():
-        lines.append(say("student_output_follows"))
+        lines.append(say("report.student_output_follows"))
         lines.append(output)
     return "\n".join(lines)

@@ -17,3 +17,31 @@ def test_every_entry_renders_in_both_languages(key):
             # Both languages carry every detail: a Korean line must not drop a number.
             assert value in text, (key, lang, value)
     assert say(key, **sample)
+
+
+def test_no_two_entries_say_the_same_thing():
+    """One sentence, one place: twins drift apart (a ".ipynb or .py" beside an ".ipynb")."""
+    for lang in ("ko", "en"):
+        seen: dict[str, str] = {}
+        for key, entry in sorted(CATALOG.items()):
+            text = " ".join(entry[lang].split()).casefold()
+            assert text not in seen, f"{key} and {seen[text]} share their {lang} text"
+            seen[text] = key
+
+
+def test_keys_follow_one_scheme():
+    """stage.name or stage.kind.name, lower case: where a sentence is said is in its key."""
+    import re
+    for key in CATALOG:
+        assert re.fullmatch(r"[a-z]+(\.[a-z0-9_]+){1,2}", key), key
+
+
+def test_every_key_the_code_says_exists():
+    """A literal say("...") key that is not in the catalog would fail only when that path runs."""
+    import re
+    from pathlib import Path
+    root = Path(__file__).resolve().parents[1]
+    used = set()
+    for path in list((root / "autograder").rglob("*.py")) + list((root / "reference").rglob("*.py")):
+        used |= set(re.findall(r"""say\(\s*["']([a-z][\w.]*)["']""", path.read_text(encoding="utf-8")))
+    assert used and used <= set(CATALOG), sorted(used - set(CATALOG))

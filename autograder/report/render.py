@@ -47,7 +47,7 @@ _env.filters["md"] = md_inline
 
 
 def _labels() -> dict:
-    return {key: say(f"label_{key}") for key in
+    return {key: say(f"report.label.{key}") for key in
             ("score", "item", "points", "status", "not_graded", "notebook_problems", "hint",
              "dashboard", "full_marks", "mean", "student", "assignment")}
 
@@ -67,9 +67,9 @@ def render_summary(all_results: list[GradingResult], elapsed: float, cached: int
                 "width": min(40, max([display_width(title)] + [display_width(str(r[key])) for r in rows]))}
                for key, title in SUMMARY_COLUMNS]
     graded = sum(1 for r in all_results if r.graded)
-    footer = "\n".join([say("batch_footer", total=len(all_results), graded=graded, cached=cached,
+    footer = "\n".join([say("batch.footer", total=len(all_results), graded=graded, cached=cached,
                              errors=len(all_results) - graded, seconds=f"{elapsed:.1f}")]
-                        + [say("identical_submissions", students=group)
+                        + [say("batch.identical", students=group)
                            for group in identical_groups(all_results)])
     header = {key: title for key, title in SUMMARY_COLUMNS}
     rule = {c["key"]: "-" * c["width"] for c in columns}

@@ -8,13 +8,26 @@ test's extra_data so nothing is lost for our own reports.
 
 from __future__ import annotations
 
+import dataclasses
+
 from ..grading.outcome import Status, TestOutcome
+from .text import clip
 from ..grading.score import ItemScore, ItemStatus, Score
 from ..result import (BlockError, ErrorCode, GradingResult, ImportFailure, IngestSummary,
                       LoadSummary, Provenance, RunError, RunStatus, Timings)
 
 
+# Caps on text that can carry what a student's code produced, so results.json stays well
+# under 1 MB whatever the submission does (a suite has a few dozen tests; a message that
+# teaches fits in a few lines; the sandbox already caps captured output).
+MAX_TEST_TEXT = 4000
+MAX_OUTPUT = 64 * 1024
+MAX_TRACEBACK = 16 * 1024
+
+
 def _test_entry(number: int, outcome: TestOutcome) -> dict:
+    outcome = dataclasses.replace(outcome, message=clip(outcome.message, MAX_TEST_TEXT),
+                                  hint=clip(outcome.hint, MAX_TEST_TEXT))
     output = outcome.message
     if outcome.hint:
         output = f"{output}\n\n{outcome.hint}" if output else outcome.hint
@@ -50,9 +63,10 @@ def to_dict(result: GradingResult) -> dict:
                   "grader_version": prov.grader_version, "assignment_id": prov.assignment_id,
                   "assignment_version": prov.assignment_version, "status": result.status.value}
     if result.error:
-        dlfs["error"] = {"code": result.error.code.value, "message": result.error.message}
+        dlfs["error"] = {"code": result.error.code.value,
+                         "message": clip(result.error.message, MAX_TEST_TEXT)}
         if result.error.traceback:
-            dlfs["error"]["traceback"] = result.error.traceback
+            dlfs["error"]["traceback"] = clip(result.error.traceback, MAX_TRACEBACK)
     if result.ingest:
         ing = result.ingest
         dlfs["ingest"] = {"format": ing.format, "encoding": ing.encoding,
@@ -82,7 +96,7 @@ def to_dict(result: GradingResult) -> dict:
     return {
         "score": result.points,
         "execution_time": round(result.timings.total, 3),
-        "output": result.output,
+        "output": clip(result.output, MAX_OUTPUT),
         "visibility": "visible",
         "stdout_visibility": "hidden",
         "tests": [_test_entry(i, o) for i, o in enumerate(result.outcomes, start=1)],

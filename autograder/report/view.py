@@ -47,13 +47,13 @@ def submission_view(result: GradingResult) -> dict:
         "max_score": number(result.max_points),
         "percent": percent(result.points, result.max_points),
         "items": items,
-        "syntax_errors": [say("report_syntax_error", cell=c, line=ln, error=m)
+        "syntax_errors": [say("ingest.warn.syntax_error", cell=c, line=ln, message=m)
                           for c, ln, m in (ingest.syntax_errors if ingest else ())],
-        "block_errors": [say("block_failed", label=e.label, line=e.line, error=f"{e.exc_type}: {e.message}")
+        "block_errors": [say("report.block_failed", label=e.label, line=e.line, error=f"{e.exc_type}: {e.message}")
                          for e in (result.load.block_errors if result.load else ())],
-        "import_errors": [say("report_import_failed", label=f.label, line=f.line,
+        "import_errors": [say("report.import_failed", label=f.label, line=f.line,
                               statement=f.statement, error=f.error) for f in result.import_errors],
-        "skipped": say("report_skipped", count=ingest.skipped_total,
+        "skipped": say("report.skipped", count=ingest.skipped_total,
                        kinds=", ".join(f"{k} {n}" for k, n in ingest.skipped.items()))
         if ingest and ingest.skipped_total else "",
         "sha256": result.provenance.sha256[:12],
@@ -101,15 +101,15 @@ def dashboard_view(results: list[GradingResult], students_dir: str) -> dict:
         scores = sorted(r.points for r in graded)
         assignments.append({
             "id": assignment_id, "items": items,
-            "stats": say("dashboard_stats", count=len(graded), max_score=number(graded[0].max_points),
+            "stats": say("report.dashboard_stats", count=len(graded), max_score=number(graded[0].max_points),
                          mean=f"{sum(scores) / len(scores):.1f}",
                          median=number(scores[len(scores) // 2]))})
     students = [dict(row, link=f"{students_dir}/{result.student_id}/feedback.html")
                 for row, result in zip(batch_rows(results), results)]
     errors = sum(1 for r in results if not r.graded)
     return {"assignments": assignments, "students": students,
-            "summary": say("dashboard_summary", total=len(results), errors=errors),
-            "identical": [say("identical_submissions", students=g) for g in identical_groups(results)]}
+            "summary": say("report.dashboard_summary", total=len(results), errors=errors),
+            "identical": [say("batch.identical", students=g) for g in identical_groups(results)]}
 
 
 def identical_groups(results: list[GradingResult]) -> list[str]:

@@ -143,3 +143,14 @@ def test_summary_csv_neutralises_formulas(tmp_path):
     assert all(not i.startswith(("=", "+", "-", "@")) for i in ids)
     assert "kim" in ids and "'=HYPERLINK(\"http://x\",\"y\")" in ids
     assert rows[1][3] == "2.0"  # numbers stay numbers
+
+
+def test_results_json_stays_small_whatever_the_messages_hold():
+    """Does a megabyte-long exception message in every test still give a results.json under 1 MB?"""
+    huge = "x" * 1_000_000
+    outcomes = [TestOutcome(f"t{i}", f"test {i}", "softmax", 1, Status.ERROR, message=huge, hint=huge)
+                for i in range(40)]
+    result = GradingResult(Provenance("kim", "kim.ipynb", "ab" * 32, "0.1.0", "ch03", "1"),
+                           RunStatus.GRADED, score=score_outcomes(outcomes, ["softmax"]),
+                           outcomes=outcomes, output=huge)
+    assert len(json.dumps(to_dict(result), ensure_ascii=False).encode()) < 1_000_000
