@@ -26,8 +26,8 @@ from .grading.score import score_outcomes
 from .grading.student import StudentView
 from .ingest import IngestError, IngestResult, ingest_bytes, read_bytes, resolve_items
 from .messages import say
-from .result import (BlockError, ErrorCode, GradingResult, ImportFailure, IngestSummary,
-                     LoadSummary, Provenance, RunError, RunStatus, Timings)
+from .result import (BlockError, ErrorCode, GradingResult, ImportFailure, LoadSummary,
+                     Provenance, RunError, RunStatus, Timings)
 from .sandbox import Limits, Sandbox, StudentFault
 from .submissions import Submission
 
@@ -100,19 +100,10 @@ def _prepare(prep: Prepared, assignment: Assignment | None, from_file: bool) -> 
                                           assignment_version=prep.assignment.version)
 
 
-def _ingest_summary(prep: Prepared) -> IngestSummary | None:
-    if prep.ingest is None:
-        return None
-    report = prep.ingest.report
-    return IngestSummary(report.format, report.encoding, report.cells_total, report.cells_code,
-                         report.magics_stripped, tuple(tuple(e) for e in report.syntax_errors),
-                         dict(sorted(report.skipped.items())), tuple(report.warnings))
-
-
 def error_result(prep: Prepared, error: RunError | None = None) -> GradingResult:
     error = error or prep.error
     return GradingResult(prep.provenance, RunStatus.ERROR, error=error,
-                         ingest=_ingest_summary(prep), output=error.message, timings=prep.timings)
+                         ingest=prep.ingest.report if prep.ingest else None, output=error.message, timings=prep.timings)
 
 
 def grade(prep: Prepared, *, seed: int = 0, limits: dict | None = None) -> GradingResult:
@@ -158,7 +149,7 @@ def _grade(prep: Prepared, asg: Assignment, seed: int, limits: dict) -> GradingR
     load_summary = LoadSummary(load.ok, load.timed_out, load.crashed, load.duration,
                                tuple(BlockError(*e) for e in load.block_errors))
     result = GradingResult(prep.provenance, RunStatus.GRADED, score=score, outcomes=outcomes,
-                           ingest=_ingest_summary(prep), load=load_summary,
+                           ingest=prep.ingest.report if prep.ingest else None, load=load_summary,
                            import_errors=import_errors, notes=dict(resolution.notes),
                            isolation=isolation, seed=seed,
                            output=_summary_line(score, load_summary, output))

@@ -12,6 +12,7 @@ import enum
 from dataclasses import dataclass, field
 
 from .grading.outcome import TestOutcome
+from .ingest.model import IngestReport
 from .grading.score import Score
 
 
@@ -109,23 +110,6 @@ class ImportFailure:
     error: str
 
 
-@dataclass(frozen=True)
-class IngestSummary:
-    """What ingest saw in the notebook, as the feedback reports it."""
-    format: str = ""
-    encoding: str = ""
-    cells_total: int = 0
-    cells_code: int = 0
-    magics_stripped: int = 0
-    syntax_errors: tuple[tuple[int, int, str], ...] = ()   # (cell, line, message)
-    skipped: dict[str, int] = field(default_factory=dict)  # kind of statement -> count
-    warnings: tuple[str, ...] = ()
-
-    @property
-    def skipped_total(self) -> int:
-        return sum(self.skipped.values())
-
-
 @dataclass
 class GradingResult:
     provenance: Provenance
@@ -133,7 +117,7 @@ class GradingResult:
     error: RunError | None = None
     score: Score | None = None
     outcomes: list[TestOutcome] = field(default_factory=list)
-    ingest: IngestSummary | None = None
+    ingest: IngestReport | None = None                       # what ingest saw in the notebook
     load: LoadSummary | None = None
     import_errors: list[ImportFailure] = field(default_factory=list)
     notes: dict[str, str] = field(default_factory=dict)      # item -> how it was found

@@ -72,6 +72,15 @@ class IngestReport:
             "warnings": list(self.warnings),
         }
 
+    @classmethod
+    def from_dict(cls, data: dict) -> IngestReport:
+        """The inverse of to_dict (skipped_total is derived, so it is not read back)."""
+        return cls(format=data.get("format", ""), encoding=data.get("encoding", ""),
+                   cells_total=data.get("cells_total", 0), cells_code=data.get("cells_code", 0),
+                   magics_stripped=data.get("magics_stripped", 0),
+                   syntax_errors=[tuple(e) for e in data.get("syntax_errors", [])],
+                   skipped=Counter(data.get("skipped", {})), warnings=list(data.get("warnings", [])))
+
 
 @dataclass
 class IngestContext:

@@ -13,8 +13,9 @@ import dataclasses
 from ..grading.outcome import Status, TestOutcome
 from .text import clip
 from ..grading.score import ItemScore, ItemStatus, Score
-from ..result import (BlockError, ErrorCode, GradingResult, ImportFailure, IngestSummary,
-                      LoadSummary, Provenance, RunError, RunStatus, Timings)
+from ..ingest.model import IngestReport
+from ..result import (BlockError, ErrorCode, GradingResult, ImportFailure, LoadSummary, Provenance,
+                      RunError, RunStatus, Timings)
 
 
 # Caps on text that can carry what a student's code produced, so results.json stays well
@@ -68,13 +69,7 @@ def to_dict(result: GradingResult) -> dict:
         if result.error.traceback:
             dlfs["error"]["traceback"] = clip(result.error.traceback, MAX_TRACEBACK)
     if result.ingest:
-        ing = result.ingest
-        dlfs["ingest"] = {"format": ing.format, "encoding": ing.encoding,
-                          "cells_total": ing.cells_total, "cells_code": ing.cells_code,
-                          "magics_stripped": ing.magics_stripped,
-                          "syntax_errors": [list(e) for e in ing.syntax_errors],
-                          "skipped_total": ing.skipped_total, "skipped": dict(ing.skipped),
-                          "warnings": list(ing.warnings)}
+        dlfs["ingest"] = result.ingest.to_dict()
     if result.graded:
         dlfs.update(isolation=result.isolation, seed=result.seed, notes=dict(result.notes))
     if result.load:
@@ -125,11 +120,7 @@ def from_dict(data: dict) -> GradingResult:
                        error.get("traceback", "")) if error else None,
         score=score,
         outcomes=[_outcome(t) for t in data.get("tests", [])],
-        ingest=IngestSummary(
-            ingest.get("format", ""), ingest.get("encoding", ""), ingest.get("cells_total", 0),
-            ingest.get("cells_code", 0), ingest.get("magics_stripped", 0),
-            tuple(tuple(e) for e in ingest.get("syntax_errors", [])),
-            dict(ingest.get("skipped", {})), tuple(ingest.get("warnings", []))) if ingest else None,
+        ingest=IngestReport.from_dict(ingest) if ingest else None,
         load=LoadSummary(load["ok"], load.get("timed_out", False), load.get("crashed", False),
                          float(load.get("duration", 0.0)),
                          tuple(BlockError(*e) for e in load.get("block_errors", []))) if load else None,
