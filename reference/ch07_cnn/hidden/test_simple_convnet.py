@@ -181,6 +181,13 @@ def test_learns_digits(student, rng):
     fan_in = {"W1": 9, "W2": pooled, "W3": LEARN_HIDDEN}
     _set_params(net, {k: rng.normal(scale=np.sqrt(2.0 / fan_in[k]), size=s) if k in fan_in
                       else np.zeros(s) for k, s in shapes.items()})
-    accuracy = train(net, digits(images=True), steps=LEARN_STEPS, lr=LEARN_RATE)
+    data = digits(images=True)
+    # Training subtracts each gradient from its parameter: a gradient of the wrong shape
+    # is named here rather than surfacing as a broadcasting error inside the loop.
+    grads = assert_keys(net.gradient(data.x_train[:2], data.t_train[:2]), shapes,
+                        call="net.gradient(x, t)")
+    for key, shape in shapes.items():
+        assert_shape(grads[key], shape, call=f"net.gradient(x, t)['{key}']")
+    accuracy = train(net, data, steps=LEARN_STEPS, lr=LEARN_RATE)
     assert_true(accuracy >= LEARN_MIN_ACCURACY, call=f"{call}, {LEARN_STEPS} SGD steps (lr={LEARN_RATE})",
                 what=f"test accuracy >= {LEARN_MIN_ACCURACY}", returned=accuracy)
