@@ -18,8 +18,8 @@ from .result import ErrorCode
 _ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,63}")
 # Best match must beat the runner-up by this share of items, or we ask the instructor.
 MIN_LEAD = 0.15
-# ...unless it defines at least this many more of its items than every near rival.
-MIN_EXTRA_HITS = 3
+# ...unless the latest chapter among the near rivals has at least this share of its items.
+LATER_CHAPTER_SHARE = 0.6
 
 
 class AssignmentChoiceError(Exception):
@@ -67,10 +67,12 @@ def choose_assignment(chosen: Assignment | None, metadata: dict, definitions: di
         raise AssignmentChoiceError(ErrorCode.NO_ASSIGNMENT_MATCH, say("detect.no_match"))
     best = ranked[0]
     close = [m for m in ranked if best.share - m.share < MIN_LEAD]
-    # A later chapter's notebook carries the earlier chapter's items it builds on (ch06's
-    # networks need ch05's layers): among near-equal shares, clearly more items decides.
-    if len(close) > 1 and all(best.hits - m.hits >= MIN_EXTRA_HITS for m in close[1:]):
-        close = [best]
+    # A later chapter's notebook carries the earlier chapters' items it builds on (ch07's
+    # network needs ch05's layers), never the other way round: a near tie goes to the
+    # latest chapter in it, when that one is mostly there.
+    latest = max(close, key=lambda m: m.assignment.id)
+    if len(close) > 1 and latest.share >= LATER_CHAPTER_SHARE:
+        close = [latest]
     if len(close) > 1:
         names = ", ".join(f"{m.assignment.id} ({m.share:.0%})" for m in close)
         raise AssignmentChoiceError(ErrorCode.AMBIGUOUS_ASSIGNMENT, say("detect.ambiguous", matches=names))

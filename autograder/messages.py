@@ -129,6 +129,9 @@ CATALOG: dict[str, dict[str, str]] = {
     "grading.grad_mismatch": {
         "ko": "{call}의 기울기가 기준 구현과 다릅니다.",
         "en": "{call} returned a gradient that differs from the reference."},
+    "grading.grad_mismatch_own": {
+        "ko": "{call}의 기울기가 직접 작성한 forward의 수치 미분과 다릅니다. backward가 forward와 맞지 않습니다.",
+        "en": "{call} returned a gradient that differs from the numerical gradient of your own forward: the backward does not match the forward."},
     "grading.not_restored": {
         "ko": "{call}을(를) 호출한 뒤 입력 배열이 원래 값으로 돌아오지 않았습니다.",
         "en": "After {call} the input array was not restored to its original values."},
@@ -295,6 +298,8 @@ def chapter_entries() -> dict[str, tuple[str, dict[str, str]]]:
         path = folder / MESSAGES_NAME
         if path.is_file():
             for key, entry in _flatten(tomllib.loads(path.read_text(encoding="utf-8"))).items():
+                if key in found:
+                    raise ValueError(f"{path}: catalog key {key} is also in {found[key][0]}")
                 found[key] = (str(path), entry)
     return found
 

@@ -259,8 +259,12 @@ def rel_error(actual, expected, atol: float = 0.0) -> np.ndarray:
 def assert_grad_close(actual, expected, *, call: str, inputs=None,
                       threshold: float = tol.GRAD_REL_TOL, atol: float = tol.GRAD_ATOL,
                       allow_list: bool | None = None, allow_float32: bool | None = None,
-                      variants: Mapping[str, object] | None = None) -> np.ndarray:
-    """Gradient check: the worst entry's relative error is at most `threshold`."""
+                      variants: Mapping[str, object] | None = None,
+                      own_forward: bool = False) -> np.ndarray:
+    """Gradient check: the worst entry's relative error is at most `threshold`.
+
+    `own_forward`: `expected` is the numerical gradient of the student's own forward
+    (gradcheck.numerical_grad_of), and the message says so, not "the reference"."""
     allow_list, allow_float32 = _policy(allow_list, allow_float32)
     expected = np.asarray(expected)
     arr, notes, single = _to_array(actual, expected, call=call, inputs=inputs,
@@ -276,7 +280,8 @@ def assert_grad_close(actual, expected, *, call: str, inputs=None,
     extra = [f"{_label('rel_error')}: {worst_rel:.3g} > {threshold:g}",
              _at(arr, expected, worst)]
     hint = match_variant(arr, variants) or _generic_hint(arr, expected)
-    raise CheckFailed(_report(say("grading.grad_mismatch", call=call), inputs=inputs,
+    headline = "grading.grad_mismatch_own" if own_forward else "grading.grad_mismatch"
+    raise CheckFailed(_report(say(headline, call=call), inputs=inputs,
                               returned=actual, expected=expected, extra=extra + notes), hint)
 
 

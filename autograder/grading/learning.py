@@ -49,7 +49,7 @@ def _unwrapped(obj):
     return object.__getattribute__(obj, "_target") if isinstance(obj, Shielded) else obj
 
 
-def _params_in_place(net):
+def params_in_place(net):
     """The network's params dict itself: a handle into the sandbox, or the local dict."""
     target = _unwrapped(net)
     if isinstance(target, Handle):
@@ -58,17 +58,25 @@ def _params_in_place(net):
     return target.params
 
 
+def set_params(net, values: dict) -> None:
+    """Write `values` into the network's own parameter arrays (in the sandbox when the net
+    lives there), so its layers, which hold those arrays, compute with them."""
+    params = params_in_place(net)
+    for key, value in values.items():
+        write_into(params, key, np.asarray(value, dtype=np.float64))
+
+
 def sgd_step(net, x, t, lr: float) -> dict:
     """One plain SGD step through the student's gradient(); returns the gradients."""
     grads = dict(net.gradient(x, t))
-    params = _params_in_place(net)
+    params = params_in_place(net)
     for key, grad in grads.items():
         updated = np.asarray(params[key], dtype=np.float64) - lr * np.asarray(grad, dtype=np.float64)
-        _write_into(params, key, updated)
+        write_into(params, key, updated)
     return grads
 
 
-def _write_into(params, key, value: np.ndarray) -> None:
+def write_into(params, key, value: np.ndarray) -> None:
     """params[key][...] = value: into the existing array, which the layers also hold."""
     if isinstance(params, Handle):
         sandbox = object.__getattribute__(params, "_sb")

@@ -15,7 +15,7 @@ from autograder.grading import tolerances as tol
 from autograder.grading.checks import (assert_close, assert_grad_close, assert_keys,
                                        assert_shape, assert_true)
 from autograder.grading.gradcheck import numerical_grad_of
-from autograder.grading.learning import _params_in_place, _write_into, digits, train
+from autograder.grading.learning import digits, params_in_place, set_params, train, write_into
 from reference.ch03_neural_networks.hints import accuracy_variants
 from reference.ch07_cnn.hints import convnet_gradient_variants
 
@@ -47,13 +47,6 @@ def _checked_params(net, shapes, call):
     return params
 
 
-def _set_params(net, values: dict) -> None:
-    """Write into the arrays the network's layers hold (net.params[k][...] = v)."""
-    params = _params_in_place(net)
-    for key, value in values.items():
-        _write_into(params, key, value)
-
-
 def _pair(student, reference, rng, input_dim=INPUT_DIM, conv=CONV):
     """A student net and a reference net with the same order-1 weights (every gradient entry
     clearly nonzero), after checking the student's parameter shapes."""
@@ -62,8 +55,8 @@ def _pair(student, reference, rng, input_dim=INPUT_DIM, conv=CONV):
     shapes = {k: v.shape for k, v in ref.params.items()}
     _checked_params(mine, shapes, _call(input_dim, conv))
     values = {k: rng.normal(scale=0.5, size=s) for k, s in shapes.items()}
-    _set_params(mine, values)
-    _set_params(ref, values)
+    set_params(mine, values)
+    set_params(ref, values)
     return mine, ref
 
 
@@ -139,15 +132,16 @@ def test_gradient_matches_own_loss(student, reference, rng):
     t = np.argmax(ref.predict(x), axis=1)
     grads = assert_keys(mine.gradient(x, t), KEYS, call="net.gradient(x, t)")
     values = mine.params
-    params = _params_in_place(mine)
+    params = params_in_place(mine)
     for key in KEYS:
         def loss_at(value, key=key):
-            _write_into(params, key, value)
+            write_into(params, key, value)
             return mine.loss(x, t)
         numerical = numerical_grad_of(loss_at, values[key])
-        _write_into(params, key, values[key])
+        write_into(params, key, values[key])
         assert_grad_close(grads[key], numerical, call=f"net.gradient(x, t)['{key}']",
-                          inputs={"x": x, "t": t}, threshold=tol.NUMERICAL_GRAD_REL_TOL)
+                          inputs={"x": x, "t": t}, threshold=tol.NUMERICAL_GRAD_REL_TOL,
+                          own_forward=True)
 
 
 @pytest.mark.points(2)
@@ -179,7 +173,7 @@ def test_learns_digits(student, rng):
               "W3": (LEARN_HIDDEN, 10), "b3": (10,)}
     _checked_params(net, shapes, call)
     fan_in = {"W1": 9, "W2": pooled, "W3": LEARN_HIDDEN}
-    _set_params(net, {k: rng.normal(scale=np.sqrt(2.0 / fan_in[k]), size=s) if k in fan_in
+    set_params(net, {k: rng.normal(scale=np.sqrt(2.0 / fan_in[k]), size=s) if k in fan_in
                       else np.zeros(s) for k, s in shapes.items()})
     data = digits(images=True)
     # Training subtracts each gradient from its parameter: a gradient of the wrong shape
