@@ -66,7 +66,9 @@ def safe_id(raw: str) -> str:
     text = unicodedata.normalize("NFC", _recover_bytes(raw))
     # Control characters and bidi overrides go first, so a hidden character cannot make
     # a look-alike of someone's name; normalise again once they no longer separate marks.
-    text = "".join(ch for ch in text if unicodedata.category(ch) not in _DROPPED)
+    # Line breaks and tabs still separate words ("kim\nlee" reads as kim_lee).
+    text = "".join(" " if ch.isspace() else ch for ch in text
+                   if ch.isspace() or unicodedata.category(ch) not in _DROPPED)
     text = unicodedata.normalize("NFC", text)
     text = _UNDERSCORES.sub("_", _UNSAFE.sub("_", text))
     # No leading dot (hidden, or '..'), no leading dash (an option to every shell tool).
