@@ -63,6 +63,7 @@ class Unpacker:
         self.caps = caps
         self.budget_left = caps.batch_bytes
         self._done: dict[str, Path] = {}
+        self._refused: dict[str, Refusal] = {}
 
     def unpack(self, archive: Path, name: str, ancestors: tuple[str, ...] = ()) -> Unpacked:
         """Unpack `archive` (`name` is how messages call it) unless it is one of `ancestors`
@@ -79,15 +80,19 @@ class Unpacker:
             # Byte-identical archives (two students, one file) share one unpacked folder:
             # read-only for everyone after this, and never counted twice.
             return Unpacked(self._done[digest], digest)
+        if digest in self._refused:
+            # A hundred copies of one bad archive cost one attempt, not a hundred.
+            first = self._refused[digest]
+            raise ArchiveRefused(Refusal(first.code, f"{name}, the same bytes as {first.detail}"))
         folder = Path(tempfile.mkdtemp(prefix="archive-", dir=self._scratch()))
         try:
             written = self._extract(archive, name, folder)
-        except ArchiveRefused:
+        except (ArchiveRefused, *_DAMAGED) as exc:
             shutil.rmtree(folder, ignore_errors=True)
-            raise
-        except _DAMAGED as exc:
-            shutil.rmtree(folder, ignore_errors=True)
-            raise ArchiveRefused(Refusal("bad_archive", f"{name}: {describe(exc)}")) from None
+            refusal = exc.refusal if isinstance(exc, ArchiveRefused) else \
+                Refusal("bad_archive", f"{name}: {describe(exc)}")
+            self._refused[digest] = refusal
+            raise ArchiveRefused(refusal) from None
         log.info("%s: %d bytes unpacked into %s", name, written, folder)
         self._done[digest] = folder
         return Unpacked(folder, digest)

@@ -207,3 +207,10 @@ def test_an_lms_zip_counts_as_the_first_of_the_nested_levels(tmp_path):
     assert subs["lee"].refusal is None
     assert _code(subs, "kim") == "archive_too_deep"
     assert bytes_under(tmp_path / "scratch") < 16 << 10
+
+
+def test_copies_of_one_bad_archive_are_refused_each_under_its_own_name(tmp_path):
+    data = zip_bytes({"hw.ipynb": NOTEBOOK, "../x.ipynb": NOTEBOOK})
+    subs = _grade_class(tmp_path, {"a.zip": data, "b.zip": data})
+    assert _code(subs, "a") == _code(subs, "b") == "archive_unsafe_member"
+    assert subs["b"].refusal.detail.startswith(str(tmp_path / "class" / "b.zip"))
