@@ -134,43 +134,58 @@ def _settle_collisions(units: list[_Unit]) -> list[_Unit]:
 
 def _resolve(unit: _Unit, unpacker: Unpacker) -> Submission:
     if unit.kind == "folder":
-        return Submission(unit.student_id, *_student(unit.path, unit.name, unit.depth, unit.ancestors, unpacker))
-    if unit.kind == "archive":
-        return Submission(unit.student_id,
-                          *_student_archive(unit.path, unit.name, unit.depth, unit.ancestors, unpacker))
-    return Submission(unit.student_id, unit.path, unit.refusal)
+        path, origin, refusal = _student(unit.path, unit.name, unit.depth, unit.ancestors, unpacker)
+    elif unit.kind == "archive":
+        path, origin, refusal = _student_archive(unit.path, unit.name, unit.depth, unit.ancestors, unpacker)
+    else:
+        path, origin, refusal = unit.path, unit.name, unit.refusal
+    if refusal is not None:
+        # Fail-safe: a consumer that forgets to check `refusal` finds an empty folder
+        # ("no notebook"), never the link, archive or colliding file that was refused.
+        path = _inert_folder(unpacker.scratch, unit.student_id)
+    return Submission(unit.student_id, path, refusal, origin)
+
+
+def _inert_folder(scratch: Path, student_id: str) -> Path:
+    folder = scratch / "refused" / student_id
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
+_Found = tuple[Path, str, "Refusal | None"]   # what to grade, how messages call it, why not
 
 
 def _student_archive(archive: Path, name: str, depth: int, ancestors: tuple[str, ...],
-                     unpacker: Unpacker) -> tuple[Path, Refusal | None]:
+                     unpacker: Unpacker) -> _Found:
     """One student's upload as an archive: opened, then read like their folder."""
     if depth >= unpacker.caps.depth:
-        return archive, Refusal("archive_too_deep", name)
+        return archive, name, Refusal("archive_too_deep", name)
     try:
         unpacked = unpacker.unpack(archive, name, ancestors)
     except ArchiveRefused as exc:
-        return archive, exc.refusal
+        return archive, name, exc.refusal
     return _student(unpacked.folder, name, depth + 1, (*ancestors, unpacked.sha256), unpacker)
 
 
 def _student(folder: Path, name: str, depth: int, ancestors: tuple[str, ...],
-             unpacker: Unpacker) -> tuple[Path, Refusal | None]:
+             unpacker: Unpacker) -> _Found:
     """The file to grade in one student's folder: the newest notebook, else .py, else
     their newest archive opened; else the folder itself (ingest says "no notebook")."""
     try:
         files = _walk(folder, unpacker.caps.folder_files)
     except _TooManyFiles:
-        return folder, Refusal("too_many_files", f"{name}: more than {unpacker.caps.folder_files}")
+        return folder, name, Refusal("too_many_files", f"{name}: more than {unpacker.caps.folder_files}")
     for suffixes in (NOTEBOOK_SUFFIXES, SOURCE_SUFFIXES):
         candidates = [f for f in files if f.suffix.lower() in suffixes]
         if candidates:
-            return _newest(candidates, name), None
+            chosen = _newest(candidates, name)
+            return chosen, f"{name}/{chosen.relative_to(folder).as_posix()}", None
     archives = [f for f in files if is_archive(f)]
     if archives:
         archive = _newest(archives, name)
         return _student_archive(archive, f"{name}/{archive.relative_to(folder).as_posix()}",
                                 depth, ancestors, unpacker)
-    return folder, None
+    return folder, name, None
 
 
 def _walk(folder: Path, limit: int) -> list[Path]:

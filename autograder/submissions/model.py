@@ -54,11 +54,16 @@ class Refusal:
 
 @dataclass(frozen=True)
 class Submission:
-    """One student's submission. `student_id` is unique in a batch and safe as one folder name."""
+    """One student's submission. `student_id` is unique in a batch and safe as one folder name.
+
+    `origin` is where it came from as the instructor would name it ("class/bulk.zip/kim/
+    hw.ipynb"; `path` may be in a scratch folder deleted after the run). A refused
+    submission's `path` is an empty folder, so nothing refused is read by mistake."""
 
     student_id: str
     path: Path
     refusal: Refusal | None = None
+    origin: str = ""
 
 
 @dataclass(frozen=True)

@@ -75,3 +75,13 @@ def files_under(root: Path) -> set[str]:
 def bytes_under(root: Path) -> int:
     return sum(os.lstat(os.path.join(folder, name)).st_size
                for folder, _dirs, files in os.walk(root) for name in files)
+
+
+def unpacked_bytes(scratch: Path) -> int:
+    """Bytes in the archives' folders under scratch (refused submissions' empty folders aside)."""
+    return sum(bytes_under(p) for p in scratch.glob("archive-*")) if scratch.exists() else 0
+
+
+def is_inert(path: Path) -> bool:
+    """A refused submission's path: an empty folder, so nothing refused can be read."""
+    return path.is_dir() and not path.is_symlink() and not any(path.iterdir())

@@ -10,8 +10,8 @@ import pytest
 from autograder.submissions import Caps, discover, sha256_of
 from autograder.submissions.archives import ArchiveRefused, Unpacker
 
-from .builders import (NOTEBOOK, bytes_under, files_under, make_zip, replace_name_bytes, set_encrypted_flag,
-                       touch, zip_bytes, zip_with_symlink)
+from .builders import (NOTEBOOK, bytes_under, files_under, is_inert, make_zip, replace_name_bytes,
+                       set_encrypted_flag, touch, unpacked_bytes, zip_bytes, zip_with_symlink)
 
 ZEROS = b"\0" * (1 << 20)   # 1 MiB that deflates to about 1 KiB
 SMALL = Caps(batch_bytes=256 << 10, archive_bytes=128 << 10, member_bytes=64 << 10,
@@ -43,6 +43,7 @@ def _code(subs, sid):
     refusal = subs[sid].refusal
     assert refusal is not None, subs[sid]
     assert refusal.message()  # renders in both languages
+    assert is_inert(subs[sid].path)
     return refusal.code
 
 
@@ -67,7 +68,8 @@ def test_a_member_leading_outside_refuses_the_whole_archive(tmp_path, member):
     assert _code(subs, "evil") == "archive_unsafe_member"
     assert not (tmp_path / "escaped.ipynb").exists()
     # The refused archive's folder is gone: nothing half-unpacked is left to grade.
-    assert not (tmp_path / "scratch").exists() or not files_under(tmp_path / "scratch")
+    assert not list((tmp_path / "scratch").glob("archive-*"))
+    assert is_inert(subs["evil"].path)
 
 
 def test_a_nul_in_a_member_name_is_refused(tmp_path):
@@ -111,7 +113,7 @@ def test_a_zip_bomb_is_refused_from_its_declared_sizes_without_unpacking(tmp_pat
                                    "wide.zip": zip_bytes({f"hw{n}.py": ZEROS[: 60 << 10] for n in range(4)})})
     assert _code(subs, "bomb") == "archive_too_large"
     assert _code(subs, "wide") == "archive_too_large"
-    assert not (tmp_path / "scratch").exists() or bytes_under(tmp_path / "scratch") == 0
+    assert unpacked_bytes(tmp_path / "scratch") == 0
 
 
 def test_declared_sizes_that_lie_are_caught_while_streaming(tmp_path, monkeypatch):
@@ -126,7 +128,7 @@ def test_declared_sizes_that_lie_are_caught_while_streaming(tmp_path, monkeypatc
     subs = _grade_class(tmp_path, {"liar.zip": data})
     assert _code(subs, "liar") == "archive_unsafe_member"
     assert "declared" in subs["liar"].refusal.detail
-    assert not (tmp_path / "scratch").exists() or bytes_under(tmp_path / "scratch") == 0
+    assert unpacked_bytes(tmp_path / "scratch") == 0
 
 
 def test_too_many_members_are_refused_before_the_directory_is_read(tmp_path):
@@ -148,7 +150,7 @@ def test_nested_archives_are_opened_to_a_fixed_depth_only(tmp_path):
     subs = _grade_class(tmp_path, {"nested.zip": outer})
     assert _code(subs, "nested") == "archive_too_deep"
     assert "middle.zip/inner.zip" in subs["nested"].refusal.detail
-    assert bytes_under(tmp_path / "scratch") < 16 << 10
+    assert unpacked_bytes(tmp_path / "scratch") < 16 << 10
 
 
 def test_a_zip_holding_zips_of_its_own_name_ends_quickly(tmp_path):
@@ -182,7 +184,7 @@ def test_byte_identical_archives_unpack_once_and_cost_the_budget_once(tmp_path):
     subs = _grade_class(tmp_path, {"a.zip": data, "b.zip": data}, caps)
     assert subs["a"].refusal is None and subs["b"].refusal is None
     assert subs["a"].path == subs["b"].path
-    assert len(list((tmp_path / "scratch").iterdir())) == 1
+    assert len(list((tmp_path / "scratch").glob("archive-*"))) == 1
 
 
 def test_each_archive_unpacks_into_its_own_fresh_folder(tmp_path):
@@ -206,7 +208,7 @@ def test_an_lms_zip_counts_as_the_first_of_the_nested_levels(tmp_path):
     subs = {s.student_id: s for s in discover([bulk], tmp_path / "scratch", SMALL)}
     assert subs["lee"].refusal is None
     assert _code(subs, "kim") == "archive_too_deep"
-    assert bytes_under(tmp_path / "scratch") < 16 << 10
+    assert unpacked_bytes(tmp_path / "scratch") < 16 << 10
 
 
 def test_copies_of_one_bad_archive_are_refused_each_under_its_own_name(tmp_path):

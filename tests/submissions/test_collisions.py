@@ -1,11 +1,12 @@
 """Can one upload take another student's id, or the grader's own files? Never silently."""
 
 import unicodedata
+from pathlib import Path
 
 from autograder.submissions import discover
 from autograder.submissions.ids import REFUSED_MARK
 
-from .builders import NOTEBOOK, files_under, make_zip, touch
+from .builders import NOTEBOOK, is_inert, make_zip, touch
 
 
 def _by_id(subs):
@@ -26,8 +27,9 @@ def test_names_that_clean_to_the_same_id_are_all_refused_never_renamed(tmp_path)
         # Both files are named, so the instructor can tell who is who.
         assert "victim lee.ipynb" in refusal.detail and "victim_lee.ipynb" in refusal.detail
         assert "victim_lee" in refusal.message() and "같은 학생 ID" in refusal.message()
-    assert {subs[s].path.name for s in ("victim_lee~1", "victim_lee~2")} == {"victim lee.ipynb",
-                                                                            "victim_lee.ipynb"}
+    assert {Path(subs[s].origin).name for s in ("victim_lee~1", "victim_lee~2")} == {"victim lee.ipynb",
+                                                                                  "victim_lee.ipynb"}
+    assert all(is_inert(subs[s].path) for s in ("victim_lee~1", "victim_lee~2")), "neither is graded"
 
 
 def test_ids_differing_only_in_case_or_normal_form_collide(tmp_path):
@@ -45,7 +47,7 @@ def test_the_same_name_in_two_command_line_folders_collides(tmp_path):
     b = touch(tmp_path / "b" / "kim.ipynb")
     subs = discover([a, b], tmp_path / "scratch")
     assert [s.student_id for s in subs] == ["kim~1", "kim~2"]
-    assert [s.path for s in subs] == [a, b]
+    assert [s.origin for s in subs] == [str(a), str(b)]
     assert all(s.refusal.code == "id_collision" for s in subs)
 
 
@@ -67,7 +69,7 @@ def test_a_zip_named_like_a_notebook_beside_it_collides_and_is_not_opened(tmp_pa
     make_zip(tmp_path / "in" / "kim.zip", {"hw.ipynb": NOTEBOOK})
     subs = discover([tmp_path / "in"], tmp_path / "scratch")
     assert [s.refusal.code for s in subs] == ["id_collision", "id_collision"]
-    assert not (tmp_path / "scratch").exists() or not files_under(tmp_path / "scratch")
+    assert not list((tmp_path / "scratch").glob("archive-*"))
 
 
 def test_a_refused_id_cannot_be_claimed_by_a_name(tmp_path):

@@ -8,7 +8,7 @@ import pytest
 
 from autograder.submissions import Caps, SubmissionPathError, discover
 
-from .builders import NOTEBOOK, files_under, make_zip, replace_name_bytes, touch, zip_bytes
+from .builders import NOTEBOOK, files_under, is_inert, make_zip, replace_name_bytes, touch, zip_bytes
 
 
 def _ids(subs):
@@ -55,6 +55,7 @@ def test_a_zip_on_the_command_line_is_a_class_unpacked_outside_the_course_folder
     subs = discover([archive], tmp_path / "scratch")
     assert _ids(subs) == ["kim", "park"]
     assert all(tmp_path / "scratch" in s.path.parents for s in subs)
+    assert [s.origin for s in subs] == [f"{archive}/kim/ch04.ipynb", f"{archive}/park/ch04.ipynb"]
     assert files_under(tmp_path / "course") == {"bulk.zip"}
 
 
@@ -108,7 +109,8 @@ def test_a_symlink_in_a_class_folder_is_refused_wherever_it_points(tmp_path):
     assert subs["lee"].refusal is None
     for name in ("copycat", "thief", "dirlink"):
         assert subs[name].refusal.code == "symlink"
-        assert subs[name].path == tmp_path / "in" / subs[name].path.name  # the link, not its target
+        assert is_inert(subs[name].path), "a consumer ignoring the refusal reads nothing"
+        assert subs[name].origin.startswith(str(tmp_path / "in" / name))
 
 
 def test_symlinks_inside_a_student_folder_are_not_candidates(tmp_path):
