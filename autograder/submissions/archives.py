@@ -62,12 +62,18 @@ class Unpacker:
         self.scratch = scratch
         self.caps = caps
         self.budget_left = caps.batch_bytes
-        self._done: dict[str, Path] = {}
-        self._refused: dict[str, Refusal] = {}
+        # Keyed by (sha256, whether other files are kept): see `unpack`.
+        self._done: dict[tuple[str, bool], Path] = {}
+        self._refused: dict[tuple[str, bool], Refusal] = {}
 
-    def unpack(self, archive: Path, name: str, ancestors: tuple[str, ...] = ()) -> Unpacked:
+    def unpack(self, archive: Path, name: str, ancestors: tuple[str, ...] = (), *,
+               keep_other: bool = True) -> Unpacked:
         """Unpack `archive` (`name` is how messages call it) unless it is one of `ancestors`
-        (the sha256 of the archives it was found in). Raises ArchiveRefused."""
+        (the sha256 of the archives it was found in). Raises ArchiveRefused.
+
+        `keep_other=False` (one student's upload) writes only notebooks, .py files and
+        archives: nothing else of theirs is ever read, so it costs no disk. A class's zip
+        keeps small other files too, since a wrong-type upload there is a student of its own."""
         try:
             digest = sha256_of(archive, self.caps.archive_bytes)
         except FileTooLarge as exc:
@@ -76,32 +82,33 @@ class Unpacker:
             raise ArchiveRefused(Refusal("bad_archive", f"{name}: {describe(exc)}")) from None
         if digest in ancestors:
             raise ArchiveRefused(Refusal("archive_recursive", name))
-        if digest in self._done:
+        key = (digest, keep_other)
+        if key in self._done:
             # Byte-identical archives (two students, one file) share one unpacked folder:
             # read-only for everyone after this, and never counted twice.
-            return Unpacked(self._done[digest], digest)
-        if digest in self._refused:
+            return Unpacked(self._done[key], digest)
+        if key in self._refused:
             # A hundred copies of one bad archive cost one attempt, not a hundred.
-            first = self._refused[digest]
+            first = self._refused[key]
             raise ArchiveRefused(Refusal(first.code, f"{name}, the same bytes as {first.detail}"))
         folder = Path(tempfile.mkdtemp(prefix="archive-", dir=self._scratch()))
         try:
-            written = self._extract(archive, name, folder)
+            written = self._extract(archive, name, folder, keep_other)
         except (ArchiveRefused, *_DAMAGED) as exc:
             shutil.rmtree(folder, ignore_errors=True)
             refusal = exc.refusal if isinstance(exc, ArchiveRefused) else \
                 Refusal("bad_archive", f"{name}: {describe(exc)}")
-            self._refused[digest] = refusal
+            self._refused[key] = refusal
             raise ArchiveRefused(refusal) from None
         log.info("%s: %d bytes unpacked into %s", name, written, folder)
-        self._done[digest] = folder
+        self._done[key] = folder
         return Unpacked(folder, digest)
 
     def _scratch(self) -> Path:
         self.scratch.mkdir(parents=True, exist_ok=True)
         return self.scratch
 
-    def _extract(self, archive: Path, name: str, folder: Path) -> int:
+    def _extract(self, archive: Path, name: str, folder: Path, keep_other: bool) -> int:
         with open_regular(archive) as fh:
             entries, directory_bytes = directory_size(fh)
             self._check_directory(name, entries, directory_bytes)
@@ -110,7 +117,7 @@ class Unpacker:
                 infos = zf.infolist()
                 self._check_directory(name, len(infos), directory_bytes)
                 written = 0
-                for info, parts in self._plan(name, infos):
+                for info, parts in self._plan(name, infos, keep_other):
                     written += self._write(zf, info, parts, folder, name, written)
         # Taken from the budget only once the archive is whole: a refused one (its
         # folder removed) costs the batch nothing.
@@ -122,7 +129,8 @@ class Unpacker:
             raise ArchiveRefused(Refusal("archive_too_many_members",
                                          f"{name}: {entries} entries, {directory_bytes} bytes of directory"))
 
-    def _plan(self, name: str, infos: list[zipfile.ZipInfo]) -> list[tuple[zipfile.ZipInfo, tuple[str, ...]]]:
+    def _plan(self, name: str, infos: list[zipfile.ZipInfo],
+              keep_other: bool) -> list[tuple[zipfile.ZipInfo, tuple[str, ...]]]:
         """The members to write, after checking every member (a bad one refuses the archive)."""
         plan, seen, declared = [], set(), 0
         for info in infos:
@@ -143,7 +151,7 @@ class Unpacker:
             if useful and info.file_size > self.caps.member_bytes:
                 raise ArchiveRefused(Refusal("archive_too_large",
                                              f"{name}: {'/'.join(parts)}, {info.file_size} bytes"))
-            if not useful and info.file_size > self.caps.other_member_bytes:
+            if not useful and (not keep_other or info.file_size > self.caps.other_member_bytes):
                 log.info("%s: %s skipped (%d bytes; grading does not read it)",
                          name, "/".join(parts), info.file_size)
                 continue

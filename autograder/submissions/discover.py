@@ -161,7 +161,7 @@ def _student_archive(archive: Path, name: str, depth: int, ancestors: tuple[str,
     if depth >= unpacker.caps.depth:
         return archive, name, Refusal("archive_too_deep", name)
     try:
-        unpacked = unpacker.unpack(archive, name, ancestors)
+        unpacked = unpacker.unpack(archive, name, ancestors, keep_other=False)
     except ArchiveRefused as exc:
         return archive, name, exc.refusal
     return _student(unpacked.folder, name, depth + 1, (*ancestors, unpacked.sha256), unpacker)

@@ -216,3 +216,18 @@ def test_copies_of_one_bad_archive_are_refused_each_under_its_own_name(tmp_path)
     subs = _grade_class(tmp_path, {"a.zip": data, "b.zip": data})
     assert _code(subs, "a") == _code(subs, "b") == "archive_unsafe_member"
     assert subs["b"].refusal.detail.startswith(str(tmp_path / "class" / "b.zip"))
+
+
+def test_a_students_archive_writes_only_what_grading_reads(tmp_path):
+    subs = _grade_class(tmp_path, {"kim.zip": zip_bytes({"hw.ipynb": NOTEBOOK, "notes.txt": b"x" * 100,
+                                                         **{f"junk{n}.txt": b"" for n in range(20)}})})
+    assert subs["kim"].refusal is None
+    assert sorted(p.name for p in subs["kim"].path.parent.iterdir()) == ["hw.ipynb"]
+
+
+def test_a_class_zip_keeps_a_small_wrong_type_upload_as_its_students_submission(tmp_path):
+    bulk = make_zip(tmp_path / "bulk.zip", {"kim.docx": b"PK\x03\x04 word", "lee.ipynb": NOTEBOOK,
+                                            "park.mp4": b"\0" * (8 << 10)})
+    subs = {s.student_id: s for s in discover([bulk], tmp_path / "scratch", SMALL)}
+    assert sorted(subs) == ["kim", "lee"]
+    assert subs["kim"].refusal is None and subs["kim"].path.name == "kim.docx"
