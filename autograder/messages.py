@@ -314,6 +314,9 @@ CATALOG: dict[str, dict[str, str]] = {
     "submissions.unreadable": {
         "ko": "폴더를 읽을 수 없습니다 ({detail}).",
         "en": "The folder cannot be read ({detail})."},
+    "submissions.skipped_file": {
+        "ko": "노트북이 아닌 큰 파일이라 압축을 풀지 않았고 채점하지 않았습니다 ({detail}). .ipynb 파일을 제출해 주세요.",
+        "en": "A large file that is not a notebook was left packed and not graded ({detail}). Please submit the .ipynb file."},
     "submissions.too_many_files": {
         "ko": "제출 폴더에 파일이 너무 많아 채점하지 않았습니다 ({detail}).",
         "en": "The submission folder holds too many files, so it was not graded ({detail})."},

@@ -16,7 +16,7 @@ import tempfile
 import time
 import zipfile
 import zlib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from .hashing import CHUNK_BYTES, FileTooLarge, open_regular, sha256_of
@@ -53,6 +53,16 @@ class ArchiveRefused(Exception):
 class Unpacked:
     folder: Path
     sha256: str
+    # Top-level files left packed (name, declared bytes): in a class's zip each is a
+    # student, who gets a result saying so instead of vanishing.
+    skipped: tuple[tuple[str, int], ...] = ()
+
+
+@dataclass
+class _Plan:
+    files: list[tuple[zipfile.ZipInfo, tuple[str, ...]]] = field(default_factory=list)
+    folders: set[tuple[str, ...]] = field(default_factory=set)
+    skipped: list[tuple[tuple[str, ...], int]] = field(default_factory=list)
 
 
 class Unpacker:
@@ -63,7 +73,7 @@ class Unpacker:
         self.caps = caps
         self.budget_left = caps.batch_bytes
         # Keyed by (sha256, whether other files are kept): see `unpack`.
-        self._done: dict[tuple[str, bool], Path] = {}
+        self._done: dict[tuple[str, bool], Unpacked] = {}
         self._refused: dict[tuple[str, bool], Refusal] = {}
 
     def unpack(self, archive: Path, name: str, ancestors: tuple[str, ...] = (), *,
@@ -86,14 +96,14 @@ class Unpacker:
         if key in self._done:
             # Byte-identical archives (two students, one file) share one unpacked folder:
             # read-only for everyone after this, and never counted twice.
-            return Unpacked(self._done[key], digest)
+            return self._done[key]
         if key in self._refused:
             # A hundred copies of one bad archive cost one attempt, not a hundred.
             first = self._refused[key]
             raise ArchiveRefused(Refusal(first.code, f"{name}, the same bytes as {first.detail}"))
         folder = Path(tempfile.mkdtemp(prefix="archive-", dir=self._scratch()))
         try:
-            written = self._extract(archive, name, folder, keep_other)
+            written, skipped = self._extract(archive, name, folder, keep_other)
         except (ArchiveRefused, *_DAMAGED) as exc:
             shutil.rmtree(folder, ignore_errors=True)
             refusal = exc.refusal if isinstance(exc, ArchiveRefused) else \
@@ -101,14 +111,15 @@ class Unpacker:
             self._refused[key] = refusal
             raise ArchiveRefused(refusal) from None
         log.info("%s: %d bytes unpacked into %s", name, written, folder)
-        self._done[key] = folder
-        return Unpacked(folder, digest)
+        self._done[key] = Unpacked(folder, digest, skipped)
+        return self._done[key]
 
     def _scratch(self) -> Path:
         self.scratch.mkdir(parents=True, exist_ok=True)
         return self.scratch
 
-    def _extract(self, archive: Path, name: str, folder: Path, keep_other: bool) -> int:
+    def _extract(self, archive: Path, name: str, folder: Path,
+                 keep_other: bool) -> tuple[int, tuple[tuple[str, int], ...]]:
         with open_regular(archive) as fh:
             entries, directory_bytes = directory_size(fh)
             self._check_directory(name, entries, directory_bytes)
@@ -116,13 +127,18 @@ class Unpacker:
             with zipfile.ZipFile(fh) as zf:
                 infos = zf.infolist()
                 self._check_directory(name, len(infos), directory_bytes)
+                plan = self._plan(name, infos, keep_other)
+                # Folders too, even empty ones or ones whose files were left packed: a
+                # student folder exists (and gets "no notebook") whatever it held.
+                for parts in sorted(plan.folders):
+                    folder.joinpath(*parts).mkdir(parents=True, exist_ok=True)
                 written = 0
-                for info, parts in self._plan(name, infos, keep_other):
+                for info, parts in plan.files:
                     written += self._write(zf, info, parts, folder, name, written)
         # Taken from the budget only once the archive is whole: a refused one (its
         # folder removed) costs the batch nothing.
         self.budget_left -= written
-        return written
+        return written, tuple((parts[0], size) for parts, size in plan.skipped if len(parts) == 1)
 
     def _check_directory(self, name: str, entries: int, directory_bytes: int) -> None:
         if entries > self.caps.members or directory_bytes > self.caps.directory_bytes:
@@ -130,9 +146,9 @@ class Unpacker:
                                          f"{name}: {entries} entries, {directory_bytes} bytes of directory"))
 
     def _plan(self, name: str, infos: list[zipfile.ZipInfo],
-              keep_other: bool) -> list[tuple[zipfile.ZipInfo, tuple[str, ...]]]:
+              keep_other: bool) -> _Plan:
         """The members to write, after checking every member (a bad one refuses the archive)."""
-        plan, seen, declared = [], set(), 0
+        plan, seen, declared = _Plan(), set(), 0
         for info in infos:
             try:
                 parts = member_parts(member_name(info))
@@ -141,8 +157,11 @@ class Unpacker:
                 raise ArchiveRefused(Refusal("archive_unsafe_member", f"{name}: {exc}")) from None
             if is_encrypted(info):
                 raise ArchiveRefused(Refusal("archive_encrypted", f"{name}: {member_name(info)}"))
-            if not parts or ignored(parts) or directory:
-                continue  # folders are made on the way to their files
+            if not parts or ignored(parts):
+                continue
+            if directory:
+                plan.folders.add(parts)
+                continue
             if parts in seen:
                 raise ArchiveRefused(Refusal("archive_unsafe_member",
                                              f"{name}: {'/'.join(parts)} appears twice"))
@@ -154,9 +173,11 @@ class Unpacker:
             if not useful and (not keep_other or info.file_size > self.caps.other_member_bytes):
                 log.info("%s: %s skipped (%d bytes; grading does not read it)",
                          name, "/".join(parts), info.file_size)
+                plan.skipped.append((parts, info.file_size))
+                plan.folders.add(parts[:-1])
                 continue
             declared += info.file_size
-            plan.append((info, parts))
+            plan.files.append((info, parts))
         if declared > self.caps.archive_bytes:
             raise ArchiveRefused(Refusal("archive_too_large", f"{name}: {declared} bytes"))
         if declared > self.budget_left:

@@ -71,7 +71,11 @@ def _from_argument(path: Path, unpacker: Unpacker) -> list[_Unit]:
             unpacked = unpacker.unpack(real, name)
         except ArchiveRefused as exc:
             return [_Unit(safe_id(real.stem), real, name, "refused", refusal=exc.refusal)]
-        return _entries(unpacked.folder, name, 1, (unpacked.sha256,))
+        units = _entries(unpacked.folder, name, 1, (unpacked.sha256,))
+        for member, size in unpacked.skipped:
+            units.append(_Unit(safe_id(Path(member).stem), real, f"{name}/{member}", "refused",
+                               refusal=Refusal("skipped_file", f"{name}/{member}: {size} bytes")))
+        return units
     if real.is_file():
         return [_Unit(safe_id(real.stem), real, name, "file")]
     return [_Unit(safe_id(real.name), real, name, "refused", refusal=Refusal("not_a_file", name))]

@@ -229,5 +229,17 @@ def test_a_class_zip_keeps_a_small_wrong_type_upload_as_its_students_submission(
     bulk = make_zip(tmp_path / "bulk.zip", {"kim.docx": b"PK\x03\x04 word", "lee.ipynb": NOTEBOOK,
                                             "park.mp4": b"\0" * (8 << 10)})
     subs = {s.student_id: s for s in discover([bulk], tmp_path / "scratch", SMALL)}
-    assert sorted(subs) == ["kim", "lee"]
+    assert sorted(subs) == ["kim", "lee", "park"]
     assert subs["kim"].refusal is None and subs["kim"].path.name == "kim.docx"
+    # Too large to unpack for nothing, but still a student with a result of their own.
+    assert _code(subs, "park") == "skipped_file"
+    assert unpacked_bytes(tmp_path / "scratch") < 4 << 10
+
+
+def test_a_class_zips_student_folder_exists_even_if_nothing_in_it_was_unpacked(tmp_path):
+    bulk = make_zip(tmp_path / "bulk.zip", {"kim/lecture.mp4": b"\0" * (8 << 10), "lee/": b"",
+                                            "park/hw.ipynb": NOTEBOOK})
+    subs = {s.student_id: s for s in discover([bulk], tmp_path / "scratch", SMALL)}
+    assert sorted(subs) == ["kim", "lee", "park"]
+    assert subs["kim"].path.is_dir() and subs["kim"].refusal is None  # ingest: "no notebook"
+    assert not list(subs["kim"].path.iterdir())
