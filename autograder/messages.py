@@ -274,6 +274,49 @@ CATALOG: dict[str, dict[str, str]] = {
     "report.label.status": {"ko": "상태", "en": "Status"},
     "report.label.not_graded": {"ko": "채점하지 못했습니다", "en": "Could not be graded"},
     "report.label.notebook_problems": {"ko": "노트북의 문제", "en": "Problems in the notebook"},
+    # --- submissions: why a submission was refused (every entry takes {detail}) ----
+    "submissions.id_collision": {
+        "ko": "여러 제출물이 같은 학생 ID가 되어 어느 것도 채점하지 않았습니다 ({detail}). 파일 이름을 서로 다르게 바꾼 뒤 다시 채점해 주세요.",
+        "en": "Several submissions map to the same student id, so none of them was graded ({detail}). Rename them apart and grade again."},
+    "submissions.bad_archive": {
+        "ko": "압축 파일을 열 수 없습니다 ({detail}). 다시 압축해서 제출해 주세요.",
+        "en": "The archive cannot be opened ({detail}). Please zip the files again and resubmit."},
+    "submissions.archive_encrypted": {
+        "ko": "암호가 걸린 압축 파일은 풀 수 없습니다 ({detail}). 암호 없이 다시 압축해서 제출해 주세요.",
+        "en": "The archive is password-protected and cannot be unpacked ({detail}). Please zip it again without a password."},
+    "submissions.archive_unsafe_member": {
+        "ko": "압축 파일에 허용되지 않는 항목이 있어 풀지 않았습니다 ({detail}). 폴더 밖을 가리키는 경로, 절대 경로, 심볼릭 링크, 중복된 이름은 받을 수 없습니다.",
+        "en": "The archive holds an entry that is not allowed, so it was not unpacked ({detail}). Paths leading outside the folder, absolute paths, symbolic links and repeated names are refused."},
+    "submissions.archive_too_large": {
+        "ko": "압축 파일이 크기 한도를 넘어 풀지 않았습니다 ({detail}). 데이터 파일과 출력을 빼고 노트북만 압축해 주세요.",
+        "en": "The archive is over the size limit, so it was not unpacked ({detail}). Please zip the notebook alone, without data files or outputs."},
+    "submissions.archive_too_many_members": {
+        "ko": "압축 파일에 항목이 너무 많아 풀지 않았습니다 ({detail}).",
+        "en": "The archive holds too many entries, so it was not unpacked ({detail})."},
+    "submissions.archive_too_deep": {
+        "ko": "압축 파일 안에 압축 파일이 너무 깊이 들어 있어 풀지 않았습니다 ({detail}). 노트북 파일을 직접 압축해서 제출해 주세요.",
+        "en": "Archives are nested too deeply, so this one was not unpacked ({detail}). Please zip the notebook itself."},
+    "submissions.archive_recursive": {
+        "ko": "압축 파일이 자기 자신을 담고 있어 풀지 않았습니다 ({detail}).",
+        "en": "The archive contains itself, so it was not unpacked ({detail})."},
+    "submissions.batch_budget_exhausted": {
+        "ko": "이번 채점에서 압축을 풀 수 있는 용량을 다 써서 이 압축 파일은 풀지 않았습니다 ({detail}). 따로 채점해 주세요.",
+        "en": "This run's unpacking budget is spent, so this archive was not unpacked ({detail}). Grade it in a separate run."},
+    "submissions.symlink": {
+        "ko": "심볼릭 링크는 따라가지 않으므로 채점하지 않았습니다 ({detail}). 링크 대신 파일을 넣어 주세요.",
+        "en": "Symbolic links are not followed, so this was not graded ({detail}). Put the file itself in its place."},
+    "submissions.not_a_file": {
+        "ko": "일반 파일이나 폴더가 아니어서 채점하지 않았습니다 ({detail}).",
+        "en": "Not a regular file or folder, so it was not graded ({detail})."},
+    "submissions.unreadable": {
+        "ko": "폴더를 읽을 수 없습니다 ({detail}).",
+        "en": "The folder cannot be read ({detail})."},
+    "submissions.skipped_file": {
+        "ko": "노트북이 아닌 큰 파일이라 압축을 풀지 않았고 채점하지 않았습니다 ({detail}). .ipynb 파일을 제출해 주세요.",
+        "en": "A large file that is not a notebook was left packed and not graded ({detail}). Please submit the .ipynb file."},
+    "submissions.too_many_files": {
+        "ko": "제출 폴더에 파일이 너무 많아 채점하지 않았습니다 ({detail}).",
+        "en": "The submission folder holds too many files, so it was not graded ({detail})."},
 }
 
 

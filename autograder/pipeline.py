@@ -24,12 +24,13 @@ from .detect import AssignmentChoiceError, choose_assignment
 from .grading.runner import HiddenSuiteError, run_hidden_suite
 from .grading.score import score_outcomes
 from .grading.student import StudentView
-from .ingest import IngestError, IngestResult, ingest_bytes, read_bytes, resolve_items
+from .ingest import IngestError, IngestResult, ingest_bytes, resolve_items
+from .ingest.decode import MAX_BYTES
 from .messages import say
 from .result import (BlockError, ErrorCode, GradingResult, ImportFailure, LoadSummary,
                      Provenance, RunError, RunStatus, Timings)
 from .sandbox import Limits, Sandbox, StudentFault
-from .submissions import Submission
+from .submissions import FileTooLarge, Submission, read_limited
 
 log = logging.getLogger("autograder.pipeline")
 
@@ -71,8 +72,8 @@ def prepare(sub: Submission, assignment: Assignment | None = None, *,
     `assignment` is the instructor's choice (None: the notebook's metadata, else the best
     match); `assignment_from_file` says it came from a config path on the command line."""
     started = time.perf_counter()
-    prep = Prepared(sub, Provenance(sub.student_id, str(sub.path), hashlib.sha256(b"").hexdigest(),
-                                    __version__))
+    prep = Prepared(sub, Provenance(sub.student_id, sub.origin or str(sub.path),
+                                    hashlib.sha256(b"").hexdigest(), __version__))
     try:
         _prepare(prep, assignment, assignment_from_file)
     except Exception:
@@ -83,10 +84,14 @@ def prepare(sub: Submission, assignment: Assignment | None = None, *,
 
 
 def _prepare(prep: Prepared, assignment: Assignment | None, from_file: bool) -> None:
+    sub = prep.submission
+    if sub.refusal:  # refused when it was found (an id collision, a bad archive): never read
+        prep.error = RunError(ErrorCode.parse(sub.refusal.code), sub.refusal.message())
+        return
     try:
-        data = read_bytes(prep.submission.path)
+        data = _read_once(sub)
         prep.provenance = dataclasses.replace(prep.provenance, sha256=hashlib.sha256(data).hexdigest())
-        prep.ingest = ingest_bytes(data, prep.submission.path.name)
+        prep.ingest = ingest_bytes(data, sub.path.name)
     except IngestError as exc:
         prep.error = RunError(ErrorCode.parse(exc.code), exc.message)
         return
@@ -98,6 +103,20 @@ def _prepare(prep: Prepared, assignment: Assignment | None, from_file: bool) -> 
     prep.assignment = AssignmentRef.of(chosen, from_file and chosen is assignment)
     prep.provenance = dataclasses.replace(prep.provenance, assignment_id=chosen.id,
                                           assignment_version=prep.assignment.version)
+
+
+def _read_once(sub: Submission) -> bytes:
+    """The submission's bytes, read once, in chunks, up to ingest's size cap."""
+    if sub.path.is_dir():
+        raise IngestError("no_notebook", say("ingest.error.no_notebook", path=sub.path.name))
+    try:
+        return read_limited(sub.path, MAX_BYTES)
+    except FileTooLarge as exc:
+        raise IngestError("too_large", say("ingest.error.too_large", size_mb=exc.size >> 20,
+                                           limit_mb=MAX_BYTES >> 20)) from None
+    except OSError as exc:
+        raise IngestError("unreadable", say("ingest.error.unreadable", path=sub.path.name,
+                                            reason=exc.strerror or type(exc).__name__)) from None
 
 
 def error_result(prep: Prepared, error: RunError | None = None) -> GradingResult:

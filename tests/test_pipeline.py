@@ -87,3 +87,22 @@ def test_execution_time_is_the_submissions_own_cost_not_its_wait(tmp_path):
     assert sum(costs) <= batch.elapsed
     assert all(r.timings.suite > 0 and r.timings.sandbox_start > 0 for r in batch.results)
     assert costs[-1] < 0.75 * sum(costs)
+
+
+def test_a_refused_submission_is_an_error_result_and_is_never_read(tmp_path):
+    """Does a refusal from discovery (an id collision) reach the result with its message?"""
+    from autograder.submissions import Refusal
+    sub = Submission("victim_lee~1", EXAMPLES / "park_jiwoo_ch04.ipynb",
+                     refusal=Refusal("id_collision", "victim lee.ipynb, victim_lee.ipynb"),
+                     origin="class/victim lee.ipynb")
+    prep = prepare(sub)
+    assert prep.error.code.value == "id_collision" and "victim_lee.ipynb" in prep.error.message
+    assert prep.ingest is None and prep.provenance.source == "class/victim lee.ipynb"
+    assert prep.provenance.sha256 == __import__("hashlib").sha256(b"").hexdigest()
+
+
+def test_a_fifo_in_place_of_a_notebook_is_unreadable_not_a_hang(tmp_path):
+    import os
+    fifo = tmp_path / "kim.ipynb"
+    os.mkfifo(fifo)
+    assert prepare(Submission("kim", fifo)).error.code.value == "unreadable"

@@ -7,9 +7,8 @@ The cell steps run in the order of `pipeline.CELL_STEPS`.
 """
 
 from autograder.ingest.model import Definition, IngestError, IngestReport, IngestResult
-from autograder.ingest.decode import read_bytes
 from autograder.ingest.pipeline import CELL_STEPS, ingest, ingest_bytes
 from autograder.ingest.resolve import Resolution, resolve_items
 
 __all__ = ["CELL_STEPS", "Definition", "IngestError", "IngestReport", "IngestResult",
-           "Resolution", "ingest", "ingest_bytes", "read_bytes", "resolve_items"]
+           "Resolution", "ingest", "ingest_bytes", "resolve_items"]

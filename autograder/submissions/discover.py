@@ -1,0 +1,239 @@
+"""Find the submissions in what the instructor points at: notebooks, folders, LMS zips.
+
+In a folder or a zip given on the command line, every file is one student's submission
+(id: its stem), every folder one student (id: its name; the newest notebook in it is
+graded), and every zip one student's upload (id: its stem; read like a student folder).
+A zip below the command line never yields more than its own id, so nothing inside it can
+claim another student's. Two entries whose ids collide are all refused, never renamed.
+Symbolic links below a command-line path are never followed.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+from .archives import ArchiveRefused, Unpacker, describe, ignored, is_archive
+from .ids import collision_key, refused_id, safe_id
+from .model import Caps, Refusal, Submission, SubmissionPathError
+
+log = logging.getLogger("autograder.submissions")
+
+NOTEBOOK_SUFFIXES = (".ipynb",)
+SOURCE_SUFFIXES = (".py",)
+
+
+@dataclass
+class _Unit:
+    """One entry of a class: a student, before their folder or archive is opened."""
+
+    student_id: str
+    path: Path
+    name: str                            # how messages call it: under the command-line path
+    kind: str                            # "file", "folder", "archive" or "refused"
+    depth: int = 0                       # archives opened on the way to it
+    ancestors: tuple[str, ...] = ()      # their sha256, so none is opened inside itself
+    refusal: Refusal | None = None
+
+
+class _TooManyFiles(Exception):
+    pass
+
+
+def discover(paths: list[Path], scratch: Path, caps: Caps | None = None) -> list[Submission]:
+    """Expand command-line paths into submissions, in a stable order, with unique safe ids.
+
+    Archives unpack under `scratch` only. Raises SubmissionPathError only for a path that
+    does not exist; everything else wrong with an entry is that entry's Refusal."""
+    unpacker = Unpacker(scratch, caps or Caps())
+    units: list[_Unit] = []
+    for path in paths:
+        if not path.exists():
+            raise SubmissionPathError(f"{path}: no such file or folder")
+        units += _from_argument(path, unpacker)
+    # Collisions are settled before any student's archive is opened: a refused archive
+    # costs the batch's budget nothing.
+    submissions = [_resolve(unit, unpacker) for unit in _settle_collisions(units)]
+    _check_unique(submissions)
+    return submissions
+
+
+def _from_argument(path: Path, unpacker: Unpacker) -> list[_Unit]:
+    # The instructor's own symlink on the command line is followed; nothing below it is.
+    real, name = path.resolve(), str(path)
+    if real.is_dir():
+        return _entries(real, name, 0, ())
+    if real.is_file() and is_archive(real):
+        # A class in one LMS zip: its entries are students, as in a folder.
+        try:
+            unpacked = unpacker.unpack(real, name)
+        except ArchiveRefused as exc:
+            return [_Unit(safe_id(real.stem), real, name, "refused", refusal=exc.refusal)]
+        units = _entries(unpacked.folder, name, 1, (unpacked.sha256,))
+        for member, size in unpacked.skipped:
+            units.append(_Unit(safe_id(Path(member).stem), real, f"{name}/{member}", "refused",
+                               refusal=Refusal("skipped_file", f"{name}/{member}: {size} bytes")))
+        return units
+    if real.is_file():
+        return [_Unit(safe_id(real.stem), real, name, "file")]
+    return [_Unit(safe_id(real.name), real, name, "refused", refusal=Refusal("not_a_file", name))]
+
+
+def _entries(folder: Path, name: str, depth: int, ancestors: tuple[str, ...]) -> list[_Unit]:
+    try:
+        with os.scandir(folder) as it:
+            entries = sorted(it, key=lambda e: e.name)
+    except OSError as exc:
+        return [_Unit(safe_id(folder.name), folder, name, "refused",
+                      refusal=Refusal("unreadable", f"{name}: {describe(exc)}"))]
+    units = []
+    for entry in entries:
+        if ignored((entry.name,)):
+            continue
+        entry_name = f"{name}/{entry.name}"
+        path = Path(entry.path)
+        if entry.is_symlink():
+            # Not followed even inside the folder: a link to a classmate's notebook would
+            # grade that notebook under the link's name.
+            student_id = safe_id(entry.name if entry.is_dir() else path.stem)
+            units.append(_Unit(student_id, path, entry_name, "refused",
+                               refusal=Refusal("symlink", entry_name)))
+        elif entry.is_dir(follow_symlinks=False):
+            units.append(_Unit(safe_id(entry.name), path, entry_name, "folder", depth, ancestors))
+        elif entry.is_file(follow_symlinks=False):
+            # A flat folder: every file is one student's submission, even a wrong type
+            # (it gets a clear error of its own instead of vanishing).
+            kind = "archive" if is_archive(path) else "file"
+            units.append(_Unit(safe_id(path.stem), path, entry_name, kind, depth, ancestors))
+        else:
+            units.append(_Unit(safe_id(path.stem), path, entry_name, "refused",
+                               refusal=Refusal("not_a_file", entry_name)))
+    return units
+
+
+def _settle_collisions(units: list[_Unit]) -> list[_Unit]:
+    """Refuse every party of a collision, each under an id no name can produce.
+
+    No rule can tell the real owner from names alone: the first in sort order, the
+    oldest file, or the name that needed no cleaning can each be chosen by whoever
+    uploads the second file. Refusing all of them names every file involved, and the
+    instructor decides; nobody's result lands under another's id."""
+    groups: dict[str, list[_Unit]] = {}
+    for unit in units:
+        groups.setdefault(collision_key(unit.student_id), []).append(unit)
+    for group in groups.values():
+        if len(group) < 2:
+            continue
+        names = ", ".join(unit.name for unit in group)
+        for number, unit in enumerate(group, start=1):
+            log.warning("%s: student id %s is claimed by %d submissions; refused",
+                        unit.name, unit.student_id, len(group))
+            unit.refusal = Refusal("id_collision", f"{unit.student_id}: {names}")
+            unit.student_id = refused_id(unit.student_id, number)
+            unit.kind = "refused"
+    return units
+
+
+def _resolve(unit: _Unit, unpacker: Unpacker) -> Submission:
+    if unit.kind == "folder":
+        path, origin, refusal = _student(unit.path, unit.name, unit.depth, unit.ancestors, unpacker)
+    elif unit.kind == "archive":
+        path, origin, refusal = _student_archive(unit.path, unit.name, unit.depth, unit.ancestors, unpacker)
+    else:
+        path, origin, refusal = unit.path, unit.name, unit.refusal
+    if refusal is not None:
+        # Fail-safe: a consumer that forgets to check `refusal` finds an empty folder
+        # ("no notebook"), never the link, archive or colliding file that was refused.
+        path = _inert_folder(unpacker.scratch, unit.student_id)
+    return Submission(unit.student_id, path, refusal, origin)
+
+
+def _inert_folder(scratch: Path, student_id: str) -> Path:
+    folder = scratch / "refused" / student_id
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
+_Found = tuple[Path, str, "Refusal | None"]   # what to grade, how messages call it, why not
+
+
+def _student_archive(archive: Path, name: str, depth: int, ancestors: tuple[str, ...],
+                     unpacker: Unpacker) -> _Found:
+    """One student's upload as an archive: opened, then read like their folder."""
+    if depth >= unpacker.caps.depth:
+        return archive, name, Refusal("archive_too_deep", name)
+    try:
+        unpacked = unpacker.unpack(archive, name, ancestors, keep_other=False)
+    except ArchiveRefused as exc:
+        return archive, name, exc.refusal
+    return _student(unpacked.folder, name, depth + 1, (*ancestors, unpacked.sha256), unpacker)
+
+
+def _student(folder: Path, name: str, depth: int, ancestors: tuple[str, ...],
+             unpacker: Unpacker) -> _Found:
+    """The file to grade in one student's folder: the newest notebook, else .py, else
+    their newest archive opened; else the folder itself (ingest says "no notebook")."""
+    try:
+        files = _walk(folder, unpacker.caps.folder_files)
+    except _TooManyFiles:
+        return folder, name, Refusal("too_many_files", f"{name}: more than {unpacker.caps.folder_files}")
+    for suffixes in (NOTEBOOK_SUFFIXES, SOURCE_SUFFIXES):
+        candidates = [f for f in files if f.suffix.lower() in suffixes]
+        if candidates:
+            chosen = _newest(candidates, name)
+            return chosen, f"{name}/{chosen.relative_to(folder).as_posix()}", None
+    archives = [f for f in files if is_archive(f)]
+    if archives:
+        archive = _newest(archives, name)
+        return _student_archive(archive, f"{name}/{archive.relative_to(folder).as_posix()}",
+                                depth, ancestors, unpacker)
+    return folder, name, None
+
+
+def _walk(folder: Path, limit: int) -> list[Path]:
+    """Regular files under `folder`, sorted; links never followed, hidden and cache folders skipped."""
+    found: list[Path] = []
+    pending, seen = [folder], 0
+    while pending:
+        current = pending.pop()
+        try:
+            with os.scandir(current) as it:
+                entries = list(it)
+        except OSError as exc:
+            log.warning("%s: skipped (%s)", current, describe(exc))
+            continue
+        for entry in entries:
+            if ignored((entry.name,)):
+                continue
+            seen += 1
+            if seen > limit:
+                raise _TooManyFiles
+            if entry.is_dir(follow_symlinks=False):
+                pending.append(Path(entry.path))
+            elif entry.is_file(follow_symlinks=False):
+                found.append(Path(entry.path))
+    return sorted(found)
+
+
+def _newest(files: list[Path], name: str) -> Path:
+    if len(files) == 1:
+        return files[0]
+    log.warning("%s: %d candidates; grading the most recently modified", name, len(files))
+
+    def mtime(path: Path) -> float:
+        try:
+            return path.stat(follow_symlinks=False).st_mtime
+        except OSError:
+            return 0.0
+
+    # Ties broken by path, so the same folder always grades the same file.
+    return min(files, key=lambda p: (-mtime(p), str(p)))
+
+
+def _check_unique(submissions: list[Submission]) -> None:
+    keys = [collision_key(sub.student_id) for sub in submissions]
+    if len(set(keys)) != len(keys):
+        # Settled above by construction; reaching this is our bug, not the class's.
+        raise RuntimeError("discover produced duplicate student ids")

@@ -1,0 +1,89 @@
+"""What discovery hands the pipeline: one Submission per student, graded or refused.
+
+A refused submission still reaches the output as a result of its own (the pipeline turns
+its Refusal into an error result), so nobody vanishes from a class's report.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from dataclasses import dataclass
+from pathlib import Path
+
+from ..messages import say
+
+# Details end up in feedback, the dashboard and the terminal: short, one line.
+DETAIL_CHARS = 300
+# Control, format (bidi overrides, zero-width), surrogate, private-use, unassigned,
+# line and paragraph separators: none of them belongs in a line an instructor reads.
+INVISIBLE_CATEGORIES = frozenset({"Cc", "Cf", "Cs", "Co", "Cn", "Zl", "Zp"})
+
+
+class SubmissionPathError(Exception):
+    """A path given on the command line does not exist: misuse (exit 2), nothing else."""
+
+
+def printable(text: str) -> str:
+    """`text` with every invisible or line-breaking character shown as '?'."""
+    return "".join("?" if unicodedata.category(ch) in INVISIBLE_CATEGORIES else ch for ch in text)
+
+
+def clip(text: str, limit: int = DETAIL_CHARS) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+@dataclass(frozen=True)
+class Refusal:
+    """Why a submission is not graded. `code` is short and stable (a message key's tail)."""
+
+    code: str
+    detail: str = ""
+
+    def __post_init__(self) -> None:
+        # Details quote names an attacker chose (zip members, file names): clean them once here.
+        object.__setattr__(self, "detail", clip(printable(self.detail)))
+
+    @property
+    def key(self) -> str:
+        return f"submissions.{self.code}"
+
+    def message(self) -> str:
+        """The sentence a student or instructor reads, Korean and English."""
+        return say(self.key, detail=self.detail)
+
+
+@dataclass(frozen=True)
+class Submission:
+    """One student's submission. `student_id` is unique in a batch and safe as one folder name.
+
+    `origin` is where it came from as the instructor would name it ("class/bulk.zip/kim/
+    hw.ipynb"; `path` may be in a scratch folder deleted after the run). A refused
+    submission's `path` is an empty folder, so nothing refused is read by mistake."""
+
+    student_id: str
+    path: Path
+    refusal: Refusal | None = None
+    origin: str = ""
+
+
+@dataclass(frozen=True)
+class Caps:
+    """Limits on what one batch unpacks and walks. Tests pass small ones."""
+
+    # Everything one run unpacks from archives, all archives together.
+    batch_bytes: int = 2 << 30
+    # One archive: its own file, and what it unpacks to.
+    archive_bytes: int = 1 << 30
+    # One member grading can use (a notebook, a .py, an archive); ingest reads up to 64 MiB.
+    member_bytes: int = 256 << 20
+    # Any other member (data sets, images) is skipped past this: grading never reads it.
+    other_member_bytes: int = 8 << 20
+    # Entries of one archive, and the size of its central directory (read before opening,
+    # so a million tiny entries cannot fill memory).
+    members: int = 10_000
+    directory_bytes: int = 4 << 20
+    # Archives opened on the way from a command-line path to a notebook: an LMS zip of
+    # per-student zips needs two.
+    depth: int = 2
+    # Files walked in one student's folder before giving up.
+    folder_files: int = 10_000
