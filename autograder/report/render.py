@@ -16,7 +16,7 @@ from jinja2 import Environment, PackageLoader, select_autoescape
 from ..messages import say
 from ..result import GradingResult
 from .results_json import to_dict
-from .text import csv_cell, fence, md_inline
+from ..text import csv_cell, fence, md_inline
 from .view import batch_rows, dashboard_view, identical_groups, submission_view
 
 _env = Environment(loader=PackageLoader("autograder.report", "templates"),

@@ -11,7 +11,7 @@ from __future__ import annotations
 import dataclasses
 
 from ..grading.outcome import Status, TestOutcome
-from .text import clip
+from ..text import clip
 from ..grading.score import ItemScore, ItemStatus, Score
 from ..ingest.model import IngestReport
 from ..result import (BlockError, ErrorCode, GradingResult, ImportFailure, LoadSummary, Provenance,

@@ -6,7 +6,7 @@ from ..grading.outcome import Status
 from ..grading.score import ItemStatus
 from ..messages import say
 from ..result import ErrorCode, GradingResult
-from .text import one_line
+from ..text import one_line
 
 STATUS_MARK = {Status.PASSED: "PASS", Status.FAILED: "FAIL", Status.ERROR: "ERROR",
                Status.MISSING: "MISSING"}

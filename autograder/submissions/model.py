@@ -6,30 +6,18 @@ its Refusal into an error result), so nobody vanishes from a class's report.
 
 from __future__ import annotations
 
-import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
 from ..messages import say
+from ..text import clip, one_line
 
 # Details end up in feedback, the dashboard and the terminal: short, one line.
 DETAIL_CHARS = 300
-# Control, format (bidi overrides, zero-width), surrogate, private-use, unassigned,
-# line and paragraph separators: none of them belongs in a line an instructor reads.
-INVISIBLE_CATEGORIES = frozenset({"Cc", "Cf", "Cs", "Co", "Cn", "Zl", "Zp"})
 
 
 class SubmissionPathError(Exception):
     """A path given on the command line does not exist: misuse (exit 2), nothing else."""
-
-
-def printable(text: str) -> str:
-    """`text` with every invisible or line-breaking character shown as '?'."""
-    return "".join("?" if unicodedata.category(ch) in INVISIBLE_CATEGORIES else ch for ch in text)
-
-
-def clip(text: str, limit: int = DETAIL_CHARS) -> str:
-    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 @dataclass(frozen=True)
@@ -41,7 +29,7 @@ class Refusal:
 
     def __post_init__(self) -> None:
         # Details quote names an attacker chose (zip members, file names): clean them once here.
-        object.__setattr__(self, "detail", clip(printable(self.detail)))
+        object.__setattr__(self, "detail", clip(one_line(self.detail), DETAIL_CHARS))
 
     @property
     def key(self) -> str:

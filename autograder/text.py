@@ -11,22 +11,25 @@ from __future__ import annotations
 import re
 import unicodedata
 
-# C0/C1 controls (tab and newline kept only where a medium allows them) and the bidi
-# overrides that make a name read differently from what it is.
-_CONTROLS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+# Control, format (bidi overrides, zero-width), surrogate, private-use, unassigned, line
+# and paragraph separators: none of them belongs in text a person reads as written.
+INVISIBLE_CATEGORIES = frozenset({"Cc", "Cf", "Cs", "Co", "Cn", "Zl", "Zp"})
 _LINE_BREAKS = re.compile(r"[\t\n\r]+")
 # A spreadsheet cell starting with one of these is a formula (OWASP's CSV-injection list).
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\uff1d", "\uff0b", "\uff0d", "\uff20")
 
 
-def printable(text: str) -> str:
-    """Text without terminal escape codes or bidi tricks; line breaks and tabs kept."""
-    return _CONTROLS.sub("", str(text))
+def printable(text: str, *, lines: bool = True) -> str:
+    """`text` with every invisible character (terminal escapes, bidi tricks) shown as '?';
+    line breaks and tabs are kept when `lines`, else shown as '?' too."""
+    keep = "\n\t" if lines else ""
+    return "".join(ch if ch in keep or unicodedata.category(ch) not in INVISIBLE_CATEGORIES
+                   else "?" for ch in str(text))
 
 
 def one_line(text: str) -> str:
     """A single printable line: for table cells, ids and anything a terminal lines up."""
-    return _LINE_BREAKS.sub(" ", printable(text))
+    return printable(_LINE_BREAKS.sub(" ", str(text)), lines=False)
 
 
 def csv_cell(value) -> object:
@@ -48,7 +51,7 @@ def fence(text: str, info: str = "") -> str:
 def clip(text: str, limit: int) -> str:
     """At most `limit` characters, saying how much was left out."""
     text = str(text)
-    return text if len(text) <= limit else text[:limit] + f"\n... ({len(text) - limit} more characters)"
+    return text if len(text) <= limit else text[:limit] + f"… ({len(text) - limit} more characters)"
 
 
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]<>#|!~])")
