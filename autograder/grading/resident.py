@@ -1,0 +1,135 @@
+"""State that lives where the student's code runs: a params dict there, numpy's seed there.
+
+Through the sandbox, a dict a test passes to student code arrives as a copy, and what
+the student did to it is copied back into the test's own arrays, in place, whichever
+way it was done: `params[key] -= step` (the arrays a network's layers hold change) and
+`params[key] = params[key] - step` (a new array; the layers keep the old one, and the
+network never learns) look the same from here. `ResidentParams` puts the dict in the
+student's process and keeps a handle to each array first stored in it, so a test can
+read what happened to that array itself. Without a sandbox (the project's own tests
+grade a plain module) it is a local dict with the same contract.
+
+`seed_numpy` seeds numpy's global generator where the student's code runs (the book's
+networks and its Dropout draw from np.random), so a regrade draws the same weights and
+masks and says the same words. `write_params` and `params_numerical_grad` reach a
+student network's params in place, where its layers hold them.
+"""
+
+from __future__ import annotations
+
+import itertools
+from typing import Callable
+
+import numpy as np
+
+from ..sandbox.errors import StudentFault
+from ..sandbox.proxy import Handle, ModuleProxy, remote_type
+from .gradcheck import numerical_grad_of
+from .learning import _params_in_place, _write_into
+
+_NAMES = itertools.count(1)
+
+
+def _module_of(student):
+    """The module behind a StudentView: a sandbox ModuleProxy, or a plain module in our tests."""
+    return object.__getattribute__(student, "_module")
+
+
+def _sandbox_of(module):
+    return object.__getattribute__(module, "_sb") if isinstance(module, ModuleProxy) else None
+
+
+class ResidentParams:
+    """A dict of arrays living beside the student's code; pass `.params` to it.
+
+    `original(key)` is what the array first stored under `key` holds now; `current(key)`
+    is what `params[key]` holds now, whichever array that is. Use as a context manager:
+    leaving it drops the dict from the student's module.
+    """
+
+    def __init__(self, student, params: dict):
+        arrays = {key: np.array(value) for key, value in params.items()}
+        self._module = _module_of(student)
+        self._sb = _sandbox_of(self._module)
+        if self._sb is None:
+            self.params = arrays
+            self._originals = dict(arrays)
+            return
+        # A dunder name: listed by no names() call, so it never looks like the student's.
+        self._name = f"__dlfs_resident_{next(_NAMES)}__"
+        setattr(self._module, self._name, arrays)
+        self.params = self._sb.ref(self._module, name=self._name)
+        self._originals = {key: self._sb.ref(self.params, item=key) for key in arrays}
+
+    def original(self, key) -> np.ndarray:
+        if self._sb is None:
+            return self._originals[key].copy()
+        return np.asarray(self._sb.fetch(self._originals[key]))
+
+    def current(self, key) -> np.ndarray:
+        return np.array(self.params[key])
+
+    def close(self) -> None:
+        self._originals = {}
+        if self._sb is not None:
+            try:
+                setattr(self._module, self._name, None)
+            except StudentFault:
+                pass  # the process is gone, and the dict with it
+
+    def __enter__(self) -> ResidentParams:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+
+def seed_numpy(student, seed: int) -> bool:
+    """np.random.seed(seed) where the student's code runs, through the numpy the notebook
+    imported (as np or numpy); False when it imported none."""
+    module = _module_of(student)
+    for name in ("np", "numpy"):
+        try:
+            candidate = getattr(module, name)
+        except (AttributeError, StudentFault):
+            continue
+        is_numpy = remote_type(candidate) == "module" if isinstance(candidate, Handle) \
+            else candidate is np
+        if not is_numpy:
+            continue
+        try:
+            candidate.random.seed(seed)
+        except (AttributeError, StudentFault):
+            continue
+        return True
+    return False
+
+
+def write_params(net, values: dict) -> None:
+    """net.params[key][...] = value for every key: into the arrays the layers hold."""
+    params = _params_in_place(net)
+    for key, value in values.items():
+        _write_into(params, key, np.asarray(value, dtype=np.float64))
+
+
+def _array_in_place(params, key):
+    if isinstance(params, Handle):
+        return object.__getattribute__(params, "_sb").ref(params, item=key)
+    return params[key]
+
+
+def params_numerical_grad(net, loss: Callable[[], object], key) -> np.ndarray:
+    """d loss() / d net.params[key] by central differences, perturbing the network's own
+    array in place (as the book's `lambda W: net.loss(x, t)` does), then restoring it."""
+    params = _params_in_place(net)
+    array = _array_in_place(params, key)
+    base = np.array(params[key], dtype=np.float64)
+
+    def probe(value):
+        array[...] = value
+        return loss()
+
+    try:
+        return numerical_grad_of(probe, base)
+    finally:
+        array[...] = base
