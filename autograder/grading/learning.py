@@ -17,8 +17,7 @@ from functools import lru_cache
 
 import numpy as np
 
-from ..sandbox.proxy import Handle
-from .student import Shielded
+from .resident import params_in_place, write_into
 
 
 @dataclass(frozen=True)
@@ -45,27 +44,6 @@ def digits(n_train: int = 600, n_test: int = 300, *, images: bool = False, seed:
     return Digits(x[train].reshape(shape), t[train], x[test].reshape(shape), t[test])
 
 
-def _unwrapped(obj):
-    return object.__getattribute__(obj, "_target") if isinstance(obj, Shielded) else obj
-
-
-def params_in_place(net):
-    """The network's params dict itself: a handle into the sandbox, or the local dict."""
-    target = _unwrapped(net)
-    if isinstance(target, Handle):
-        sandbox = object.__getattribute__(target, "_sb")
-        return sandbox.ref(target, name="params")
-    return target.params
-
-
-def set_params(net, values: dict) -> None:
-    """Write `values` into the network's own parameter arrays (in the sandbox when the net
-    lives there), so its layers, which hold those arrays, compute with them."""
-    params = params_in_place(net)
-    for key, value in values.items():
-        write_into(params, key, np.asarray(value, dtype=np.float64))
-
-
 def sgd_step(net, x, t, lr: float) -> dict:
     """One plain SGD step through the student's gradient(); returns the gradients."""
     grads = dict(net.gradient(x, t))
@@ -74,15 +52,6 @@ def sgd_step(net, x, t, lr: float) -> dict:
         updated = np.asarray(params[key], dtype=np.float64) - lr * np.asarray(grad, dtype=np.float64)
         write_into(params, key, updated)
     return grads
-
-
-def write_into(params, key, value: np.ndarray) -> None:
-    """params[key][...] = value: into the existing array, which the layers also hold."""
-    if isinstance(params, Handle):
-        sandbox = object.__getattribute__(params, "_sb")
-        sandbox.ref(params, item=key)[...] = value
-    else:
-        params[key][...] = value
 
 
 def predicted_accuracy(net, x, t) -> float:

@@ -11,8 +11,9 @@ grade a plain module) it is a local dict with the same contract.
 
 `seed_numpy` seeds numpy's global generator where the student's code runs (the book's
 networks and its Dropout draw from np.random), so a regrade draws the same weights and
-masks and says the same words. `write_params` and `params_numerical_grad` reach a
-student network's params in place, where its layers hold them.
+masks and says the same words. `set_params` and `params_numerical_grad` reach a
+student network's params in place, where its layers hold them (the learning checks
+train through the same helpers).
 """
 
 from __future__ import annotations
@@ -25,7 +26,7 @@ import numpy as np
 from ..sandbox.errors import StudentFault
 from ..sandbox.proxy import Handle, ModuleProxy, remote_type
 from .gradcheck import numerical_grad_of
-from .learning import _params_in_place, _write_into
+from .student import Shielded
 
 _NAMES = itertools.count(1)
 
@@ -105,23 +106,43 @@ def seed_numpy(student, seed: int) -> bool:
     return False
 
 
-def write_params(net, values: dict) -> None:
-    """net.params[key][...] = value for every key: into the arrays the layers hold."""
-    params = _params_in_place(net)
+def _unwrapped(obj):
+    return object.__getattribute__(obj, "_target") if isinstance(obj, Shielded) else obj
+
+
+def params_in_place(net):
+    """The network's params dict itself: a handle into the sandbox, or the local dict."""
+    target = _unwrapped(net)
+    if isinstance(target, Handle):
+        sandbox = object.__getattribute__(target, "_sb")
+        return sandbox.ref(target, name="params")
+    return target.params
+
+
+def set_params(net, values: dict) -> None:
+    """Write `values` into the network's own parameter arrays (in the sandbox when the net
+    lives there), so its layers, which hold those arrays, compute with them."""
+    params = params_in_place(net)
     for key, value in values.items():
-        _write_into(params, key, np.asarray(value, dtype=np.float64))
+        write_into(params, key, np.asarray(value, dtype=np.float64))
 
 
 def _array_in_place(params, key):
+    """params[key] itself (a handle to the array in the sandbox), not a copy of it."""
     if isinstance(params, Handle):
         return object.__getattribute__(params, "_sb").ref(params, item=key)
     return params[key]
 
 
+def write_into(params, key, value: np.ndarray) -> None:
+    """params[key][...] = value: into the existing array, which the layers also hold."""
+    _array_in_place(params, key)[...] = value
+
+
 def params_numerical_grad(net, loss: Callable[[], object], key) -> np.ndarray:
     """d loss() / d net.params[key] by central differences, perturbing the network's own
     array in place (as the book's `lambda W: net.loss(x, t)` does), then restoring it."""
-    params = _params_in_place(net)
+    params = params_in_place(net)
     array = _array_in_place(params, key)
     base = np.array(params[key], dtype=np.float64)
 

@@ -12,7 +12,7 @@ import pytest
 from autograder.assignment import load_assignment
 from autograder.grading.outcome import Status
 from autograder.grading.resident import (ResidentParams, params_numerical_grad, seed_numpy,
-                                         write_params)
+                                         set_params)
 from autograder.grading.runner import run_hidden_suite
 from autograder.grading.student import StudentView
 from autograder.messages import say
@@ -379,7 +379,7 @@ def test_resident_params_see_a_rebinding_through_the_sandbox():
         np.testing.assert_array_equal(student.draw(), first)
         # Written into the array the network's own attribute holds, then differentiated.
         net = student.Net()
-        write_params(net, {"W": np.array([1.0, -2.0, 3.0])})
+        set_params(net, {"W": np.array([1.0, -2.0, 3.0])})
         np.testing.assert_allclose(params_numerical_grad(net, net.loss, "W"), [2.0, -4.0, 6.0],
                                    rtol=1e-7)
         np.testing.assert_array_equal(net.W, [1.0, -2.0, 3.0])

@@ -15,7 +15,7 @@ from autograder.grading import tolerances as tol
 from autograder.grading.checks import (assert_close, assert_grad_close, assert_keys, assert_shape,
                                        assert_true)
 from autograder.grading.learning import digits, train
-from autograder.grading.resident import params_numerical_grad, seed_numpy, write_params
+from autograder.grading.resident import params_numerical_grad, seed_numpy, set_params
 from reference.ch03_neural_networks.hints import accuracy_variants
 from reference.ch06_training_techniques.hints import (weight_decay_grad_variants,
                                                       weight_decay_loss_variants)
@@ -75,7 +75,7 @@ def nets(student, reference, rng, cls, args, batchnorm=False):
     # Shapes are the params tests' business: here a b1 kept as (1, 5) still takes values.
     assert_keys(mine.params, shapes, call=f"{_made(cls, args)}.params")
     values = _random_params(rng, shapes)
-    write_params(mine, values)
+    set_params(mine, values)
     for key, value in values.items():
         ref.params[key][...] = value
     return mine, ref, values

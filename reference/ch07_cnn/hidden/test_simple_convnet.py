@@ -15,7 +15,8 @@ from autograder.grading import tolerances as tol
 from autograder.grading.checks import (assert_close, assert_grad_close, assert_keys,
                                        assert_shape, assert_true)
 from autograder.grading.gradcheck import numerical_grad_of
-from autograder.grading.learning import digits, params_in_place, set_params, train, write_into
+from autograder.grading.learning import digits, train
+from autograder.grading.resident import params_in_place, set_params, write_into
 from reference.ch03_neural_networks.hints import accuracy_variants
 from reference.ch07_cnn.hints import convnet_gradient_variants
 
