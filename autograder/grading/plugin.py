@@ -24,7 +24,7 @@ import pytest
 from ..messages import say
 from ..sandbox.errors import (SandboxCrashed, StaleHandle, StudentFault, StudentRaised,
                               TimeLimitExceeded, UnsafeValue)
-from .checks import CheckFailed
+from .checks import CheckFailed, collecting_notes
 from .outcome import Status, TestOutcome
 from .student import ItemUnavailable
 
@@ -120,6 +120,7 @@ class GradingPlugin:
         # Items whose code already ran out of time: their other tests are not run again,
         # or one endless loop would cost call_seconds per test of that item.
         self._timed_out: set[str] = set()
+        self._notes: dict[str, list[str]] = {}
 
     # --- fixtures -------------------------------------------------------------------
     @pytest.fixture
@@ -160,6 +161,12 @@ class GradingPlugin:
         if graded in self._timed_out:
             raise NotRerunAfterTimeout(say("grading.not_rerun_after_timeout", item=graded))
 
+    @pytest.hookimpl(hookwrapper=True)
+    def pytest_runtest_call(self, item):
+        with collecting_notes() as notes:
+            yield
+        self._notes[item.nodeid] = notes
+
     def pytest_collectreport(self, report):
         if report.failed:
             self.collect_errors.append(f"{report.nodeid}: {_short(str(report.longrepr), 20)}")
@@ -169,7 +176,9 @@ class GradingPlugin:
         outcome = yield
         report = outcome.get_result()
         if call.excinfo is None:
-            report.grading_verdict = Verdict(Status.PASSED)
+            # A pass may carry notes: the answer was accepted in a form the book does not use.
+            notes = self._notes.pop(item.nodeid, []) if call.when == "call" else []
+            report.grading_verdict = Verdict(Status.PASSED, "\n".join(notes))
         elif call.excinfo.errisinstance(pytest.skip.Exception):
             report.grading_verdict = Verdict(Status.MISSING, say("grading.skipped",
                                                                  reason=str(call.excinfo.value)))
@@ -193,8 +202,9 @@ class GradingPlugin:
         for nodeid in self.order:
             phases = self._phases.get(nodeid, [])
             # The first phase that did not pass decides: a failed setup never ran the call.
+            passed_notes = "\n".join(v.message for _, v in phases if v.message)
             verdict = next((v for _, v in phases if v.status is not Status.PASSED),
-                           Verdict(Status.PASSED) if phases else
+                           Verdict(Status.PASSED, passed_notes) if phases else
                            Verdict(Status.ERROR, say("grading.skipped", reason="not run")))
             name, item, points = self._meta[nodeid]
             results.append(TestOutcome(test_id=nodeid, name=name, item=item, max_points=points,

@@ -31,9 +31,11 @@ def submission_view(result: GradingResult) -> dict:
     items = []
     for i in (result.score.items if result.score else ()):
         tests = tests_by_item.get(i.item, [])
+        accepted = [t["output"] for t in tests if t["passed"] and t["output"]]
+        note = "\n".join(n for n in dict.fromkeys([result.notes.get(i.item, ""), *accepted]) if n)
         items.append({"item": i.item, "score": number(i.points), "max_score": number(i.max_points),
                       "status": i.status.value, "full": i.status is ItemStatus.FULL,
-                      "note": result.notes.get(i.item, ""), "tests": tests,
+                      "note": note, "tests": tests,
                       # Every test of a missing item says the same thing: say it once.
                       "missing_message": tests[0]["output"] if tests and i.status is ItemStatus.MISSING
                       else ""})

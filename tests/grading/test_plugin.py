@@ -223,3 +223,20 @@ def test_a_huge_exception_message_is_clipped():
     text = fault_message(StudentRaised("sigmoid(x)", "ValueError", "x" * 100_000))
     assert len(text) < 4 * MESSAGE_CHARS + 400
     assert "99700 more characters" in text
+
+
+def test_a_pass_in_a_form_the_book_does_not_use_carries_its_note(tmp_path):
+    """Is an accepted list answer a PASSED outcome that says it was accepted?"""
+    (tmp_path / "test_list.py").write_text(
+        "import pytest\nfrom autograder.grading.checks import assert_close, note\n"
+        "pytestmark = pytest.mark.item('softmax')\n"
+        "def test_list(student):\n    assert_close([1.0, 2.0], [1.0, 2.0], call='f(x)')\n"
+        "def test_noted(student):\n    note('the other order')\n"
+        "def test_plain(student):\n    assert_close(1.0, 1.0, call='f(x)')\n", encoding="utf-8")
+    from autograder.messages import say
+    view = StudentView(reference_student())
+    outcomes = {o.test_id.split("::")[1]: o for o in run_hidden_suite(tmp_path, view)}
+    assert all(o.status is Status.PASSED for o in outcomes.values())
+    assert outcomes["test_list"].message == say("grading.accepted_list")
+    assert outcomes["test_noted"].message == "the other order"
+    assert outcomes["test_plain"].message == ""

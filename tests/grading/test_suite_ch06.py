@@ -393,3 +393,18 @@ def test_resident_params_in_process_keep_the_same_contract():
         np.testing.assert_array_equal(resident.current("W"), [0.5, 0.5])
         np.testing.assert_array_equal(resident.original("W"), [1.0, 1.0])
     assert not seed_numpy(StudentView(types.ModuleType("no_numpy")), 0)
+
+
+@pytest.mark.parametrize("bug_id, item, key", [
+    ("nesterov-earlier-printing", "Nesterov", "note.nesterov_other_order"),
+    ("inverted-dropout", "Dropout", "note.dropout_inverted"),
+])
+def test_an_accepted_variant_passes_with_its_note(bug_id, item, key):
+    """Does the student learn that their form differs from the book's, though it passes?"""
+    variant = next(b for b in ACCEPTED if b.id == bug_id)
+    outcomes = [o for o in grade(reference_student(**{item: variant.student_value()}))
+                if o.item == item]
+    assert all(o.status is Status.PASSED for o in outcomes)
+    assert any(say(key) in o.message for o in outcomes)
+    plain = [o for o in grade(reference_student()) if o.item == item]
+    assert not any(say(key) in o.message for o in plain)
