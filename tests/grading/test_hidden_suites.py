@@ -31,11 +31,24 @@ def not_passed(outcomes):
 def assert_only_these_fail_with_hint(assignment, name, source, failing, hint):
     """A classic bug in `name` fails exactly `failing`, each with that bug's hint."""
     module = reference_student(**{name: define(source, name)})
-    bad = not_passed(grade(assignment, module))
+    assert_fails_exactly(grade(assignment, module), failing, name, hint)
+
+
+def assert_fails_exactly(outcomes, failing, item, hint):
+    """Exactly the tests `failing` fail, all of `item`, each with hint.<hint> ('' for none)."""
+    bad = not_passed(outcomes)
     assert {i.split("::")[1] for i in bad} == failing
     for outcome in bad.values():
-        assert outcome.status is Status.FAILED and outcome.item == name
-        assert outcome.hint == say(f"hint.{hint}")
+        assert outcome.status is Status.FAILED and outcome.item == item, outcome.message
+        assert outcome.hint == (say(f"hint.{hint}") if hint else "")
+
+
+def notebook(source: str, *names: str, **context) -> dict:
+    """Several definitions from one source, as one notebook's cells define them: the
+    item under test calls the student's own helpers, not the reference's."""
+    namespace = {"np": np, **context}
+    exec(compile(source, "<student>", "exec"), namespace)
+    return {name: namespace[name] for name in names}
 
 
 @pytest.mark.parametrize("assignment", [CH03, CH04], ids=["ch03", "ch04"])
@@ -106,6 +119,69 @@ def test_ch03_raising_function_is_an_error():
         assert outcome.status is Status.ERROR
         assert "NotImplementedError" in outcome.message and "TODO" in outcome.message
         assert "sigmoid(...)" in outcome.message
+
+
+# A chapter-3 notebook as students write it: forward, predict and accuracy call the
+# notebook's own sigmoid and softmax, so a slip in those reaches the network too.
+CH03_NETWORK = """
+def identity_function(x):
+    return x
+
+def init_network():
+    return {"W1": np.array([[0.1, 0.3, 0.5], [0.2, 0.4, 0.6]]), "b1": np.array([0.1, 0.2, 0.3]),
+            "W2": np.array([[0.1, 0.4], [0.2, 0.5], [0.3, 0.6]]), "b2": np.array([0.1, 0.2]),
+            "W3": np.array([[0.1, 0.3], [0.2, 0.4]]), "b3": np.array([0.1, 0.2])}
+
+def _scores(network, x):
+    z1 = sigmoid(np.dot(x, network["W1"]) + network["b1"])
+    z2 = sigmoid(np.dot(z1, network["W2"]) + network["b2"])
+    return np.dot(z2, network["W3"]) + network["b3"]
+
+def forward(network, x):
+    return identity_function(_scores(network, x))
+
+def predict(network, x):
+    return softmax(_scores(network, x))
+
+def accuracy(network, x, t):
+    return np.sum(np.argmax(predict(network, x), axis=1) == t) / float(x.shape[0])
+"""
+SIGMOID_EXP_SIGN = """
+def sigmoid(x):
+    return 1 / (1 + np.exp(x))
+
+def softmax(a):
+    e = np.exp(a - np.max(a, axis=-1, keepdims=True))
+    return e / np.sum(e, axis=-1, keepdims=True)
+"""
+SOFTMAX_WHOLE_IN_NETWORK = SOFTMAX_WHOLE + """
+def sigmoid(x):
+    return 1 / (1 + np.exp(-x))
+"""
+NETWORK_NAMES = ("sigmoid", "softmax", "identity_function", "init_network", "forward",
+                 "predict", "accuracy")
+
+
+@pytest.mark.parametrize("helpers, failing, item, hint", [
+    (SIGMOID_EXP_SIGN, {"test_values_on_a_vector", "test_batch_keeps_shape",
+                        "test_large_inputs_stay_between_zero_and_one"}, "sigmoid", "sigmoid_exp_sign"),
+    (SOFTMAX_WHOLE_IN_NETWORK, {"test_each_row_of_a_batch", "test_batch_with_large_values"},
+     "softmax", "softmax_whole"),
+], ids=["sigmoid-exp-sign", "softmax-whole-batch"])
+def test_ch03_a_helpers_slip_is_charged_to_the_helper_only(helpers, failing, item, hint):
+    """forward, predict and accuracy that call the student's own (wrong) sigmoid or softmax
+    are judged with those: the slip costs the helper's tests, not the network's too."""
+    module = reference_student(**notebook(helpers + CH03_NETWORK, *NETWORK_NAMES))
+    assert_fails_exactly(grade(CH03, module), failing, item, hint)
+
+
+def test_ch03_biases_spelled_B1_cost_init_network_only():
+    """A notebook that writes network['B1'] in its own init_network and forward (as some
+    do) loses init_network's key test, not forward, predict and accuracy as well."""
+    source = SIGMOID_EXP_SIGN.replace("np.exp(x)", "np.exp(-x)") + CH03_NETWORK.replace('"b', '"B')
+    module = Sandboxed(reference_student(**notebook(source, *NETWORK_NAMES)))
+    failing = {"test_init_network_keys_and_shapes", "test_init_network_book_values"}
+    assert_fails_exactly(grade(CH03, module), failing, "init_network", None)
 
 
 CEE_NO_BATCH_MEAN = """
