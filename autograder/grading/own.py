@@ -23,8 +23,7 @@ from ..sandbox.errors import StudentRaised
 from ..sandbox.proxy import Handle
 from . import tolerances as tol
 from .checks import CheckFailed
-from .learning import _params_in_place
-from .student import ItemUnavailable
+from .student import ItemUnavailable, Shielded
 
 # What computing a value with the student's helpers may raise when a helper is missing,
 # raises, or returns something the composition cannot use: then there is no own value.
@@ -90,8 +89,12 @@ def numerical_grad_of_params(net, loss: Callable[[], object], keys,
 
 def param_in_place(net, key):
     """net.params[key] itself, not a copy: a handle to the array in the sandbox (which a
-    call can pass back, and the student's code then changes in place), or the local array."""
-    params = _params_in_place(net)
-    if isinstance(params, Handle):
-        return object.__getattribute__(params, "_sb").ref(params, item=key)
-    return params[key]
+    call can pass back, and the student's code then changes in place), or the local array.
+
+    `net` is a student network as the `student` fixture gives it (calls through it copy
+    their arguments, and reading net.params would give a copy too)."""
+    target = object.__getattribute__(net, "_target") if isinstance(net, Shielded) else net
+    if isinstance(target, Handle):
+        sandbox = object.__getattribute__(target, "_sb")
+        return sandbox.ref(sandbox.ref(target, name="params"), item=key)
+    return target.params[key]
