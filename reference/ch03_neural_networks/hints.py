@@ -19,6 +19,11 @@ def _quiet(fn):
         return fn()
 
 
+def sigmoid_variants(x) -> dict:
+    x = np.asarray(x, dtype=np.float64)
+    return {"sigmoid_exp_sign": _quiet(lambda: 1.0 / (1.0 + np.exp(x)))}
+
+
 def softmax_variants(x) -> dict:
     x = np.asarray(x, dtype=np.float64)
 

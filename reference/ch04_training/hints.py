@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .gradient import numerical_diff
+from .gradient import gradient_descent, numerical_diff, numerical_gradient
 from .losses import cross_entropy_error, mean_squared_error
 
 
@@ -47,3 +47,30 @@ def numerical_diff_variants(f, x, h: float = 1e-4) -> dict:
         "diff_precedence": central * (2 * h) * h / 2,  # what "/ 2*h" computes
         "diff_tiny_h": _quiet(lambda: (f(x + 1e-50) - f(x - 1e-50)) / (2 * 1e-50)),
     }
+
+
+def numerical_gradient_variants(f, x) -> dict:
+    """x: a 2-D array; what passing each row of x to f on its own gives."""
+    x = np.array(x, dtype=np.float64)
+    rows = _quiet(lambda: np.array([numerical_gradient(f, row.copy()) for row in x]))
+    return {"grad_rows_to_f": rows}
+
+
+def gradient_descent_variants(f, init_x, lr: float, step_num: int) -> dict:
+    """What the classic slips of the descent loop return for these arguments."""
+    right = gradient_descent(f, init_x, lr=lr, step_num=step_num)
+    variants = {
+        "gd_no_update": np.array(init_x, dtype=np.float64),
+        "gd_ascent": _quiet(lambda: _ascent(f, init_x, lr, step_num)),
+        "gd_fixed_steps": gradient_descent(f, init_x, lr=lr, step_num=100),
+        "gd_fixed_lr": gradient_descent(f, init_x, lr=0.01, step_num=step_num),
+    }
+    # With the default arguments a slip that ignores them gives the right answer: no hint.
+    return {k: v for k, v in variants.items() if not np.allclose(v, right)}
+
+
+def _ascent(f, init_x, lr, step_num):
+    x = np.array(init_x, dtype=np.float64)
+    for _ in range(step_num):
+        x += lr * numerical_gradient(f, x)
+    return x

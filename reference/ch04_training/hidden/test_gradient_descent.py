@@ -5,6 +5,8 @@ import pytest
 
 from autograder.grading import tolerances as tol
 from autograder.grading.checks import assert_close
+from autograder.grading.own import assert_reference_or_own
+from reference.ch04_training.hints import gradient_descent_variants
 
 pytestmark = pytest.mark.item("gradient_descent")
 
@@ -13,14 +15,34 @@ def function_2(x):
     return float(np.sum(x ** 2))
 
 
+def _descent_with_own_gradient(student, f, init_x, lr, step_num):
+    """The book's loop, calling the student's own numerical_gradient on the student's x.
+
+    gradient_descent is judged on its loop: a numerical_gradient that misses (a one-sided
+    difference, an x left h off) is charged by numerical_gradient's own tests, not again
+    here. `inplace`, because the book's loop hands the same x to every call."""
+    x = np.array(init_x, dtype=np.float64)
+    for _ in range(step_num):
+        x -= lr * np.asarray(student.inplace.numerical_gradient(f, x), dtype=np.float64)
+    return x
+
+
+def _check(student, reference, f, init_x, call, **kwargs):
+    expected = reference.gradient_descent(f, init_x.copy(), **kwargs)
+    got = student.gradient_descent(f, init_x.copy(), **kwargs)
+    lr, step_num = kwargs.get("lr", 0.01), kwargs.get("step_num", 100)
+    assert_reference_or_own(
+        assert_close, got, expected,
+        lambda: _descent_with_own_gradient(student, f, init_x, lr, step_num),
+        call=call, inputs={"init_x": init_x}, rtol=tol.DESCENT_RTOL, atol=tol.DESCENT_ATOL,
+        variants=gradient_descent_variants(f, init_x, lr, step_num))
+
+
 @pytest.mark.points(3)
 def test_book_example(student, reference):
     """gradient_descent(function_2, [-3.0, 4.0], lr=0.1, step_num=100) ends near [0, 0]"""
-    expected = reference.gradient_descent(function_2, np.array([-3.0, 4.0]), lr=0.1, step_num=100)
-    got = student.gradient_descent(function_2, np.array([-3.0, 4.0]), lr=0.1, step_num=100)
-    assert_close(got, expected, call="gradient_descent(function_2, init_x, lr=0.1, step_num=100)",
-                 inputs={"init_x": np.array([-3.0, 4.0])},
-                 rtol=tol.DESCENT_RTOL, atol=tol.DESCENT_ATOL)
+    _check(student, reference, function_2, np.array([-3.0, 4.0]),
+           "gradient_descent(function_2, init_x, lr=0.1, step_num=100)", lr=0.1, step_num=100)
 
 
 @pytest.mark.points(2)
@@ -31,8 +53,16 @@ def test_default_learning_rate_and_steps(student, reference, rng):
     def bowl(x):
         return float(np.sum((x - center) ** 2))
 
-    init_x = rng.normal(size=3)
-    expected = reference.gradient_descent(bowl, init_x.copy())
-    assert_close(student.gradient_descent(bowl, init_x.copy()), expected,
-                 call="gradient_descent(f, init_x)", inputs={"init_x": init_x},
-                 rtol=tol.DESCENT_RTOL, atol=tol.DESCENT_ATOL)
+    _check(student, reference, bowl, rng.normal(size=3), "gradient_descent(f, init_x)")
+
+
+@pytest.mark.points(1)
+def test_takes_step_num_steps_of_size_lr(student, reference, rng):
+    """gradient_descent(f, init_x, lr=0.2, step_num=7) takes exactly 7 steps of size lr"""
+    center = rng.normal(size=2)
+
+    def bowl(x):
+        return float(np.sum((x - center) ** 2))
+
+    _check(student, reference, bowl, rng.normal(size=2),
+           "gradient_descent(f, init_x, lr=0.2, step_num=7)", lr=0.2, step_num=7)

@@ -5,6 +5,7 @@ import pytest
 
 from autograder.grading import tolerances as tol
 from autograder.grading.checks import assert_close, assert_restored
+from reference.ch04_training.hints import numerical_gradient_variants
 
 pytestmark = pytest.mark.item("numerical_gradient")
 
@@ -40,6 +41,31 @@ def test_vector(student, reference, rng):
 def test_matrix(student, reference, rng):
     """numerical_gradient works for a 2-D x (a weight matrix), same shape back"""
     _check(student, reference, wavy, rng.normal(size=(3, 4)))
+
+
+# f(W) = (sum of W * A)**2 mixes every element of W with its own weight in A, so only the
+# whole matrix, element by element, gives its gradient 2 * sum(W * A) * A: a row passed
+# to f alone (as in code that loops over the rows of x) broadcasts against all of A.
+# Compared loosely on purpose: an x left h off after each element, or a one-sided
+# difference, shifts this gradient by about h relative (1e-4), and those slips are
+# charged by test_x_restored and the tests above; passing rows misses by a factor.
+WHOLE_ARRAY_RTOL = 1e-3
+
+
+@pytest.mark.points(2)
+def test_whole_matrix_goes_to_f(student, reference, rng):
+    """numerical_gradient passes the whole 2-D x to f, so f may mix its elements (f(W) = (sum W*A)**2)"""
+    A = rng.uniform(1.0, 2.0, size=(3, 4))
+
+    def mixed(W):
+        return float(np.sum(W * A)) ** 2
+
+    x = rng.uniform(1.0, 2.0, size=(3, 4))
+    expected = reference.numerical_gradient(mixed, x.copy())
+    assert_close(student.numerical_gradient(mixed, x.copy()), expected,
+                 call="numerical_gradient(f, x) with f(W) = np.sum(W * A) ** 2",
+                 inputs={"x": x, "A": A}, rtol=WHOLE_ARRAY_RTOL, atol=tol.NUMERICAL_DIFF_ATOL,
+                 variants=numerical_gradient_variants(mixed, x))
 
 
 @pytest.mark.points(2)
