@@ -12,8 +12,10 @@ package, no download. Chance is 10 %.
 
 from __future__ import annotations
 
+import importlib.util
 from dataclasses import dataclass
 from functools import lru_cache
+from pathlib import Path
 
 import numpy as np
 
@@ -30,9 +32,15 @@ class Digits:
 
 @lru_cache(maxsize=None)
 def _all_digits() -> tuple[np.ndarray, np.ndarray]:
-    from sklearn.datasets import load_digits  # imported late: only learning checks need it
-    data = load_digits()
-    return data.data / 16.0, data.target.astype(np.int64)
+    # The CSV scikit-learn ships (what load_digits reads), read without importing
+    # sklearn.datasets: that import costs seconds in every grading worker; this, a few
+    # hundred milliseconds. A test checks the two agree.
+    package = importlib.util.find_spec("sklearn")
+    if package is None or not package.submodule_search_locations:
+        raise RuntimeError("scikit-learn is not installed: the learning checks need its digits")
+    path = Path(package.submodule_search_locations[0]) / "datasets" / "data" / "digits.csv.gz"
+    table = np.loadtxt(path, delimiter=",")
+    return table[:, :-1] / 16.0, table[:, -1].astype(np.int64)
 
 
 def digits(n_train: int = 600, n_test: int = 300, *, images: bool = False, seed: int = 0) -> Digits:

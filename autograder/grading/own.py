@@ -7,10 +7,8 @@ when its answer equals the reference's, or else what the student's own helpers g
 the same inputs; the helpers are judged by their own tests. When the answer matches
 neither, the failure shown is the one against the reference, with its hints.
 
-The same idea for a whole network: `numerical_grad_of_params` is the numerical gradient
-of the student's own loss with respect to its own parameters, perturbed in place where
-they live (in the sandbox), so gradient() can be checked against the loss the student
-wrote as well as against the reference.
+The same idea for a whole network is resident.params_numerical_grad: the numerical
+gradient of the student's own loss with respect to its own parameters.
 """
 
 from __future__ import annotations
@@ -20,10 +18,8 @@ from typing import Callable
 import numpy as np
 
 from ..sandbox.errors import StudentRaised
-from ..sandbox.proxy import Handle
-from . import tolerances as tol
 from .checks import CheckFailed
-from .student import ItemUnavailable, Shielded
+from .student import ItemUnavailable
 
 # What computing a value with the student's helpers may raise when a helper is missing,
 # raises, or returns something the composition cannot use: then there is no own value.
@@ -59,42 +55,3 @@ def assert_reference_or_own(check, actual, expected, own: Callable[[], object], 
             except CheckFailed:
                 pass
         raise
-
-
-def numerical_grad_of_params(net, loss: Callable[[], object], keys,
-                             h: float = tol.NUMERICAL_H) -> dict[str, np.ndarray]:
-    """{key: d loss() / d net.params[key]} by central differences.
-
-    Each entry is perturbed in the network's own array (in the sandbox, through a handle,
-    or in process), `loss()` is called, and the entry is put back, so a loss that reads
-    its parameters however it likes sees the perturbation. Two calls of `loss` per entry:
-    keep the network small."""
-    grads = {}
-    for key in keys:
-        array = param_in_place(net, key)
-        base = np.array(array[...], dtype=np.float64)
-        grad = np.zeros_like(base)
-        for index in np.ndindex(base.shape):
-            values = []
-            try:
-                for step in (h, -h):
-                    array[index] = base[index] + step
-                    values.append(float(loss()))
-            finally:  # a loss that raises must not leave the network perturbed
-                array[index] = base[index]
-            grad[index] = (values[0] - values[1]) / (2 * h)
-        grads[key] = grad
-    return grads
-
-
-def param_in_place(net, key):
-    """net.params[key] itself, not a copy: a handle to the array in the sandbox (which a
-    call can pass back, and the student's code then changes in place), or the local array.
-
-    `net` is a student network as the `student` fixture gives it (calls through it copy
-    their arguments, and reading net.params would give a copy too)."""
-    target = object.__getattribute__(net, "_target") if isinstance(net, Shielded) else net
-    if isinstance(target, Handle):
-        sandbox = object.__getattribute__(target, "_sb")
-        return sandbox.ref(sandbox.ref(target, name="params"), item=key)
-    return target.params[key]

@@ -10,6 +10,14 @@ from autograder.sandbox import Limits, Sandbox
 from reference.ch05_backprop import TwoLayerNet
 
 
+def test_the_digits_are_scikit_learns():
+    from sklearn.datasets import load_digits
+    from autograder.grading.learning import _all_digits
+    data = load_digits()
+    x, t = _all_digits()
+    assert np.array_equal(x, data.data / 16.0) and np.array_equal(t, data.target)
+
+
 def test_the_split_is_seeded_and_scaled():
     a, b = digits(seed=3), digits(seed=3)
     assert np.array_equal(a.x_train, b.x_train) and a.x_train.shape == (600, 64)

@@ -9,8 +9,8 @@ from autograder.grading import tolerances as tol
 from autograder.grading.checks import (assert_close, assert_grad_close, assert_keys,
                                        assert_restored, assert_shape, assert_true)
 from autograder.grading.learning import digits, train
-from autograder.grading.own import (assert_reference_or_own, numerical_grad_of_params,
-                                    param_in_place)
+from autograder.grading.own import assert_reference_or_own
+from autograder.grading.resident import param_in_place, params_numerical_grad
 from reference.ch03_neural_networks.hints import accuracy_variants
 from reference.ch04_training import TwoLayerNet as ReferenceNet
 
@@ -59,7 +59,8 @@ def _own_predict(student, params, x):
 
 def _own_loss_gradient(mine, x, t):
     """The numerical gradient of the student's own loss, taken here, for gradient()."""
-    return numerical_grad_of_params(mine, lambda: mine.loss(x, t), SHAPES)
+    return {key: params_numerical_grad(mine, lambda: mine.loss(x, t), key, h=tol.NUMERICAL_H)
+            for key in SHAPES}
 
 
 def _own_numerical_gradient(student, mine, x, t, params):
