@@ -39,7 +39,12 @@ def read_notebook(text: str, report: IngestReport) -> tuple[list[Cell], dict]:
     except ValidationError as error:
         # Colab and hand-edited notebooks often carry extra fields; the code is still there.
         log.info("notebook does not validate: %s", error.message)
-        report.warnings.append(say("ingest.warn.invalid_notebook", reason=error.message))
+        report.warnings.append(say("ingest.warn.invalid_notebook", reason=error.message[:300]))
+    except (RecursionError, MemoryError) as error:
+        # The schema check walks the JSON recursively; deep outputs or metadata defeat it,
+        # but the cells were read already.
+        log.info("notebook could not be validated: %s", type(error).__name__)
+        report.warnings.append(say("ingest.warn.invalid_notebook", reason=type(error).__name__))
     cells = [Cell(number, _source_of(cell)) for number, cell in enumerate(nb.cells, start=1)
              if cell.get("cell_type") == "code"]
     report.cells_total = len(nb.cells)
@@ -63,6 +68,9 @@ def read_script(text: str, report: IngestReport) -> tuple[list[Cell], dict]:
 def _load_json(text: str):
     try:
         return json.loads(text)
+    except RecursionError as error:
+        # `[[[[...]]]]` thousands deep: the decoder gives up before anything is built.
+        raise IngestError("too_deep", say("ingest.error.too_deep")) from error
     except json.JSONDecodeError as error:
         body = text.rstrip()
         ran_out = error.pos >= len(body) - 1 or error.msg.startswith("Unterminated string")

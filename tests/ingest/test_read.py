@@ -84,3 +84,12 @@ def test_script_without_markers_is_one_cell(write):
     """Is a plain .py file one cell whose lines are the file's lines?"""
     result = ingest(write("import numpy as np\n\n\ndef relu(x):\n    return np.maximum(0, x)\n", "hw.py"))
     assert (result.definitions["relu"].cell, result.definitions["relu"].line) == (1, 4)
+
+
+def test_json_nested_thousands_deep_is_refused(write):
+    """Is `[[[[...]]]]` nested past the JSON decoder's limit an ingest error, not a crash?"""
+    deep = "[" * 100_000 + "]" * 100_000
+    text = notebook_bytes("x = 1").decode().replace('"metadata": {', f'"metadata": {{"deep": {deep}, ', 1)
+    with pytest.raises(IngestError) as caught:
+        ingest(write(text))
+    assert caught.value.code == "too_deep"
