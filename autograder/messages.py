@@ -277,6 +277,25 @@ CATALOG: dict[str, dict[str, str]] = {
     "label_status": {"ko": "상태", "en": "Status"},
     "label_not_graded": {"ko": "채점하지 못했습니다", "en": "Could not be graded"},
     "label_notebook_problems": {"ko": "노트북의 문제", "en": "Problems in the notebook"},
+    # --- ingest: cells that cannot be read safely, definitions inside blocks ------------
+    "ingest.error.too_deep": {
+        "ko": "노트북 파일의 JSON이 너무 깊게 중첩되어 읽을 수 없습니다. 주피터에서 다시 저장해 주세요.",
+        "en": "The notebook file's JSON is nested too deeply to read. Please save it again from Jupyter."},
+    "ingest.warn.not_text": {
+        "ko": "셀 {cell}, {line}행에 텍스트가 아닌 문자({message})가 있어 이 셀은 채점에서 제외되었습니다.",
+        "en": "Cell {cell}, line {line} holds a character that is not text ({message}), so this cell was left out of grading."},
+    "ingest.warn.too_deep": {
+        "ko": "셀 {cell}, {line}행의 코드가 {limit}단계보다 깊게 중첩되어 있어 이 셀은 채점에서 제외되었습니다.",
+        "en": "Cell {cell}, line {line} nests code more than {limit} levels deep, so this cell was left out of grading."},
+    "ingest.warn.too_complex": {
+        "ko": "셀 {cell}({line}행 근처)은 파이썬이 읽기에 너무 복잡해서({message}) 채점에서 제외되었습니다. 아주 긴 식은 나누어 쓰세요.",
+        "en": "Cell {cell} (near line {line}) is too complex for Python to read ({message}), so it was left out of grading; split very long expressions."},
+    "ingest.warn.cell_too_large": {
+        "ko": "셀 {cell}의 코드가 {size_kb} KB로 셀 하나의 한도({limit_kb} KB)를 넘어 채점에서 제외되었습니다. 큰 데이터는 코드에 붙여 넣지 말고 파일에서 읽으세요.",
+        "en": "Cell {cell} holds {size_kb} KB of code, over the {limit_kb} KB limit for one cell, so it was left out of grading; load large data from a file instead of pasting it."},
+    "ingest.warn.notebook_too_large": {
+        "ko": "노트북의 코드가 전체 한도({limit_kb} KB)를 넘어 셀 {cells}(총 {count}개)은(는) 채점에서 제외되었습니다.",
+        "en": "The notebook's code passes the {limit_kb} KB limit for a whole notebook, so cells {cells} ({count} in all) were left out of grading."},
 }
 
 

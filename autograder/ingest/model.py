@@ -16,6 +16,15 @@ class IngestError(Exception):
 
 
 @dataclass(frozen=True)
+class CellProblem:
+    """Why a cell was left out without being read; the cell's problem, not the notebook's."""
+
+    reason: str  # syntax_error, not_text, too_deep, too_complex, too_large
+    line: int  # where, as far as it is known (1 when it is the whole cell)
+    detail: str  # Python's message, or a short description in English
+
+
+@dataclass(frozen=True)
 class Definition:
     """A top-level name the kept module binds, where the student bound it last."""
 
@@ -38,6 +47,7 @@ class Cell:
     kept: list[ast.stmt] = field(default_factory=list)
     emitted: str = ""
     dropped: bool = False
+    problem: CellProblem | None = None  # set when the cell was left out unread
 
     @property
     def label(self) -> str:
