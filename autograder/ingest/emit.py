@@ -11,7 +11,7 @@ from __future__ import annotations
 import ast
 from collections import Counter, defaultdict
 
-from autograder.ingest.model import Cell, IngestContext
+from autograder.ingest.model import Cell, IngestContext, split_lines
 
 PRELUDE_LABEL = "ingest prelude"
 PRELUDE = '''\
@@ -59,7 +59,7 @@ def blocks_of(cells: list[Cell]) -> list[tuple[str, str]]:
 
 
 def _emit(cell: Cell) -> str:
-    lines = cell.source.splitlines()
+    lines = split_lines(cell.source)
     out = [""] * len(lines)
     crowded = _crowded_lines(cell.tree.body)
     fragments: dict[int, list[str]] = defaultdict(list)

@@ -10,7 +10,7 @@ from __future__ import annotations
 import logging
 import re
 
-from autograder.ingest.model import Cell, IngestContext
+from autograder.ingest.model import Cell, IngestContext, split_lines
 from autograder.messages import say
 
 log = logging.getLogger("autograder.ingest")
@@ -46,7 +46,7 @@ def strip_magics(cells: list[Cell], ctx: IngestContext) -> list[Cell]:
     for cell in cells:
         if cell.dropped:
             continue
-        lines = cell.source.splitlines()
+        lines = split_lines(cell.source)
         first = next((i for i, line in enumerate(lines) if line.strip()), None)
         if first is not None and (match := CELL_MAGIC.match(lines[first])):
             ctx.report.magics_stripped += 1

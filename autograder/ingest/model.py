@@ -7,6 +7,15 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 
+def split_lines(text: str) -> list[str]:
+    """Lines as Python's tokenizer counts them: str.splitlines also breaks on form feeds,
+    U+2028 and others that can sit inside a comment or a string, which would move code."""
+    lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    if lines[-1] == "":
+        lines.pop()
+    return lines
+
+
 class IngestError(Exception):
     """This submission cannot be read at all; `code` is stable, `message` is for the student."""
 
@@ -109,7 +118,7 @@ class IngestResult:
         """Map a line of `source` back to (block label, line in that block)."""
         start = 1
         for label, src in self.blocks:
-            count = len(src.splitlines()) or 1
+            count = len(split_lines(src)) or 1
             if module_line < start + count:
                 return label, module_line - start + 1
             start += count

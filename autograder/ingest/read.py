@@ -9,7 +9,7 @@ import re
 import nbformat
 from nbformat.validator import ValidationError
 
-from autograder.ingest.model import Cell, IngestError, IngestReport
+from autograder.ingest.model import Cell, IngestError, IngestReport, split_lines
 from autograder.messages import say
 
 log = logging.getLogger("autograder.ingest")
@@ -53,7 +53,7 @@ def read_notebook(text: str, report: IngestReport) -> tuple[list[Cell], dict]:
 
 def read_script(text: str, report: IngestReport) -> tuple[list[Cell], dict]:
     chunks: list[list[str]] = [[]]
-    for line in text.splitlines():
+    for line in split_lines(text):
         if PY_CELL_MARKER.match(line):
             chunks.append([])
         else:
