@@ -296,6 +296,15 @@ CATALOG: dict[str, dict[str, str]] = {
     "ingest.warn.notebook_too_large": {
         "ko": "노트북의 코드가 전체 한도({limit_kb} KB)를 넘어 셀 {cells}(총 {count}개)은(는) 채점에서 제외되었습니다.",
         "en": "The notebook's code passes the {limit_kb} KB limit for a whole notebook, so cells {cells} ({count} in all) were left out of grading."},
+    "ingest.warn.block_opened": {
+        "ko": "셀 {cell}, {line}행의 최상위 `{block}` 블록 안에 있는 정의({names})를 채점에 사용했습니다. 블록 안의 다른 문장은 실행하지 않았습니다.",
+        "en": "Cell {cell}, line {line}: the definitions inside the top-level `{block}` block ({names}) were kept for grading; its other statements were not run."},
+    "ingest.warn.block_skipped": {
+        "ko": "셀 {cell}, {line}행의 `{block}` 블록은 채점 때 실행하지 않으므로 그 안의 정의({names})는 채점에 쓰이지 않았습니다. 정의는 블록 밖 최상위에 두세요.",
+        "en": "Cell {cell}, line {line}: the `{block}` block is not run for grading, so the definitions inside it ({names}) were not kept; put definitions at the top level."},
+    "ingest.resolve.in_block": {
+        "ko": "`{name}`은(는) 셀 {cell}, {line}행의 최상위 `{block}` 블록 안에서 찾아 채점했습니다.",
+        "en": "`{name}` was found inside the top-level `{block}` block at cell {cell}, line {line}, and graded."},
 }
 
 

@@ -44,6 +44,21 @@ class Definition:
     imported_from: str | None = None
     target: str | None = None  # for an alias: the name it points at
     earlier: tuple[int, ...] = ()  # cells that defined this name before, in order
+    block: str = ""  # "if", "try" or "with": found inside that top-level block ...
+    block_line: int = 0  # ... which starts on this line of the same cell
+
+
+@dataclass(frozen=True)
+class Edit:
+    """Replace the source from (line, col) up to (end_line, end_col) with `text`.
+
+    Columns count UTF-8 bytes, as the ast module's offsets do."""
+
+    line: int
+    col: int
+    end_line: int
+    end_col: int
+    text: str
 
 
 @dataclass
@@ -54,6 +69,8 @@ class Cell:
     source: str
     tree: ast.Module | None = None
     kept: list[ast.stmt] = field(default_factory=list)
+    # Edits inside kept top-level blocks (skipped inner statements, guarded imports, headers).
+    edits: list[Edit] = field(default_factory=list)
     emitted: str = ""
     dropped: bool = False
     problem: CellProblem | None = None  # set when the cell was left out unread

@@ -35,6 +35,9 @@ def resolve_items(definitions: dict[str, Definition], items: list[str],
                 notes.append(say("ingest.resolve.redefined", name=written[0],
                                  cells=", ".join(str(c) for c in (*chosen.earlier, chosen.cell)),
                                  cell=chosen.cell))
+            if chosen.block:
+                notes.append(say("ingest.resolve.in_block", name=written[0], block=chosen.block,
+                                 cell=chosen.cell, line=chosen.block_line))
             if notes:
                 resolution.notes[item] = " ".join(notes)
         elif candidates:
