@@ -302,9 +302,18 @@ CATALOG: dict[str, dict[str, str]] = {
     "ingest.warn.block_skipped": {
         "ko": "셀 {cell}, {line}행의 `{block}` 블록은 채점 때 실행하지 않으므로 그 안의 정의({names})는 채점에 쓰이지 않았습니다. 정의는 블록 밖 최상위에 두세요.",
         "en": "Cell {cell}, line {line}: the `{block}` block is not run for grading, so the definitions inside it ({names}) were not kept; put definitions at the top level."},
+    "ingest.warn.unread_redefinition": {
+        "ko": "셀 {cell}의 `{name}`은(는) 읽을 수 없어({problem}) 셀 {graded}의 정의를 대신 사용합니다.",
+        "en": "`{name}` in cell {cell} could not be read ({problem}); the definition in cell {graded} is used instead."},
     "ingest.resolve.in_block": {
         "ko": "`{name}`은(는) 셀 {cell}, {line}행의 최상위 `{block}` 블록 안에서 찾아 채점했습니다.",
         "en": "`{name}` was found inside the top-level `{block}` block at cell {cell}, line {line}, and graded."},
+    "ingest.resolve.unread_later": {
+        "ko": "셀 {cell}의 `{name}`은(는) 읽을 수 없어({problem}) 셀 {graded}의 정의를 채점했습니다.",
+        "en": "`{name}` in cell {cell} could not be read ({problem}); the definition in cell {graded} was graded."},
+    "ingest.resolve.unread_missing": {
+        "ko": "`{name}`은(는) 셀 {cell}에 있지만 그 셀을 읽을 수 없어({problem}) 채점할 정의가 없습니다.",
+        "en": "`{name}` is in cell {cell}, but that cell could not be read ({problem}), so there is nothing to grade."},
 }
 
 

@@ -16,6 +16,7 @@ from dataclasses import replace
 from autograder.ingest.blocks import BlockPlan, block_kind, hidden_definitions, open_block
 from autograder.ingest.model import Cell, Definition, IngestContext
 from autograder.ingest.rules import bindings, calls_get_ipython, rebound_names, skip_kind
+from autograder.ingest.unread import note_unread
 from autograder.messages import say
 
 log = logging.getLogger("autograder.ingest")
@@ -27,6 +28,7 @@ LISTED_NAMES = 8
 def keep_definitions(cells: list[Cell], ctx: IngestContext) -> list[Cell]:
     for cell in cells:
         if cell.tree is None:
+            note_unread(cell, ctx)
             continue
         for stmt in cell.tree.body:
             if block_kind(stmt):
@@ -97,6 +99,7 @@ def register(stmt: ast.stmt, bound: list[Definition], cell: Cell, ctx: IngestCon
             cells = earlier.earlier + ((earlier.cell,) if earlier.cell != definition.cell else ())
             definition = replace(definition, earlier=cells)
         ctx.definitions[key] = definition
+        ctx.unread.pop(key, None)  # a readable definition after the unread one wins
         if definition.name != "*":
             ctx.usable[definition.name] = definition
 

@@ -34,6 +34,15 @@ class CellProblem:
 
 
 @dataclass(frozen=True)
+class Unread:
+    """A name a left-out cell appears to define (a top-level `def`, `class` or lambda line)."""
+
+    cell: int
+    line: int
+    problem: CellProblem
+
+
+@dataclass(frozen=True)
 class Definition:
     """A top-level name the kept module binds, where the student bound it last."""
 
@@ -46,6 +55,7 @@ class Definition:
     earlier: tuple[int, ...] = ()  # cells that defined this name before, in order
     block: str = ""  # "if", "try" or "with": found inside that top-level block ...
     block_line: int = 0  # ... which starts on this line of the same cell
+    unread_later: tuple[Unread, ...] = ()  # later cells that redefine it but could not be read
 
 
 @dataclass(frozen=True)
@@ -118,6 +128,8 @@ class IngestContext:
     # Names a later constant may build on: bound by a kept statement and not since
     # rebound by a skipped one (whose value the kept module would not have).
     usable: dict[str, Definition] = field(default_factory=dict)
+    # Names only left-out cells define (no readable definition came before them).
+    unread: dict[str, tuple[Unread, ...]] = field(default_factory=dict)
 
 
 @dataclass
@@ -126,6 +138,8 @@ class IngestResult:
     definitions: dict[str, Definition]
     metadata: dict
     report: IngestReport
+    # Names written only in cells that could not be read: resolve_items(unread=...) says so.
+    unread: dict[str, tuple[Unread, ...]] = field(default_factory=dict)
 
     @property
     def source(self) -> str:

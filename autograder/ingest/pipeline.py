@@ -46,4 +46,4 @@ def ingest(path: str | Path) -> IngestResult:
     log.info("%s: %s, %d code cells, %d kept definitions, %d statements skipped",
              path.name, report.format, report.cells_code, len(ctx.definitions),
              report.skipped_total)
-    return IngestResult(blocks_of(cells), ctx.definitions, metadata, report)
+    return IngestResult(blocks_of(cells), ctx.definitions, metadata, report, ctx.unread)
