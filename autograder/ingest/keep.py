@@ -105,7 +105,7 @@ def register(stmt: ast.stmt, bound: list[Definition], cell: Cell, ctx: IngestCon
 
 
 def skip(stmt: ast.stmt, cell: Cell, ctx: IngestContext) -> None:
-    if calls_get_ipython(stmt, cell.source):
+    if calls_get_ipython(stmt):
         ctx.report.magics_stripped += 1
     else:
         ctx.report.skipped[skip_kind(stmt)] += 1

@@ -168,9 +168,8 @@ def skip_kind(stmt: ast.stmt) -> str:
     return SKIP_KIND.get(name, name.lower())
 
 
-def calls_get_ipython(stmt: ast.stmt, source: str) -> bool:
-    # The text test first: walking every statement of a large cell costs more than the rest.
-    return "get_ipython" in source and any(isinstance(n, ast.Call) and isinstance(n.func, ast.Name)
+def calls_get_ipython(stmt: ast.stmt) -> bool:
+    return any(isinstance(n, ast.Call) and isinstance(n.func, ast.Name)
                and n.func.id == "get_ipython" for n in ast.walk(stmt))
 
 
