@@ -281,6 +281,12 @@ CATALOG: dict[str, dict[str, str]] = {
     "ingest.error.too_deep": {
         "ko": "노트북 파일의 JSON이 너무 깊게 중첩되어 읽을 수 없습니다. 주피터에서 다시 저장해 주세요.",
         "en": "The notebook file's JSON is nested too deeply to read. Please save it again from Jupyter."},
+    "ingest.error.too_many_values": {
+        "ko": "노트북 파일에 JSON 값이 너무 많습니다(최대 {limit}개). 출력을 지우고 다시 저장해 주세요.",
+        "en": "The notebook file holds too many JSON values (at most {limit}). Clear the outputs and save again."},
+    "ingest.error.too_many_cells": {
+        "ko": "노트북의 셀이 너무 많습니다(최대 {limit}개). 과제 노트북을 제출해 주세요.",
+        "en": "The notebook has too many cells (at most {limit}). Please submit the assignment notebook."},
     "ingest.warn.not_text": {
         "ko": "셀 {cell}, {line}행에 텍스트가 아닌 문자({message})가 있어 이 셀은 채점에서 제외되었습니다.",
         "en": "Cell {cell}, line {line} holds a character that is not text ({message}), so this cell was left out of grading."},

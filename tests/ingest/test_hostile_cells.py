@@ -125,10 +125,15 @@ HOSTILE = {
     "spaces_line": ["a" + " " * 90_000 + "= 1"],
     "indented_magics": ["def f():\n" + "    %x\n" * 10_000],
 }
+# Just under the JSON value cap, in the notebook's and a cell's metadata.
+bomb = json.dumps({"bomb": [{"a": 1}] * 120_000})
+TEXTS = {name: notebook(*cells) for name, cells in HOSTILE.items()}
+TEXTS["json_values"] = notebook().replace('"metadata": {}', '"metadata": ' + bomb)
+del bomb
 folder = Path(tempfile.mkdtemp())
-for name, cells in HOSTILE.items():
+for name, text in TEXTS.items():
     path = folder / f"{name}.ipynb"
-    path.write_text(notebook(*cells))
+    path.write_text(text)
     result = ingest(path)
     assert "relu" in result.definitions, name
     path.unlink()
@@ -137,7 +142,7 @@ print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024)
 
 
 def test_peak_memory_of_hostile_cells_is_bounded():
-    """Does ingesting every hostile cell above, in one fresh process, peak under 300 MB?"""
+    """Does ingesting every hostile cell above (and JSON near its cap), in a fresh process, peak under 300 MB?"""
     # Without the caps the 8 MB literal alone took 3.9 GB; the bound is generous on purpose.
     done = subprocess.run([sys.executable, "-c", PEAK_SCRIPT], cwd=ROOT, capture_output=True,
                           text=True, timeout=600)
