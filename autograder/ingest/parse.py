@@ -51,8 +51,11 @@ def _parse(cell: Cell) -> tuple[ast.Module | None, CellProblem | None]:
         return None, problem
     try:
         with warnings.catch_warnings():
-            # Students' "\d" in regexes and `is 1` comparisons are not our business here.
+            # Students' "\d" in regexes and `is 1` comparisons are not our business here
+            # (3.11 warns of the first with a DeprecationWarning, 3.12 a SyntaxWarning); were
+            # warnings errors, the compiler would turn them into syntax errors.
             warnings.simplefilter("ignore", SyntaxWarning)
+            warnings.simplefilter("ignore", DeprecationWarning)
             tree = ast.parse(source, filename=cell.label)
             # Jupyter compiles the whole cell first; what it refuses (a top-level
             # `return`, `nonlocal` at module level) never ran, so it is lost here too.
