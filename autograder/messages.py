@@ -317,6 +317,49 @@ CATALOG: dict[str, dict[str, str]] = {
     "submissions.too_many_files": {
         "ko": "제출 폴더에 파일이 너무 많아 채점하지 않았습니다 ({detail}).",
         "en": "The submission folder holds too many files, so it was not graded ({detail})."},
+    # --- ingest: cells that cannot be read safely, definitions inside blocks ------------
+    "ingest.error.too_deep": {
+        "ko": "노트북 파일의 JSON이 너무 깊게 중첩되어 읽을 수 없습니다. 주피터에서 다시 저장해 주세요.",
+        "en": "The notebook file's JSON is nested too deeply to read. Please save it again from Jupyter."},
+    "ingest.error.too_many_values": {
+        "ko": "노트북 파일에 JSON 값이 너무 많습니다(최대 {limit}개). 출력을 지우고 다시 저장해 주세요.",
+        "en": "The notebook file holds too many JSON values (at most {limit}). Clear the outputs and save again."},
+    "ingest.error.too_many_cells": {
+        "ko": "노트북의 셀이 너무 많습니다(최대 {limit}개). 과제 노트북을 제출해 주세요.",
+        "en": "The notebook has too many cells (at most {limit}). Please submit the assignment notebook."},
+    "ingest.warn.not_text": {
+        "ko": "셀 {cell}, {line}행에 텍스트가 아닌 문자({message})가 있어 이 셀은 채점에서 제외되었습니다.",
+        "en": "Cell {cell}, line {line} holds a character that is not text ({message}), so this cell was left out of grading."},
+    "ingest.warn.too_deep": {
+        "ko": "셀 {cell}, {line}행의 코드가 {limit}단계보다 깊게 중첩되어 있어 이 셀은 채점에서 제외되었습니다.",
+        "en": "Cell {cell}, line {line} nests code more than {limit} levels deep, so this cell was left out of grading."},
+    "ingest.warn.too_complex": {
+        "ko": "셀 {cell}({line}행 근처)은 파이썬이 읽기에 너무 복잡해서({message}) 채점에서 제외되었습니다. 아주 긴 식은 나누어 쓰세요.",
+        "en": "Cell {cell} (near line {line}) is too complex for Python to read ({message}), so it was left out of grading; split very long expressions."},
+    "ingest.warn.cell_too_large": {
+        "ko": "셀 {cell}의 코드가 {size_kb} KB로 셀 하나의 한도({limit_kb} KB)를 넘어 채점에서 제외되었습니다. 큰 데이터는 코드에 붙여 넣지 말고 파일에서 읽으세요.",
+        "en": "Cell {cell} holds {size_kb} KB of code, over the {limit_kb} KB limit for one cell, so it was left out of grading; load large data from a file instead of pasting it."},
+    "ingest.warn.notebook_too_large": {
+        "ko": "노트북의 코드가 전체 한도({limit_kb} KB)를 넘어 셀 {cells}(총 {count}개)은(는) 채점에서 제외되었습니다.",
+        "en": "The notebook's code passes the {limit_kb} KB limit for a whole notebook, so cells {cells} ({count} in all) were left out of grading."},
+    "ingest.warn.block_opened": {
+        "ko": "셀 {cell}, {line}행의 최상위 `{block}` 블록 안에 있는 정의({names})를 채점에 사용했습니다. 블록 안의 다른 문장은 실행하지 않았습니다.",
+        "en": "Cell {cell}, line {line}: the definitions inside the top-level `{block}` block ({names}) were kept for grading; its other statements were not run."},
+    "ingest.warn.block_skipped": {
+        "ko": "셀 {cell}, {line}행의 `{block}` 블록은 채점 때 실행하지 않으므로 그 안의 정의({names})는 채점에 쓰이지 않았습니다. 정의는 블록 밖 최상위에 두세요.",
+        "en": "Cell {cell}, line {line}: the `{block}` block is not run for grading, so the definitions inside it ({names}) were not kept; put definitions at the top level."},
+    "ingest.warn.unread_redefinition": {
+        "ko": "셀 {cell}의 `{name}`은(는) 읽을 수 없어({problem}) 셀 {graded}의 정의를 대신 사용합니다.",
+        "en": "`{name}` in cell {cell} could not be read ({problem}); the definition in cell {graded} is used instead."},
+    "ingest.resolve.in_block": {
+        "ko": "`{name}`은(는) 셀 {cell}, {line}행의 최상위 `{block}` 블록 안에서 찾아 채점했습니다.",
+        "en": "`{name}` was found inside the top-level `{block}` block at cell {cell}, line {line}, and graded."},
+    "ingest.resolve.unread_later": {
+        "ko": "셀 {cell}의 `{name}`은(는) 읽을 수 없어({problem}) 셀 {graded}의 정의를 채점했습니다.",
+        "en": "`{name}` in cell {cell} could not be read ({problem}); the definition in cell {graded} was graded."},
+    "ingest.resolve.unread_missing": {
+        "ko": "`{name}`은(는) 셀 {cell}에 있지만 그 셀을 읽을 수 없어({problem}) 채점할 정의가 없습니다.",
+        "en": "`{name}` is in cell {cell}, but that cell could not be read ({problem}), so there is nothing to grade."},
 }
 
 

@@ -149,7 +149,8 @@ def grade(prep: Prepared, *, seed: int = 0, limits: dict | None = None) -> Gradi
 
 
 def _grade(prep: Prepared, asg: Assignment, seed: int, limits: dict) -> GradingResult:
-    resolution = resolve_items(prep.ingest.definitions, items=list(asg.items), aliases=asg.aliases)
+    resolution = resolve_items(prep.ingest.definitions, items=list(asg.items), aliases=asg.aliases,
+                               unread=prep.ingest.unread)
     clock = time.perf_counter
     with ExitStack() as stack:
         t0 = clock()

@@ -33,6 +33,9 @@ class ErrorCode(str, enum.Enum):
     TRUNCATED = "truncated"
     NOT_A_NOTEBOOK = "not_a_notebook"
     EMPTY = "empty"
+    TOO_DEEP = "too_deep"
+    TOO_MANY_VALUES = "too_many_values"
+    TOO_MANY_CELLS = "too_many_cells"
     # the upload, refused before reading (see submissions.Refusal)
     ID_COLLISION = "id_collision"
     BAD_ARCHIVE = "bad_archive"

@@ -151,32 +151,77 @@ def _policy(allow_list: bool | None, allow_float32: bool | None) -> tuple[bool, 
 
 
 # --- turning a return value into a comparable array ----------------------------------
+# A student's value is converted to a real ndarray before anything about it is read: an
+# object (a sandbox Handle, or any class with `shape` and `dtype` attributes or an
+# `__array__`) is refused by its type, never asked for its shape.
+
+# Values that are data, not objects: the sandbox hands these back as decoded copies.
+_SCALARS = frozenset({bool, int, float, complex, str, bytes, dict, type(None)})
+_SEQUENCES = frozenset({list, tuple})
+
 
 def _kind_name(value) -> str:
     return "None" if value is None else kind_of(value)
 
 
-def _to_array(actual, expected: np.ndarray, *, call, inputs, allow_list, allow_float32,
-              variants):
-    """Returns (array, notes, float32) or raises CheckFailed with the precise reason."""
-    def fail(key, **fields):
-        hint = match_variant(actual, variants) if variants else ""
-        raise CheckFailed(_report(say(key, call=call, **fields), inputs=inputs,
-                                  returned=actual, expected=expected), hint)
+def _foreign(value):
+    """The first part of `value` that is neither data nor an array, or None if there is none.
+
+    Lists and tuples are walked (without recursion); no attribute of anything is read."""
+    stack, seen = [value], set()
+    while stack:
+        item = stack.pop()
+        if type(item) in _SEQUENCES:
+            if id(item) not in seen:  # a list holding itself is walked once
+                seen.add(id(item))
+                stack.extend(item)
+        elif type(item) not in _SCALARS and not isinstance(item, (np.ndarray, np.generic)):
+            return item
+    return None
+
+
+def _plain_array(actual, *, call: str, allow_list: bool, variants=None,
+                 **report) -> tuple[np.ndarray, list[str]]:
+    """The student's value as a base-class ndarray (any dtype), and the notes on accepting it.
+
+    Refuses None, objects, lists when `allow_list` is false, and ragged lists, each with
+    its own message; `report` (inputs, expected) goes into the failure message."""
+    def fail(key, hint="", **fields):
+        raise CheckFailed(_report(say(key, call=call, **fields), returned=actual, **report), hint)
 
     if actual is None:
         fail("grading.returned_none")
-    notes = []
-    if isinstance(actual, (list, tuple)):
-        if not allow_list:
-            fail("grading.list_refused")
-        notes.append(say("grading.accepted_list"))
-    elif not isinstance(actual, (np.ndarray, np.generic, int, float, bool)):
+    foreign = _foreign(actual)
+    if foreign is actual:
+        fail("grading.not_numeric", kind=_kind_name(actual))
+    if foreign is not None:
+        fail("grading.not_numeric", kind=f"{_kind_name(actual)} of {_kind_name(foreign)}")
+    if type(actual) in (dict, str, bytes):
         fail("grading.not_numeric", kind=_kind_name(actual))
     try:
+        # np.asarray of an ndarray subclass is a base-class view: its overrides are not asked.
         arr = np.asarray(actual)
-    except (ValueError, TypeError):  # a ragged list cannot become an array
+    except (ValueError, TypeError, RecursionError):  # ragged, or a list holding itself
         fail("grading.not_numeric", kind=_kind_name(actual))
+    notes = []
+    if type(actual) in _SEQUENCES:
+        if not allow_list:
+            fail("grading.list_refused", hint=match_variant(arr, variants))
+        notes.append(say("grading.accepted_list"))
+    return arr, notes
+
+
+def _to_array(actual, expected: np.ndarray, *, call, inputs, allow_list, allow_float32,
+              variants):
+    """Returns (array, notes, float32) or raises CheckFailed with the precise reason."""
+    arr, notes = _plain_array(actual, call=call, allow_list=allow_list, inputs=inputs,
+                              expected=expected, variants=variants)
+
+    def fail(key, **fields):
+        hint = match_variant(arr, variants) if variants else ""
+        raise CheckFailed(_report(say(key, call=call, **fields), inputs=inputs,
+                                  returned=actual, expected=expected), hint)
+
     if arr.dtype.kind not in "biuf":
         fail("grading.not_numeric", kind=f"{_kind_name(actual)} ({arr.dtype})")
     single = arr.dtype.kind == "f" and arr.dtype.itemsize < 8 and expected.dtype.itemsize >= 8
@@ -195,8 +240,8 @@ def _to_array(actual, expected: np.ndarray, *, call, inputs, allow_list, allow_f
 
 def match_variant(actual, variants: Mapping[str, object] | None) -> str:
     """The hint text of the first known wrong variant `actual` agrees with, else ''."""
-    if not variants:
-        return ""
+    if not variants or _foreign(actual) is not None:
+        return ""  # an object is never converted, not even to look for a hint
     try:
         arr = np.asarray(actual, dtype=np.float64)
     except (ValueError, TypeError):
@@ -316,26 +361,22 @@ def assert_grad_close(actual, expected, *, call: str, inputs=None,
 
 def assert_dtype_kind(actual, kinds: str, *, call: str, want: str, inputs=None) -> None:
     """The returned array's dtype.kind is one of `kinds` ('iuf' for 'numbers')."""
-    if actual is None:
-        raise CheckFailed(_report(say("grading.returned_none", call=call), inputs=inputs))
-    dtype = getattr(actual, "dtype", None)
-    if dtype is None:
-        try:
-            dtype = np.asarray(actual).dtype
-        except (ValueError, TypeError):
-            raise CheckFailed(_report(say("grading.not_numeric", call=call,
-                                          kind=_kind_name(actual)), inputs=inputs)) from None
-    if dtype.kind in kinds:
+    arr, _ = _plain_array(actual, call=call, allow_list=_policy(None, None)[0], inputs=inputs)
+    if arr.dtype.kind in kinds:
         return
-    hint = say("hint.bool_dtype") if dtype.kind == "b" else ""
-    raise CheckFailed(_report(say("grading.wrong_dtype_kind", call=call, dtype=str(dtype), want=want),
-                              inputs=inputs, returned=actual), hint)
+    hint = say("hint.bool_dtype") if arr.dtype.kind == "b" else ""
+    raise CheckFailed(_report(say("grading.wrong_dtype_kind", call=call, dtype=str(arr.dtype),
+                                  want=want), inputs=inputs, returned=actual), hint)
 
 
 def assert_restored(before, after, *, call: str) -> None:
     """An array the student was allowed to perturb holds its original values again."""
     before = np.asarray(before, dtype=np.float64)
-    after = np.asarray(after, dtype=np.float64)
+    after, _ = _plain_array(after, call=call, allow_list=True, expected=before)
+    if after.dtype.kind not in "biuf":
+        raise CheckFailed(_report(say("grading.not_numeric", call=call, kind=str(after.dtype)),
+                                  expected=before))
+    after = after.astype(np.float64)
     if before.shape == after.shape and np.array_equal(before, after):
         return
     extra = []
@@ -348,30 +389,37 @@ def assert_restored(before, after, *, call: str) -> None:
                       say("hint.grad_not_restored"))
 
 
-def assert_keys(actual, keys, *, call: str) -> Mapping:
-    """`actual` is a dict holding every name in `keys`."""
-    if not isinstance(actual, Mapping):
+def assert_keys(actual, keys, *, call: str) -> dict:
+    """`actual` is a dict holding every name in `keys`; returns it as a plain dict.
+
+    Only a real dict counts (the sandbox hands one back as data); its items are read
+    with dict's own methods, so a subclass cannot answer `in` or `[]` its own way."""
+    if actual is None:
+        raise CheckFailed(_report(say("grading.returned_none", call=call)))
+    if not isinstance(actual, dict):
         raise CheckFailed(_report(say("grading.not_dict", call=call, kind=_kind_name(actual)),
                                   returned=actual))
-    missing = [k for k in keys if k not in actual]
+    plain = actual if type(actual) is dict else dict(dict.items(actual))
+    missing = [k for k in keys if k not in plain]
     if missing:
         raise CheckFailed(_report(say("grading.missing_keys", call=call,
                                       keys=", ".join(map(repr, missing))),
-                                  extra=[f"{_label('returned')}: {sorted(map(str, actual))}"]))
-    return actual
+                                  extra=[f"{_label('returned')}: {sorted(map(str, plain))}"]))
+    return plain
 
 
-def assert_shape(actual, shape: tuple, *, call: str) -> None:
-    """`actual` is an array-like of exactly this shape (a None or a non-array is named)."""
-    if actual is None:
-        raise CheckFailed(_report(say("grading.returned_none", call=call)))
-    got = getattr(actual, "shape", None)
-    if got is None:
-        raise CheckFailed(_report(say("grading.not_numeric", call=call, kind=_kind_name(actual)),
-                                  returned=actual))
-    if tuple(got) != tuple(shape):
-        raise CheckFailed(_report(say("grading.wrong_shape", call=call, got=str(tuple(got)),
+def assert_shape(actual, shape: tuple, *, call: str) -> np.ndarray:
+    """`actual` is an array of numbers of exactly this shape; returns it as a real array.
+
+    The shape is read from the converted array, never from the student's object."""
+    arr, _ = _plain_array(actual, call=call, allow_list=_policy(None, None)[0])
+    if arr.dtype.kind not in "biuf":
+        raise CheckFailed(_report(say("grading.not_numeric", call=call,
+                                      kind=f"{_kind_name(actual)} ({arr.dtype})"), returned=actual))
+    if arr.shape != tuple(shape):
+        raise CheckFailed(_report(say("grading.wrong_shape", call=call, got=str(arr.shape),
                                       want=str(tuple(shape))), returned=actual))
+    return arr
 
 
 def assert_true(condition: bool, *, call: str, what: str, returned=None) -> None:

@@ -1,6 +1,8 @@
 """Write the kept statements back out, one block per cell, on their original lines.
 
 Skipped lines become blank so "cell 3, line 7" in a traceback is the student's line 7.
+Inside an opened block (see blocks.py) the cell's edits apply: skipped statements become
+`pass`, clause headers `if True:`, imports guarded calls, each where it was.
 Each import becomes one guarded call on its own line (a try/except would need more
 lines than the import had), so a failing `from dataset.mnist import load_mnist` is
 recorded in `__ingest_import_errors__` and the rest of the module still loads.
@@ -11,7 +13,7 @@ from __future__ import annotations
 import ast
 from collections import Counter, defaultdict
 
-from autograder.ingest.model import Cell, IngestContext
+from autograder.ingest.model import Cell, Edit, IngestContext, split_lines
 
 PRELUDE_LABEL = "ingest prelude"
 PRELUDE = '''\
@@ -59,7 +61,7 @@ def blocks_of(cells: list[Cell]) -> list[tuple[str, str]]:
 
 
 def _emit(cell: Cell) -> str:
-    lines = cell.source.splitlines()
+    lines = split_lines(cell.source)
     out = [""] * len(lines)
     crowded = _crowded_lines(cell.tree.body)
     fragments: dict[int, list[str]] = defaultdict(list)
@@ -68,7 +70,7 @@ def _emit(cell: Cell) -> str:
         # A statement sharing a line with another (`W = 1; print(W)`) is rewritten alone.
         shares_line = any(n in crowded for n in range(first, last + 1))
         if isinstance(stmt, (ast.Import, ast.ImportFrom)):
-            text = [_guarded_import(cell, stmt)]
+            text = [guarded_import(cell.label, stmt)]
         elif shares_line:
             text = [ast.unparse(stmt).replace("\n", "; ")]
         else:
@@ -79,7 +81,22 @@ def _emit(cell: Cell) -> str:
             out[first - 1:first - 1 + len(text)] = text
     for line, parts in fragments.items():
         out[line - 1] = "; ".join(parts)
+    apply_edits(out, cell.edits)
     return "\n".join(out) + "\n"
+
+
+def apply_edits(lines: list[str], edits: list[Edit]) -> None:
+    """Apply non-overlapping edits in place, the last first, so earlier offsets stay right.
+
+    A span over several lines leaves its first line holding the replacement (and whatever
+    followed the span on its last line) and the lines after it blank."""
+    for edit in sorted(edits, key=lambda e: (e.line, e.col), reverse=True):
+        first = lines[edit.line - 1].encode("utf-8")
+        last = lines[edit.end_line - 1].encode("utf-8")
+        joined = first[:edit.col] + edit.text.encode("utf-8") + last[edit.end_col:]
+        lines[edit.line - 1] = joined.decode("utf-8")
+        for index in range(edit.line, edit.end_line):
+            lines[index] = ""
 
 
 def _first_line(stmt: ast.stmt) -> int:
@@ -93,6 +110,7 @@ def _crowded_lines(body: list[ast.stmt]) -> set[int]:
     return {n for n, count in seen.items() if count > 1}
 
 
-def _guarded_import(cell: Cell, stmt: ast.Import | ast.ImportFrom) -> str:
+def guarded_import(label: str, stmt: ast.Import | ast.ImportFrom) -> str:
+    """One line that runs the import and, if it fails, records it and binds stand-ins."""
     names = [(a.asname or a.name.split(".")[0]) for a in stmt.names if a.name != "*"]
-    return f"__ingest_import__({cell.label!r}, {stmt.lineno}, {ast.unparse(stmt)!r}, {names!r})"
+    return f"__ingest_import__({label!r}, {stmt.lineno}, {ast.unparse(stmt)!r}, {names!r})"

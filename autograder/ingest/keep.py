@@ -1,10 +1,10 @@
 """Choose the top-level statements the student module keeps, in cell order.
 
-Kept: imports, def/class, lambda assignments, aliases of kept names, and constants
-built only from literals, kept names and pure numeric calls. Everything else
-(calls, loops, plots, data loading, training) is skipped and counted by kind, so
-nothing slow, stateful or endless runs when the module loads. Later statements win
-over earlier ones, as in a top-to-bottom run.
+What one statement defines is decided in `rules`; a top-level `if`, `try` or `with`
+is opened by `blocks` and keeps what it defines. Everything not kept (calls, loops,
+plots, data loading, training) is skipped and counted by kind, so nothing slow,
+stateful or endless runs when the module loads. Later statements win over earlier
+ones, as in a top-to-bottom run.
 """
 
 from __future__ import annotations
@@ -13,181 +13,106 @@ import ast
 import logging
 from dataclasses import replace
 
+from autograder.ingest.blocks import BlockPlan, block_kind, hidden_definitions, open_block
 from autograder.ingest.model import Cell, Definition, IngestContext
+from autograder.ingest.rules import bindings, calls_get_ipython, rebound_names, skip_kind
+from autograder.ingest.unread import note_unread
 from autograder.messages import say
 
 log = logging.getLogger("autograder.ingest")
 
-# Modules whose functions compute a value from their arguments and nothing else.
-NUMERIC_MODULES = {"numpy", "math"}
-PURE_BUILTINS = {"range", "len", "int", "float", "bool", "str", "list", "tuple", "dict", "set",
-                 "abs", "min", "max", "round", "sum", "zip", "enumerate", "sorted", "reversed"}
-CALLABLE_KINDS = {"function", "class", "lambda", "alias", "import"}
-SKIP_KIND = {"AsyncFor": "for", "AsyncWith": "with", "TryStar": "try", "Delete": "del",
-             "AnnAssign": "assign", "ImportFrom": "future_import"}
+# A report line lists at most this many names (a block can define thousands).
+LISTED_NAMES = 8
 
 
 def keep_definitions(cells: list[Cell], ctx: IngestContext) -> list[Cell]:
     for cell in cells:
         if cell.tree is None:
+            note_unread(cell, ctx)
             continue
         for stmt in cell.tree.body:
-            bound = _kept_bindings(stmt, cell, ctx)
+            if block_kind(stmt):
+                _keep_block(stmt, cell, ctx)
+                continue
+            bound = bindings(stmt, cell.number, ctx.usable)
             if bound is None:
-                _skip(stmt, ctx)
+                skip(stmt, cell, ctx)
+                _warn_hidden(stmt.lineno, skip_kind(stmt), hidden_definitions(stmt), cell, ctx)
                 continue
             cell.kept.append(stmt)
-            for definition in bound:
-                key = definition.name if definition.name != "*" else f"* {definition.imported_from}"
-                earlier = ctx.definitions.get(key)
-                if earlier is not None and earlier.cell != definition.cell:
-                    # Kept so the report can say which of several definitions is graded.
-                    definition = replace(definition, earlier=earlier.earlier + (earlier.cell,))
-                ctx.definitions[key] = definition
-                if definition.name != "*":
-                    ctx.usable[definition.name] = definition
+            register(stmt, bound, cell, ctx)
     return cells
 
 
-def _kept_bindings(stmt: ast.stmt, cell: Cell, ctx: IngestContext) -> list[Definition] | None:
-    """The definitions a statement makes if it is kept, or None to skip it."""
-    at = {"cell": cell.number, "line": stmt.lineno}
-    if isinstance(stmt, ast.Import):
-        return [Definition(a.asname or a.name.split(".")[0], "import", imported_from=a.name, **at)
-                for a in stmt.names]
-    if isinstance(stmt, ast.ImportFrom):
-        if stmt.module == "__future__":
-            return None
-        module = "." * stmt.level + (stmt.module or "")
-        return [Definition(a.asname or a.name, "import", imported_from=module, **at)
-                for a in stmt.names]
+def _keep_block(stmt: ast.stmt, cell: Cell, ctx: IngestContext) -> None:
+    plan = open_block(stmt, cell, ctx.usable)
+    if plan is None or not plan.keeps_anything:
+        skip(stmt, cell, ctx)
+        hidden = plan.hidden if plan else [(stmt.lineno, block_kind(stmt), hidden_definitions(stmt))]
+        for line, kind, names in hidden:
+            _warn_hidden(line, kind, names, cell, ctx)
+        return
+    cell.kept.append(stmt)
+    cell.edits += plan.edits
+    _replay(stmt, plan, cell, ctx)
+
+
+def _replay(block: ast.stmt, plan: BlockPlan, cell: Cell, ctx: IngestContext) -> None:
+    """Apply the plan's steps to the context in source order, as top-level statements would."""
+    kept: list[str] = []
+    kind = block_kind(block)
+    for stmt, bound in plan.steps:
+        if bound is None:
+            skip(stmt, cell, ctx)
+            continue
+        register(stmt, [replace(d, block=kind, block_line=block.lineno) for d in bound], cell, ctx)
+        kept += [d.name if d.name != "*" else f"{d.imported_from}.*" for d in bound]
+    log.info("%s: opened the %s block on line %d", cell.label, kind, block.lineno)
+    ctx.report.warnings.append(say("ingest.warn.block_opened", cell=cell.number, line=block.lineno,
+                                   block=kind, names=_listed(kept)))
+    for line, hidden_kind, names in plan.hidden:
+        _warn_hidden(line, hidden_kind, names, cell, ctx)
+
+
+def _warn_hidden(line: int, kind: str, names: list[str], cell: Cell, ctx: IngestContext) -> None:
+    if names:
+        ctx.report.warnings.append(say("ingest.warn.block_skipped", cell=cell.number, line=line,
+                                       block=kind, names=_listed(names)))
+
+
+def _listed(names: list[str]) -> str:
+    """`a`, `b`, ... for a report line: each name once, in order, at most LISTED_NAMES."""
+    unique = list(dict.fromkeys(names))
+    text = ", ".join(f"`{n}`" for n in unique[:LISTED_NAMES])
+    return text + (", ..." if len(unique) > LISTED_NAMES else "")
+
+
+def register(stmt: ast.stmt, bound: list[Definition], cell: Cell, ctx: IngestContext) -> None:
+    """Record what a kept statement defines; a later definition replaces an earlier one."""
     if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)):
         _warn_if_stray_method(stmt, cell, ctx)
-        return [Definition(stmt.name, "function", **at)]
-    if isinstance(stmt, ast.ClassDef):
-        return [Definition(stmt.name, "class", **at)]
-    if isinstance(stmt, ast.Assign):
-        return _assignment(stmt.targets, stmt.value, at, ctx)
-    if isinstance(stmt, ast.AnnAssign) and stmt.value is not None and stmt.simple:
-        return _assignment([stmt.target], stmt.value, at, ctx)
-    if (isinstance(stmt, ast.AugAssign) and isinstance(stmt.target, ast.Name)
-            and ctx.usable.get(stmt.target.id, _NONE).kind == "constant"
-            and is_constant(stmt.value, ctx.usable)):
-        return [Definition(stmt.target.id, "constant", **at)]
-    return None
+    for definition in bound:
+        key = definition.name if definition.name != "*" else f"* {definition.imported_from}"
+        earlier = ctx.definitions.get(key)
+        if earlier is not None:
+            # Kept so the report can say which of several definitions is graded.
+            cells = earlier.earlier + ((earlier.cell,) if earlier.cell != definition.cell else ())
+            definition = replace(definition, earlier=cells)
+        ctx.definitions[key] = definition
+        ctx.unread.pop(key, None)  # a readable definition after the unread one wins
+        if definition.name != "*":
+            ctx.usable[definition.name] = definition
 
 
-_NONE = Definition("", "", 0, 0)
-
-
-def _assignment(targets: list[ast.expr], value: ast.expr, at: dict,
-                ctx: IngestContext) -> list[Definition] | None:
-    names = _target_names(targets)
-    if names is None:
-        return None
-    simple = all(isinstance(t, ast.Name) for t in targets)
-    if isinstance(value, ast.Lambda) and simple:
-        return [Definition(n, "lambda", **at) for n in names]
-    if isinstance(value, ast.Name) and value.id in ctx.usable and simple:
-        source = ctx.usable[value.id]
-        kind = "alias" if source.kind in CALLABLE_KINDS else "constant"
-        return [Definition(n, kind, imported_from=source.imported_from, target=value.id, **at)
-                for n in names]
-    if not is_constant(value, ctx.usable):
-        return None
-    origin = _imported_chain(value, ctx.usable)
-    if origin and simple:
-        # `softmax = cf.softmax`: could be a function, and it was not written here.
-        return [Definition(n, "alias", imported_from=origin, **at) for n in names]
-    return [Definition(n, "constant", **at) for n in names]
-
-
-def _target_names(targets: list[ast.expr]) -> list[str] | None:
-    names: list[str] = []
-    for target in targets:
-        if isinstance(target, ast.Name):
-            names.append(target.id)
-        elif isinstance(target, (ast.Tuple, ast.List)) and all(
-                isinstance(e, ast.Name) for e in target.elts):
-            names += [e.id for e in target.elts]
-        else:
-            # Subscript or attribute targets change an object; that is not a definition.
-            return None
-    return names
-
-
-def is_constant(node: ast.AST | None, usable: dict[str, Definition]) -> bool:
-    """Built from literals, kept names and pure numeric calls only?"""
-    if node is None:
-        return True
-    match node:
-        case ast.Constant():
-            return True
-        case ast.Name(id=name):
-            return name in usable
-        case ast.List(elts=items) | ast.Tuple(elts=items) | ast.Set(elts=items):
-            return all(is_constant(e, usable) for e in items)
-        case ast.Dict(keys=keys, values=values):
-            return all(is_constant(e, usable) for e in keys + values)
-        case ast.BinOp(left=left, right=right):
-            return is_constant(left, usable) and is_constant(right, usable)
-        case ast.UnaryOp(operand=operand) | ast.Starred(value=operand):
-            return is_constant(operand, usable)
-        case ast.BoolOp(values=values):
-            return all(is_constant(e, usable) for e in values)
-        case ast.Compare(left=left, comparators=rest):
-            return all(is_constant(e, usable) for e in [left, *rest])
-        case ast.IfExp(test=test, body=body, orelse=orelse):
-            return all(is_constant(e, usable) for e in (test, body, orelse))
-        case ast.Subscript(value=value, slice=index):
-            return is_constant(value, usable) and is_constant(index, usable)
-        case ast.Slice(lower=lower, upper=upper, step=step):
-            return all(is_constant(e, usable) for e in (lower, upper, step))
-        case ast.JoinedStr(values=values):
-            return all(is_constant(e, usable) for e in values)
-        case ast.FormattedValue(value=value, format_spec=spec):
-            return is_constant(value, usable) and is_constant(spec, usable)
-        case ast.Attribute(value=value):
-            return is_constant(value, usable)
-        case ast.Call(func=func, args=args, keywords=keywords):
-            return (_pure_callee(func, usable) and all(is_constant(a, usable) for a in args)
-                    and all(is_constant(k.value, usable) for k in keywords))
-    return False
-
-
-def _pure_callee(func: ast.expr, usable: dict[str, Definition]) -> bool:
-    if isinstance(func, ast.Name):
-        known = usable.get(func.id)
-        if known is None:
-            return func.id in PURE_BUILTINS
-        return _is_numeric_import(known)
-    root = func
-    while isinstance(root, ast.Attribute):
-        root = root.value
-    if isinstance(root, ast.Name):
-        known = usable.get(root.id)
-        # A method of a kept value (`W.reshape(2, 3)`) is data work, not student code.
-        return known is not None and (_is_numeric_import(known) or known.kind == "constant")
-    return root is not func and is_constant(root, usable)
-
-
-def _is_numeric_import(definition: Definition) -> bool:
-    return (definition.kind == "import"
-            and (definition.imported_from or "").split(".")[0] in NUMERIC_MODULES)
-
-
-def _imported_chain(node: ast.expr, usable: dict[str, Definition]) -> str | None:
-    """For `cf.softmax` with `cf` imported: where the value came from."""
-    if not isinstance(node, ast.Attribute):
-        return None
-    parts = []
-    while isinstance(node, ast.Attribute):
-        parts.append(node.attr)
-        node = node.value
-    known = usable.get(node.id) if isinstance(node, ast.Name) else None
-    if known is None or known.kind != "import":
-        return None
-    return ".".join([known.imported_from or node.id, *reversed(parts[1:])])
+def skip(stmt: ast.stmt, cell: Cell, ctx: IngestContext) -> None:
+    if calls_get_ipython(stmt):
+        ctx.report.magics_stripped += 1
+    else:
+        ctx.report.skipped[skip_kind(stmt)] += 1
+    # The kept module never sees this rebinding, so later constants must not build on
+    # the stale value it would still hold.
+    for name in rebound_names(stmt):
+        ctx.usable.pop(name, None)
 
 
 def _warn_if_stray_method(stmt: ast.FunctionDef | ast.AsyncFunctionDef, cell: Cell,
@@ -196,41 +121,3 @@ def _warn_if_stray_method(stmt: ast.FunctionDef | ast.AsyncFunctionDef, cell: Ce
     if params and params[0].arg == "self":
         ctx.report.warnings.append(say("ingest.warn.method_outside_class",
                                        name=stmt.name, cell=cell.number))
-
-
-def _skip(stmt: ast.stmt, ctx: IngestContext) -> None:
-    if _calls_get_ipython(stmt):
-        ctx.report.magics_stripped += 1
-    else:
-        ctx.report.skipped[_skip_kind(stmt)] += 1
-    # The kept module never sees this rebinding, so later constants must not build on
-    # the stale value it would still hold.
-    for name in _rebound_names(stmt):
-        ctx.usable.pop(name, None)
-
-
-def _skip_kind(stmt: ast.stmt) -> str:
-    if isinstance(stmt, ast.Expr):
-        return "call" if isinstance(stmt.value, ast.Call) else "expr"
-    name = type(stmt).__name__
-    return SKIP_KIND.get(name, name.lower())
-
-
-def _calls_get_ipython(stmt: ast.stmt) -> bool:
-    return any(isinstance(n, ast.Call) and isinstance(n.func, ast.Name)
-               and n.func.id == "get_ipython" for n in ast.walk(stmt))
-
-
-def _rebound_names(node: ast.AST) -> set[str]:
-    names: set[str] = set()
-    for child in ast.iter_child_nodes(node):
-        if isinstance(child, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
-            names.add(child.name)
-        elif isinstance(child, ast.Name) and isinstance(child.ctx, ast.Store):
-            names.add(child.id)
-        elif isinstance(child, ast.alias):
-            names.add((child.asname or child.name).split(".")[0])
-        elif not isinstance(child, (ast.Lambda, ast.ListComp, ast.SetComp, ast.DictComp,
-                                    ast.GeneratorExp)):
-            names |= _rebound_names(child)
-    return names

@@ -10,7 +10,7 @@ from __future__ import annotations
 import logging
 import re
 
-from autograder.ingest.model import Cell, IngestContext
+from autograder.ingest.model import Cell, IngestContext, split_lines
 from autograder.messages import say
 
 log = logging.getLogger("autograder.ingest")
@@ -22,19 +22,31 @@ BODY_KEEPING_CELL_MAGICS = {"time", "timeit", "capture", "prun"}
 
 CELL_MAGIC = re.compile(r"^%%(\w+)")
 LINE_MAGIC = re.compile(r"^\s*(%|!)")
-ASSIGNED_MAGIC = re.compile(r"^\s*[\w.,\s()\[\]]+?\s*=\s*[%!]")
+# `x = !ls`, `a, b = %time f()`: targets made of these characters, then `=`, then % or !.
+# Checked in two linear parts; one regex with `\s` on both sides of `=` backtracks
+# quadratically on a long line of spaces.
+ASSIGNED_TARGETS = re.compile(r"[\w.,\s()\[\]]+")
+ASSIGNED_VALUE = re.compile(r"=\s*[%!]")
 HELP_BEFORE = re.compile(r"^\s*\?{1,2}\s*[\w.]+\s*$")
 HELP_AFTER = re.compile(r"^\s*[\w.]+(\(\))?\s*\?{1,2}\s*$")
 
 
 def is_magic_line(line: str) -> bool:
-    return bool(LINE_MAGIC.match(line) or ASSIGNED_MAGIC.match(line)
+    return bool(LINE_MAGIC.match(line) or _assigned_magic(line)
                 or HELP_BEFORE.match(line) or HELP_AFTER.match(line))
+
+
+def _assigned_magic(line: str) -> bool:
+    equals = line.find("=")
+    return (equals > 0 and ASSIGNED_TARGETS.fullmatch(line, 0, equals) is not None
+            and ASSIGNED_VALUE.match(line, equals) is not None)
 
 
 def strip_magics(cells: list[Cell], ctx: IngestContext) -> list[Cell]:
     for cell in cells:
-        lines = cell.source.splitlines()
+        if cell.dropped:
+            continue
+        lines = split_lines(cell.source)
         first = next((i for i, line in enumerate(lines) if line.strip()), None)
         if first is not None and (match := CELL_MAGIC.match(lines[first])):
             ctx.report.magics_stripped += 1
@@ -52,24 +64,25 @@ def strip_magics(cells: list[Cell], ctx: IngestContext) -> list[Cell]:
 def _strip_lines(lines: list[str], ctx: IngestContext) -> list[str]:
     out: list[str] = []
     continuing = False
+    previous = ""  # the last line of code so far (not blank, not a comment)
     for line in lines:
         if continuing or is_magic_line(line):
             if not continuing:
                 ctx.report.magics_stripped += 1
-            out.append("" if continuing else _placeholder(line, out))
+            out.append("" if continuing else _placeholder(line, previous))
             continuing = line.rstrip().endswith("\\")
         else:
             out.append(line)
+        if out[-1].strip() and not out[-1].lstrip().startswith("#"):
+            previous = out[-1]
     return out
 
 
-def _placeholder(line: str, before: list[str]) -> str:
+def _placeholder(line: str, previous: str) -> str:
     """`pass` where the magic was a block's statement (so the block keeps a body), else blank."""
     indent = line[:len(line) - len(line.lstrip())]
-    code = [b for b in before if b.strip() and not b.lstrip().startswith("#")]
-    if not indent or not code:
+    if not indent or not previous:
         return ""
-    previous = code[-1]
     previous_indent = len(previous) - len(previous.lstrip())
     opens_block = previous.rstrip().endswith(":")
     return indent + "pass" if opens_block or previous_indent >= len(indent) else ""

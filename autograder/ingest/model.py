@@ -7,12 +7,39 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 
+def split_lines(text: str) -> list[str]:
+    """Lines as Python's tokenizer counts them: str.splitlines also breaks on form feeds,
+    U+2028 and others that can sit inside a comment or a string, which would move code."""
+    lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    if lines[-1] == "":
+        lines.pop()
+    return lines
+
+
 class IngestError(Exception):
     """This submission cannot be read at all; `code` is stable, `message` is for the student."""
 
     def __init__(self, code: str, message: str):
         self.code, self.message = code, message
         super().__init__(f"{code}: {message}")
+
+
+@dataclass(frozen=True)
+class CellProblem:
+    """Why a cell was left out without being read; the cell's problem, not the notebook's."""
+
+    reason: str  # syntax_error, not_text, too_deep, too_complex, too_large
+    line: int  # where, as far as it is known (1 when it is the whole cell)
+    detail: str  # Python's message, or a short description in English
+
+
+@dataclass(frozen=True)
+class Unread:
+    """A name a left-out cell appears to define (a top-level `def`, `class` or lambda line)."""
+
+    cell: int
+    line: int
+    problem: CellProblem
 
 
 @dataclass(frozen=True)
@@ -26,6 +53,22 @@ class Definition:
     imported_from: str | None = None
     target: str | None = None  # for an alias: the name it points at
     earlier: tuple[int, ...] = ()  # cells that defined this name before, in order
+    block: str = ""  # "if", "try" or "with": found inside that top-level block ...
+    block_line: int = 0  # ... which starts on this line of the same cell
+    unread_later: tuple[Unread, ...] = ()  # later cells that redefine it but could not be read
+
+
+@dataclass(frozen=True)
+class Edit:
+    """Replace the source from (line, col) up to (end_line, end_col) with `text`.
+
+    Columns count UTF-8 bytes, as the ast module's offsets do."""
+
+    line: int
+    col: int
+    end_line: int
+    end_col: int
+    text: str
 
 
 @dataclass
@@ -36,8 +79,11 @@ class Cell:
     source: str
     tree: ast.Module | None = None
     kept: list[ast.stmt] = field(default_factory=list)
+    # Edits inside kept top-level blocks (skipped inner statements, guarded imports, headers).
+    edits: list[Edit] = field(default_factory=list)
     emitted: str = ""
     dropped: bool = False
+    problem: CellProblem | None = None  # set when the cell was left out unread
 
     @property
     def label(self) -> str:
@@ -91,6 +137,8 @@ class IngestContext:
     # Names a later constant may build on: bound by a kept statement and not since
     # rebound by a skipped one (whose value the kept module would not have).
     usable: dict[str, Definition] = field(default_factory=dict)
+    # Names only left-out cells define (no readable definition came before them).
+    unread: dict[str, tuple[Unread, ...]] = field(default_factory=dict)
 
 
 @dataclass
@@ -99,6 +147,8 @@ class IngestResult:
     definitions: dict[str, Definition]
     metadata: dict
     report: IngestReport
+    # Names written only in cells that could not be read: resolve_items(unread=...) says so.
+    unread: dict[str, tuple[Unread, ...]] = field(default_factory=dict)
 
     @property
     def source(self) -> str:
@@ -108,7 +158,7 @@ class IngestResult:
         """Map a line of `source` back to (block label, line in that block)."""
         start = 1
         for label, src in self.blocks:
-            count = len(src.splitlines()) or 1
+            count = len(split_lines(src)) or 1
             if module_line < start + count:
                 return label, module_line - start + 1
             start += count

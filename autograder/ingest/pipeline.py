@@ -1,8 +1,8 @@
 """`ingest(path)`: read a submission, then run the cell steps in the order listed below.
 
 Every cell step has the same signature, `step(cells, ctx) -> cells`, and the order is
-the list itself: magics must go before parsing, parsing before choosing statements,
-choosing before writing them out.
+the list itself: size limits before anything reads a cell's text, magics before parsing,
+parsing before choosing statements, choosing before writing them out.
 """
 
 from __future__ import annotations
@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 from pathlib import Path
 
+from autograder.ingest.bounds import limit_cells
 from autograder.ingest.decode import decode, read_bytes, sniff
 from autograder.ingest.emit import blocks_of, emit_blocks
 from autograder.ingest.keep import keep_definitions
@@ -21,7 +22,7 @@ from autograder.messages import say
 
 log = logging.getLogger("autograder.ingest")
 
-CELL_STEPS = [strip_magics, parse_cells, keep_definitions, emit_blocks]
+CELL_STEPS = [limit_cells, strip_magics, parse_cells, keep_definitions, emit_blocks]
 
 SCRIPT_SUFFIXES = {".py"}
 
@@ -51,4 +52,4 @@ def ingest_bytes(data: bytes, name: str) -> IngestResult:
     log.info("%s: %s, %d code cells, %d kept definitions, %d statements skipped",
              path.name, report.format, report.cells_code, len(ctx.definitions),
              report.skipped_total)
-    return IngestResult(blocks_of(cells), ctx.definitions, metadata, report)
+    return IngestResult(blocks_of(cells), ctx.definitions, metadata, report, ctx.unread)

@@ -5,10 +5,13 @@ from __future__ import annotations
 import difflib
 from dataclasses import dataclass, field
 
-from autograder.ingest.model import Definition
+from autograder.ingest.model import Definition, Unread
+from autograder.ingest.unread import describe
 from autograder.messages import say
 
 CALLABLE_KINDS = {"function", "class", "lambda", "alias"}
+# Notes about later definitions that could not be read, per item, at most.
+MAX_UNREAD_NOTES = 3
 
 
 @dataclass
@@ -19,8 +22,11 @@ class Resolution:
 
 
 def resolve_items(definitions: dict[str, Definition], items: list[str],
-                  aliases: dict[str, list[str]] | None = None) -> Resolution:
+                  aliases: dict[str, list[str]] | None = None,
+                  unread: dict[str, tuple[Unread, ...]] | None = None) -> Resolution:
+    """`unread` (IngestResult.unread) lets a missing item say the cell it was in could not be read."""
     aliases = aliases or {}
+    unread = unread or {}
     resolution = Resolution()
     for item in items:
         candidates = [n for n in [item, *aliases.get(item, [])] if n in definitions]
@@ -35,10 +41,21 @@ def resolve_items(definitions: dict[str, Definition], items: list[str],
                 notes.append(say("ingest.resolve.redefined", name=written[0],
                                  cells=", ".join(str(c) for c in (*chosen.earlier, chosen.cell)),
                                  cell=chosen.cell))
+            if chosen.block:
+                notes.append(say("ingest.resolve.in_block", name=written[0], block=chosen.block,
+                                 cell=chosen.cell, line=chosen.block_line))
+            # A later attempt that could not be read leaves this one graded: say so.
+            for later in chosen.unread_later[-MAX_UNREAD_NOTES:]:
+                notes.append(say("ingest.resolve.unread_later", name=written[0], cell=later.cell,
+                                 problem=describe(later.problem), graded=chosen.cell))
             if notes:
                 resolution.notes[item] = " ".join(notes)
         elif candidates:
             resolution.unavailable[item] = _why_not(definitions[candidates[0]])
+        elif lost := [(n, unread[n][-1]) for n in [item, *aliases.get(item, [])] if n in unread]:
+            name, last = lost[0]
+            resolution.unavailable[item] = say("ingest.resolve.unread_missing", name=name,
+                                               cell=last.cell, problem=describe(last.problem))
         else:
             resolution.unavailable[item] = _missing(item, definitions)
     return resolution

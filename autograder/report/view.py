@@ -49,10 +49,10 @@ def submission_view(result: GradingResult) -> dict:
         "max_score": number(result.max_points),
         "percent": percent(result.points, result.max_points),
         "items": items,
-        "syntax_errors": [say("ingest.warn.syntax_error", cell=c, line=ln, message=m)
-                          for c, ln, m in (ingest.syntax_errors if ingest else ())],
         "block_errors": [say("report.block_failed", label=e.label, line=e.line, error=f"{e.exc_type}: {e.message}")
                          for e in (result.load.block_errors if result.load else ())],
+        # Ingest's warnings already say every cell it left out (syntax errors included).
+        "warnings": list(ingest.warnings) if ingest else [],
         "import_errors": [say("report.import_failed", label=f.label, line=f.line,
                               statement=f.statement, error=f.error) for f in result.import_errors],
         "skipped": say("report.skipped", count=ingest.skipped_total,

@@ -223,3 +223,134 @@ def test_keys_and_shapes():
     assert_shape(params["W1"], (2, 3), call="net.params['W1']")
     assert "(3, 2)" in failure(assert_shape, params["W1"], (3, 2), call="W").message
     failure(assert_shape, None, (3, 2), call="W")
+
+
+# --- a value is converted to a real array before anything about it is read ----------
+
+class _RecordingSandbox:
+    """Stands in for a sandbox: every remote access a Handle would make is recorded."""
+
+    def __init__(self):
+        self.calls = []
+
+    def _getattr(self, handle, name):
+        self.calls.append(("getattr", name))
+        return {"shape": (2, 3), "dtype": np.dtype("float64"), "ndim": 2}.get(name, 0)
+
+    def _getitem(self, handle, key):
+        self.calls.append(("getitem", key))
+        return 0.0
+
+    def _call(self, handle, args, kwargs):
+        self.calls.append(("call", args))
+        return np.zeros((2, 3))
+
+    def _setattr(self, handle, name, value):
+        self.calls.append(("setattr", name))
+
+    def _forget(self, ref):
+        pass
+
+
+def _handle(type_name="FakeArray"):
+    from types import SimpleNamespace
+
+    from autograder.sandbox.proxy import Handle
+    sandbox = _RecordingSandbox()
+    return Handle(sandbox, SimpleNamespace(type_name=type_name, generation=0), "W1"), sandbox
+
+
+class FakeArray:
+    """A student object pretending to be a 2x3 float array every way numpy might ask."""
+
+    shape, dtype, ndim, size = (2, 3), np.dtype("float64"), 2, 6
+
+    def __array__(self, dtype=None, copy=None):
+        return np.zeros((2, 3))
+
+    def __len__(self):
+        return 2
+
+    def __getitem__(self, key):
+        return np.zeros(3)
+
+
+@pytest.mark.parametrize("check, args", [
+    (assert_shape, ((2, 3),)),
+    (assert_close, (np.zeros((2, 3)),)),
+    (assert_grad_close, (np.zeros((2, 3)),)),
+    (assert_dtype_kind, ("f",)),
+])
+def test_a_sandbox_handle_fails_without_a_single_remote_read(check, args):
+    """Does a Handle to a student object fail every check, named by its type, unread?"""
+    extra = {"want": "float"} if check is assert_dtype_kind else {}
+    handle, sandbox = _handle()
+    exc = failure(check, handle, *args, call="init_network()['W1']", **extra)
+    assert say("grading.not_numeric", call="init_network()['W1']", kind="FakeArray") in exc.message
+    assert sandbox.calls == []
+
+
+def test_a_shielded_handle_and_a_list_of_handles_are_refused_too():
+    """Are a Handle behind the student view's shield, or inside a list, refused unread?"""
+    from autograder.grading.student import Shielded
+    handle, sandbox = _handle()
+    exc = failure(assert_shape, Shielded(handle), (2, 3), call="W")
+    assert say("grading.not_numeric", call="W", kind="FakeArray") in exc.message
+    exc = failure(assert_close, [[0.0, 0.0, 0.0], handle], np.zeros((2, 3)), call="W")
+    assert say("grading.not_numeric", call="W", kind="list of FakeArray") in exc.message
+    failure(assert_restored, np.zeros(3), handle, call="numerical_gradient(f, x)")
+    assert sandbox.calls == []
+
+
+@pytest.mark.parametrize("check, args", [
+    (assert_shape, ((2, 3),)),
+    (assert_close, (np.zeros((2, 3)),)),
+    (assert_dtype_kind, ("f",)),
+])
+def test_an_object_with_array_attributes_is_not_an_array(check, args):
+    """Does an in-process object with shape, dtype and __array__ fail, named by its class?"""
+    extra = {"want": "float"} if check is assert_dtype_kind else {}
+    exc = failure(check, FakeArray(), *args, call="f()", **extra)
+    assert say("grading.not_numeric", call="f()", kind="FakeArray") in exc.message
+
+
+def test_shape_is_read_from_the_data_not_from_an_override():
+    """Does an ndarray subclass claiming shape (2, 3) over 3 numbers fail with shape (3,)?"""
+    class Liar(np.ndarray):
+        @property
+        def shape(self):
+            return (2, 3)
+
+    exc = failure(assert_shape, np.zeros(3).view(Liar), (2, 3), call="W")
+    assert "(3,)" in exc.message
+    assert isinstance(assert_shape([[1, 2, 3], [4, 5, 6]], (2, 3), call="W"), np.ndarray)
+
+
+def test_lists_follow_the_policy_and_odd_lists_are_refused():
+    """Is a list of numbers a shape pass unless lists are refused; are strings and cycles refused?"""
+    from autograder.grading.checks import accepting
+    with accepting(allow_list=False):
+        failure(assert_shape, [[1.0, 2.0, 3.0]], (1, 3), call="W")
+    failure(assert_shape, [["a", "b", "c"]], (1, 3), call="W")
+    cycle = [1.0]
+    cycle.append(cycle)
+    exc = failure(assert_shape, cycle, (2,), call="W")
+    assert exc.message.startswith(say("grading.not_numeric", call="W", kind="list")[:8])
+
+
+def test_keys_are_read_from_a_real_dict_only():
+    """Is a dict subclass that claims every key judged by its real items, and a Handle refused?"""
+    class Yes(dict):
+        def __contains__(self, key):
+            return True
+
+        def __getitem__(self, key):
+            return np.zeros((2, 3))
+
+    exc = failure(assert_keys, Yes(W1=np.zeros(2)), ["W1", "b1"], call="init_network()")
+    assert "'b1'" in exc.message
+    assert assert_keys(Yes(W1=1), ["W1"], call="init_network()") == {"W1": 1}
+    handle, sandbox = _handle("Network")
+    exc = failure(assert_keys, handle, ["W1"], call="init_network()")
+    assert say("grading.not_dict", call="init_network()", kind="Network") in exc.message
+    assert sandbox.calls == []

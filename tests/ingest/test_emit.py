@@ -61,3 +61,20 @@ def test_source_locates_back_to_cells(write):
     module_lines = result.source.splitlines()
     target = module_lines.index("y = 2") + 1
     assert result.locate(target) == ("cell 3", 3)
+
+
+@pytest.mark.parametrize("odd", ["\x0c", "\u2028", "\x1c", "\x85"])
+def test_characters_str_splitlines_breaks_on_stay_inside_their_line(write, odd):
+    """Does a form feed or U+2028 in a comment or string leave the code after it on its line?"""
+    cell = f"# note{odd}relu follows\ndef relu(x):\n    return x  # {odd} done\nLABEL = 'a{odd}b'"
+    result = ingest(write(notebook_bytes(cell)))
+    assert result.report.syntax_errors == []
+    assert result.definitions["relu"].line == 2
+    assert load(result)["LABEL"] == f"a{odd}b"
+    assert result.locate(result.source.split("\n").index("def relu(x):") + 1) == ("cell 2", 2)
+
+
+def test_script_lines_are_python_lines(write):
+    """In a .py file, does a form feed inside a comment not split a cell's line?"""
+    result = ingest(write("# %%\n# page\x0cbreak\ndef f():\n    return 1\n", "hw.py"))
+    assert result.definitions["f"].line == 2

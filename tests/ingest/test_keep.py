@@ -87,3 +87,11 @@ def test_star_import_is_recorded_apart_from_names(write):
     result = ingest(write(notebook_bytes("from common.functions import *")))
     [star] = result.definitions.values()
     assert (star.name, star.imported_from) == ("*", "common.functions")
+
+
+def test_redefinition_twice_in_one_cell_keeps_the_earlier_cells(write):
+    """Defined in cell 2, then twice in cell 4: does the record still name cell 2 as earlier?"""
+    cells = ["def f():\n    return 1", "x = 1", "def f():\n    return 2\ndef f():\n    return 3"]
+    result = ingest(write(notebook_bytes(*cells)))
+    assert (result.definitions["f"].cell, result.definitions["f"].line) == (4, 3)
+    assert result.definitions["f"].earlier == (2,)

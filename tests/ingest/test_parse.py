@@ -23,3 +23,13 @@ def test_compile_time_errors_drop_the_cell_too(write):
     result = ingest(write(notebook_bytes("def f():\n    return 1\nreturn f", "x = 2")))
     assert result.report.syntax_errors[0][:2] == (2, 3)
     assert "f" not in result.definitions and "x" in result.definitions
+
+
+def test_invalid_escapes_are_not_syntax_errors_even_when_warnings_are_errors(write):
+    """Does `re.compile('\\d+')` parse when the process turns warnings into errors?"""
+    import warnings
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        result = ingest(write(notebook_bytes("import re\nP = re.compile('\\d+')\ndef f():\n    return P")))
+    assert result.report.syntax_errors == []
+    assert "f" in result.definitions

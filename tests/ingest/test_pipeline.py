@@ -31,7 +31,8 @@ def seed_result(write):
 
 def test_steps_are_listed_in_order():
     """Is the cell pipeline the visible ordered list of steps?"""
-    assert [step.__name__ for step in CELL_STEPS] == ["strip_magics", "parse_cells", "keep_definitions", "emit_blocks"]
+    assert [step.__name__ for step in CELL_STEPS] == ["limit_cells", "strip_magics", "parse_cells",
+                                                      "keep_definitions", "emit_blocks"]
 
 
 def test_seed_like_notebook_report(seed_result):
@@ -82,7 +83,9 @@ SAMPLE_FIELDS = {"path": "kim.ipynb", "reason": "Permission denied", "size_mb": 
                  "kind": "zip", "line": 3, "column": 7, "cell": 4, "message": "invalid syntax",
                  "magic": "bash", "name": "softmax", "suggestions": "`soft_max`",
                  "module": "common.functions", "student": "ce_loss", "book": "cross_entropy_error",
-                 "cells": "2, 5"}
+                 "cells": "2, 5", "limit": 100, "count": 2, "block": "try", "names": "`relu`",
+                 "graded": 3, "problem": "syntax error, line 3",
+                 "size_kb": 150, "limit_kb": 100}
 
 
 @pytest.mark.parametrize("key", sorted(k for k in CATALOG if k.startswith("ingest.")))

@@ -84,3 +84,53 @@ def test_script_without_markers_is_one_cell(write):
     """Is a plain .py file one cell whose lines are the file's lines?"""
     result = ingest(write("import numpy as np\n\n\ndef relu(x):\n    return np.maximum(0, x)\n", "hw.py"))
     assert (result.definitions["relu"].cell, result.definitions["relu"].line) == (1, 4)
+
+
+def test_json_nested_thousands_deep_is_refused(write):
+    """Is `[[[[...]]]]` nested past the JSON decoder's limit an ingest error, not a crash?"""
+    deep = "[" * 100_000 + "]" * 100_000
+    text = notebook_bytes("x = 1").decode().replace('"metadata": {', f'"metadata": {{"deep": {deep}, ', 1)
+    with pytest.raises(IngestError) as caught:
+        ingest(write(text))
+    assert caught.value.code == "too_deep"
+
+
+def test_millions_of_tiny_json_values_are_refused_before_parsing(write):
+    """Is a notebook whose metadata holds 600,000 empty lists refused (it took 1.6 GB at 64 MB)?"""
+    from autograder.ingest import read
+    bomb = "[" + ",".join(["[]"] * (read.MAX_JSON_VALUES + 100_000)) + "]"
+    text = notebook_bytes("x = 1").decode().replace('"metadata": {', f'"metadata": {{"bomb": {bomb}, ', 1)
+    with pytest.raises(IngestError) as caught:
+        ingest(write(text))
+    assert caught.value.code == "too_many_values"
+
+
+def test_commas_inside_strings_do_not_count_as_values(write):
+    """Does a long printed output full of commas (one string) still read?"""
+    from autograder.ingest import read
+    raw = json.loads(notebook_bytes("def f():\n    return 1"))
+    raw["cells"][1]["outputs"] = [{"output_type": "stream", "name": "stdout",
+                                   "text": "[" + ", ".join(["0.1"] * (read.MAX_JSON_VALUES + 10)) + "]"}]
+    result = ingest(write(json.dumps(raw)))
+    assert "f" in result.definitions
+
+
+def test_too_many_cells_are_refused(write, monkeypatch):
+    """Is a notebook, or a .py file, with more cells than MAX_CELLS refused with its own code?"""
+    from autograder.ingest import read
+    monkeypatch.setattr(read, "MAX_CELLS", 50)
+    ingest(write(notebook_bytes(*["x = 1"] * 49)))  # the markdown cell makes 50
+    with pytest.raises(IngestError) as caught:
+        ingest(write(notebook_bytes(*["x = 1"] * (read.MAX_CELLS + 1))))
+    assert caught.value.code == "too_many_cells"
+    with pytest.raises(IngestError) as caught:
+        ingest(write("# %%\nx = 1\n" * (read.MAX_CELLS + 2), "hw.py"))
+    assert caught.value.code == "too_many_cells"
+
+
+def test_script_markers_with_windows_line_ends(write):
+    """Are `# %%` markers found in a CRLF file, and the lines of each cell kept?"""
+    script = "import numpy as np\r\n# %%\r\n\r\ndef relu(x):\r\n    return np.maximum(0, x)\r\n# %% [markdown]\r\n# text\r\n"
+    result = ingest(write(script, "hw.py"))
+    assert result.report.cells_code == 3
+    assert (result.definitions["relu"].cell, result.definitions["relu"].line) == (2, 2)

@@ -140,3 +140,58 @@ write("python_file", None, {"status": "graded", "assignment": "ch04", "full": AL
 write("cp949_encoded",
       None, {"status": "graded", "assignment": "ch04", "full": ALL},
       raw=nbformat.writes(stable(new_notebook(cells=[new_markdown_cell("# 4장 과제 - 한글 주석")] + [new_code_cell(c) for c in [IMPORTS, "# 활성화 함수\n" + ACTS, MSE, CEE, NUMERIC, SIMPLE, TWO]]))).encode("cp949"))
+
+# --- cells that break the parser, definitions inside blocks, objects posing as arrays ---
+
+def indented(source, by="    "):
+    return "".join(by + line + "\n" if line.strip() else "\n" for line in source.splitlines())
+
+def escaped_notebook(cells, assignment="ch04"):
+    """JSON with \\u escapes: a lone surrogate survives only this way (nbformat writes it raw)."""
+    n = stable(new_notebook(cells=[new_code_cell(c) for c in cells]))
+    n.metadata["dlfs"] = {"assignment": assignment}
+    return (json.dumps(n, ensure_ascii=True, indent=1, sort_keys=True) + "\n").encode("ascii")
+
+write("deep_expression_cell",
+      [IMPORTS, ACTS, MSE, CEE, NUMERIC,
+       "x = " + "+".join(["1"] * 1200),
+       "y = " + "-" * 50_000 + "1",
+       "def mean_squared_error(y, t):\n    return " + " + ".join(["(y - t)"] * 1200) + "\n",
+       SIMPLE, TWO],
+      {"status": "graded", "assignment": "ch04", "full": ALL})
+write("lone_surrogate_cell", None, {"status": "graded", "assignment": "ch04", "full": ALL},
+      raw=escaped_notebook([IMPORTS, ACTS, MSE, CEE, NUMERIC, SIMPLE, TWO,
+                            'NAME = "\ud800"\n\ndef mean_squared_error(y, t):\n    return 0.0\n']))
+# Just over the 100 KB cap for one cell, so the committed notebook stays near 110 KB;
+# an 8 MB literal is built on the fly in tests/ingest/test_hostile_cells.py.
+write("huge_literal_cell",
+      [IMPORTS, ACTS, MSE, CEE, NUMERIC,
+       "def mean_squared_error(y, t):\n    return 0.0\n\nW = [" + ", ".join(["0.125"] * 15_000) + "]\n",
+       SIMPLE, TWO],
+      {"status": "graded", "assignment": "ch04", "full": ALL})
+write("definitions_in_blocks",
+      ["try:\n    import cupy as np\nexcept ImportError:\n    import numpy as np\n    print('numpy instead of cupy')\n",
+       "if True:\n" + indented(ACTS),
+       "with np.errstate(all='ignore'):\n" + indented(MSE),
+       CEE,
+       "try:\n" + indented(NUMERIC) + "except NameError:\n    pass\n",
+       SIMPLE,
+       "if 1:\n" + indented(TWO),
+       "if __name__ == '__main__':\n    net = TwoLayerNet(input_size=784, hidden_size=50, output_size=10)\n"
+       "    mean_squared_error = None\n    while True:\n        pass\n"],
+      {"status": "graded", "assignment": "ch04", "full": ALL})
+CH03 = [c.source for c in nbformat.read(root.parents[2] / "examples" / "kim_minsu_ch03.ipynb", as_version=4).cells
+        if c.cell_type == "code"]
+CH03_ITEMS = ["step_function", "sigmoid", "relu", "identity_function", "softmax", "forward", "predict", "accuracy"]
+FAKE_INIT = ("class FakeArray:\n    def __init__(self, shape):\n        self.shape = shape\n"
+             "        self.dtype = np.dtype('float64')\n\n    def __array__(self, dtype=None, copy=None):\n"
+             "        return np.array([[0.1, 0.3, 0.5], [0.2, 0.4, 0.6]])\n\n"
+             "def init_network():\n    shapes = {'W1': (2, 3), 'b1': (3,), 'W2': (3, 2), 'b2': (2,), 'W3': (2, 2), 'b3': (2,)}\n"
+             "    return {key: FakeArray(shape) for key, shape in shapes.items()}\n")
+FORWARD = "def forward" + CH03[5].split("def forward", 1)[1]  # the cell after its init_network
+fake = stable(new_notebook(cells=[new_code_cell(c) for c in CH03[:5] + [FAKE_INIT, FORWARD] + CH03[6:]]))
+fake.metadata["dlfs"] = {"assignment": "ch03"}
+write("fake_shape_object", None,
+      {"status": "graded", "assignment": "ch03", "full": CH03_ITEMS, "zero": ["init_network"],
+       "messages": {"init_network": "fakearray"}},
+      raw=nbformat.writes(fake).encode("utf-8"))
