@@ -284,6 +284,7 @@ def test_net_with_keys_swapped():
 
 
 def test_net_whose_layers_hold_copies_of_params():
+    # accuracy is scored against the student's own predict, so it is not charged again.
     bad = assert_fails_exactly(student_module(TwoLayerNet=ParamsCopied),
                                {"test_predict", "test_loss"} | NET_GRADIENTS | {"test_learns_digits"})
     for test in {"test_predict", "test_loss"} | NET_GRADIENTS:
@@ -317,7 +318,9 @@ def test_net_with_a_sigmoid_hidden_layer():
     ns = classes(SIGMOID_NET.replace("(TwoLayerNet)", "(Base)"), Base=TwoLayerNet, Sigmoid=Sigmoid)
     bad = not_passed(student_module(TwoLayerNet=ns["TwoLayerNet"]))
     assert bad["test_predict"].hint == say("hint.backprop_net_sigmoid_hidden")
-    assert {"test_params_shapes", "test_gradient_matches_own_loss"}.isdisjoint(bad)
+    # A sigmoid net is still a consistent net: its gradient matches its own loss, and its
+    # accuracy matches its own predict.
+    assert {"test_params_shapes", "test_accuracy", "test_gradient_matches_own_loss"}.isdisjoint(bad)
 
 
 def test_net_on_a_wrong_layer_points_at_the_layer():
@@ -333,3 +336,14 @@ def test_net_on_a_wrong_layer_points_at_the_layer():
     net_failures = {k: o for k, o in bad.items() if o.item == "TwoLayerNet"}
     assert set(net_failures) == NET_GRADIENTS
     assert all(o.hint == say("hint.backprop_net_wrong_layer") for o in net_failures.values())
+
+
+class PredictWithSoftmax(TwoLayerNet):
+    def predict(self, x):
+        return softmax(super().predict(x))
+
+
+def test_net_whose_predict_ends_in_softmax():
+    bad = not_passed(student_module(TwoLayerNet=PredictWithSoftmax))
+    assert bad["test_predict"].hint == say("hint.backprop_net_predict_softmax")
+    assert "test_accuracy" not in bad  # argmax of probabilities is argmax of scores

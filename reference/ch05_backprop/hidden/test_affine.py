@@ -119,4 +119,4 @@ def test_backward_uses_last_forward(student, reference, rng):
     ref.backward(dout)
     assert_grad_close(layer.dW, ref.dW, call="layer.dW after layer.backward(dout)",
                       inputs={"x (1st call)": x1, "x (2nd call)": x2, "dout": dout},
-                      variants={"affine_stale_input": x1.T @ dout})
+                      variants={**affine_dW_variants(x2, dout), "affine_stale_input": x1.T @ dout})
