@@ -234,6 +234,42 @@ class SoftmaxWithLoss:
 """
 
 
+SOFTMAX_LABELS_NO_COPY = """
+class SoftmaxWithLoss:
+    def forward(self, x, t):
+        self.t, self.y = t, softmax(x)
+        return cross_entropy_error(self.y, self.t)
+
+    def backward(self, dout=1):
+        n = self.t.shape[0]
+        if self.t.size == self.y.size:
+            return (self.y - self.t) / n
+        dx = self.y
+        dx[np.arange(n), self.t] -= 1
+        return dx / n
+"""
+SOFTMAX_SHIFTS_INPUT = """
+class SoftmaxWithLoss:
+    def forward(self, x, t):
+        x -= np.max(x, axis=-1, keepdims=True)
+        self.t, self.y = t, softmax(x)
+        return cross_entropy_error(self.y, self.t)
+
+    def backward(self, dout=1):
+        t = self.t if self.t.size == self.y.size else np.eye(self.y.shape[1])[self.t]
+        return (self.y - t) / self.y.shape[0]
+"""
+
+
+@pytest.mark.parametrize("source, failing, hint", [
+    (SOFTMAX_LABELS_NO_COPY, {"test_backward_labels"}, "swl_backward_changes_y"),
+    (SOFTMAX_SHIFTS_INPUT, {"test_forward_leaves_inputs_unchanged"}, "backprop_layer_input_changed"),
+], ids=["labels-no-copy", "shifts-x-in-place"])
+def test_classic_softmax_with_loss_slips(source, failing, hint):
+    bug = classes(source)["SoftmaxWithLoss"]
+    assert_fails_exactly(student_module(SoftmaxWithLoss=bug), failing, hint)
+
+
 def test_add_layer_copied_from_mul_layer():
     bug = classes(ADD_LIKE_MUL)["AddLayer"]
     assert_fails_exactly(student_module(AddLayer=bug),

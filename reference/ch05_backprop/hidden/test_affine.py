@@ -10,8 +10,9 @@ import numpy as np
 import pytest
 
 from autograder.grading import tolerances as tol
-from autograder.grading.checks import assert_close, assert_grad_close
+from autograder.grading.checks import CheckFailed, assert_close, assert_grad_close, assert_restored
 from autograder.grading.gradcheck import numerical_grad_of
+from autograder.messages import say
 from reference.ch05_backprop.hints import affine_db_variants, affine_dW_variants, affine_dx_variants
 
 pytestmark = pytest.mark.item("Affine")
@@ -40,6 +41,18 @@ def test_forward_batch(student, reference, rng):
     layer, ref, x, W, b = _setup(student, reference, rng, (5, 4))
     assert_close(layer.forward(x), ref.forward(x), call="Affine(W, b).forward(x)",
                  inputs={"x": x, "W": W, "b": b})
+
+
+@pytest.mark.points(1)
+def test_forward_leaves_input_unchanged(student, rng):
+    """forward leaves x as it was"""
+    x, W, b = rng.normal(size=(5, 4)), rng.normal(size=(4, N_OUT)), rng.normal(size=N_OUT)
+    before = x.copy()
+    student.inplace.Affine(W, b).forward(x)
+    try:
+        assert_restored(before, x, call="Affine(W, b).forward(x)")
+    except CheckFailed as failed:
+        raise CheckFailed(failed.message, say("hint.backprop_layer_input_changed")) from None
 
 
 @pytest.mark.points(2)
@@ -90,7 +103,7 @@ def test_backward_matches_own_forward(student, rng):
                           threshold=tol.NUMERICAL_GRAD_REL_TOL, variants=variants[name])
 
 
-@pytest.mark.points(3)
+@pytest.mark.points(2)
 def test_input_of_any_shape(student, reference, rng):
     """an input (N, C, H, W) is flattened to (N, C*H*W): forward, dW and db as for 2-D, and dx has x's shape"""
     layer, ref, x, W, _ = _setup(student, reference, rng, (3, 2, 2, 2))

@@ -3,8 +3,9 @@
 import pytest
 
 from autograder.grading import tolerances as tol
-from autograder.grading.checks import assert_close, assert_grad_close
+from autograder.grading.checks import CheckFailed, assert_close, assert_grad_close, assert_restored
 from autograder.grading.gradcheck import numerical_grad_of
+from autograder.messages import say
 from reference.ch05_backprop.hints import sigmoid_backward_variants
 
 pytestmark = pytest.mark.item("Sigmoid")
@@ -35,12 +36,24 @@ def test_forward_batch(student, reference, rng):
 
 
 @pytest.mark.points(1)
+def test_forward_leaves_input_unchanged(student, rng):
+    """forward leaves x as it was"""
+    x = rng.normal(size=(3, 4))
+    before = x.copy()
+    student.inplace.Sigmoid().forward(x)
+    try:
+        assert_restored(before, x, call="Sigmoid().forward(x)")
+    except CheckFailed as failed:
+        raise CheckFailed(failed.message, say("hint.backprop_layer_input_changed")) from None
+
+
+@pytest.mark.points(1)
 def test_backward_vector(student, reference, rng):
     """backward(dout) after forward on a 1-D array is dout * y * (1 - y)"""
     _backward_check(student, reference, rng.normal(scale=2.0, size=6), rng.normal(size=6))
 
 
-@pytest.mark.points(3)
+@pytest.mark.points(2)
 def test_backward_matches_reference(student, reference, rng):
     """backward(dout) on a batch is dout * y * (1 - y), y being the forward's output"""
     _backward_check(student, reference, rng.normal(scale=2.0, size=(4, 5)),

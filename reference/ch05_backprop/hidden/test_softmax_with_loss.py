@@ -9,8 +9,9 @@ import numpy as np
 import pytest
 
 from autograder.grading import tolerances as tol
-from autograder.grading.checks import assert_close, assert_grad_close
+from autograder.grading.checks import CheckFailed, assert_close, assert_grad_close, assert_restored
 from autograder.grading.gradcheck import numerical_grad_of
+from autograder.messages import say
 from reference.ch03_neural_networks.activations import softmax
 from reference.ch04_training.hints import cross_entropy_variants
 from reference.ch05_backprop.hints import softmax_with_loss_backward_variants
@@ -42,8 +43,15 @@ def _check_backward(student, reference, x, t):
     layer, ref = student.SoftmaxWithLoss(), reference.SoftmaxWithLoss()
     layer.forward(x, t)
     ref.forward(x, t)
-    assert_grad_close(layer.backward(1), ref.backward(1), call="layer.backward(1)",
-                      inputs={"x": x, "t": t}, variants=softmax_with_loss_backward_variants(x, t))
+    expected, variants = ref.backward(1), softmax_with_loss_backward_variants(x, t)
+    assert_grad_close(layer.backward(1), expected, call="layer.backward(1)",
+                      inputs={"x": x, "t": t}, variants=variants)
+    # backward must not change what forward stored: the book starts from self.y.copy().
+    onehot = t if t.ndim == 2 else np.eye(C)[t]
+    twice = (softmax(x) - 2 * onehot) / x.shape[0]
+    assert_grad_close(layer.backward(1), expected, call="layer.backward(1), called a second time",
+                      inputs={"x": x, "t": t},
+                      variants={**variants, "swl_backward_changes_y": twice})
 
 
 @pytest.mark.points(2)
@@ -65,15 +73,28 @@ def test_forward_one_sample(student, reference, rng):
     _check_loss(student, reference, x[0], t[0])
 
 
+@pytest.mark.points(1)
+def test_forward_leaves_inputs_unchanged(student, rng):
+    """forward leaves x and t as they were"""
+    x, t = _batch(rng)
+    x_before, t_before = x.copy(), t.copy()
+    student.inplace.SoftmaxWithLoss().forward(x, t)
+    try:
+        assert_restored(x_before, x, call="SoftmaxWithLoss().forward(x, t): x")
+        assert_restored(t_before, t, call="SoftmaxWithLoss().forward(x, t): t")
+    except CheckFailed as failed:
+        raise CheckFailed(failed.message, say("hint.backprop_layer_input_changed")) from None
+
+
 @pytest.mark.points(3)
 def test_backward_one_hot(student, reference, rng):
-    """backward(1) after forward with one-hot t is (y - t) / N"""
+    """backward(1) after forward with one-hot t is (y - t) / N, the same on a second call"""
     _check_backward(student, reference, *_batch(rng))
 
 
 @pytest.mark.points(2)
 def test_backward_labels(student, reference, rng):
-    """backward(1) after forward with class labels t is (y - one_hot(t)) / N"""
+    """backward(1) after forward with class labels t is (y - one_hot(t)) / N, the same on a second call"""
     _check_backward(student, reference, *_batch(rng, one_hot=False))
 
 
@@ -93,7 +114,7 @@ def test_backward_matches_own_forward(student, rng):
                       variants=softmax_with_loss_backward_variants(x, t))
 
 
-@pytest.mark.points(2)
+@pytest.mark.points(1)
 def test_backward_uses_last_forward(student, reference, rng):
     """after forward on a batch of 4 and then one of 6, backward(1) is (y - t) / 6 for the second batch"""
     x1, t1 = _batch(rng)
