@@ -30,7 +30,9 @@ def write(tmp_path, text, name="chX_demo"):
 
 def test_project_assignments_load_by_id():
     ch03, ch04 = load_assignment("ch03"), load_assignment("ch04")
-    assert [a.id for a in list_assignments()][:2] == ["ch03", "ch04"]
+    ids = [a.id for a in list_assignments()]
+    # Other chapters (ch02 before these) come and go; the list stays sorted by id.
+    assert ids == sorted(ids) and {"ch03", "ch04"} <= set(ids)
     assert "softmax" in ch03.items and ch03.suite_dir.is_dir()
     assert ch03.suite_dir.parent.name == "ch03_neural_networks" and ch03.package == "reference.ch03_neural_networks"
     assert "cee" in ch04.aliases["cross_entropy_error"]
