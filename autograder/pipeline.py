@@ -8,6 +8,7 @@ Every path out of here is a results dict: a broken notebook is a result, not an 
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import logging
 import time
@@ -27,6 +28,7 @@ from .sandbox import Limits, Sandbox, StudentFault
 from .submissions import Submission
 
 log = logging.getLogger("autograder.pipeline")
+IMPORT_ERRORS_KEPT, IMPORT_ERROR_CHARS = 50, 300
 
 
 @dataclass
@@ -93,7 +95,7 @@ def grade(prep: Prepared, *, seed: int = 0, limits: dict | None = None) -> dict:
     if prep.error:
         return error_results(prep)
     try:
-        return _grade(prep, seed, {**prep.assignment.limits, **(limits or {})})
+        return _grade(prep, seed, dataclasses.replace(prep.assignment.limits, **(limits or {})))
     except HiddenSuiteError:
         raise  # the suite is broken for everyone: stop, rather than grade a class zero
     except Exception:  # a fault of ours on this one submission: the batch goes on
@@ -103,10 +105,10 @@ def grade(prep: Prepared, *, seed: int = 0, limits: dict | None = None) -> dict:
         return error_results(prep)
 
 
-def _grade(prep: Prepared, seed: int, limits: dict) -> dict:
+def _grade(prep: Prepared, seed: int, limits: Limits) -> dict:
     asg = prep.assignment
     resolution = resolve_items(prep.ingest.definitions, items=list(asg.items), aliases=asg.aliases)
-    with Sandbox(limits=Limits(**limits)) as sandbox:
+    with Sandbox(limits=limits) as sandbox:
         load = sandbox.load(prep.ingest.blocks)
         import_errors = _import_errors(sandbox)
         student = StudentView(sandbox.module, resolution.bindings, resolution.unavailable)
@@ -131,8 +133,10 @@ def _import_errors(sandbox) -> list[list]:
         return []  # student code replaced the record; the failures still show as errors
     if not isinstance(recorded, (list, tuple)):
         return []
-    return [[str(field) for field in entry] for entry in recorded
-            if isinstance(entry, (list, tuple)) and len(entry) == 4]
+    # The record is the student's to forge: a bounded number of short, plain fields.
+    return [[str(field)[:IMPORT_ERROR_CHARS] for field in entry] for entry in recorded[:IMPORT_ERRORS_KEPT]
+            if isinstance(entry, (list, tuple)) and len(entry) == 4
+            and all(type(field) in (str, int) for field in entry)]
 
 
 def _load_summary(load) -> dict:
