@@ -30,9 +30,15 @@ FALLBACK = "fallback"
 ENV_FORCE = "AUTOGRADER_SANDBOX_ISOLATION"
 UID_RANGE = range(61000, 61999)
 UID_LOCK_DIR = "/tmp/autograder-sandbox-uids"
-SHIM_DIR = os.path.dirname(os.path.abspath(__file__))
-INSIDE_SHIM = "/opt/autograder/shim"
-INSIDE_SITE = "/opt/autograder/site"
+# What of the grader the sandbox sees: the shared wire package and the shim, as the
+# package tree autograder/sandbox/{wire,shim} under one folder put first on its sys.path
+# (with numpy beside them); `autograder` and `autograder.sandbox` are namespace packages
+# there, so nothing of the trusted side exists inside.
+SANDBOX_DIR = os.path.dirname(os.path.abspath(__file__))
+SHARED = ("wire", "shim")
+PACKAGE_PATH = os.path.join("autograder", "sandbox")
+BOOT = os.path.join(PACKAGE_PATH, "shim", "boot.py")
+INSIDE_ROOT = "/opt/dlfs"
 INSIDE_WORKDIR = "/sandbox"
 
 _bwrap_verdict: tuple[bool, str] | None = None
@@ -193,12 +199,10 @@ def _python() -> str:
     return os.path.realpath(sys.executable)
 
 
-def numpy_dirs() -> tuple[str, list[str]]:
-    """The directory to put on the child's sys.path, and the numpy directories in it."""
+def numpy_dirs() -> list[str]:
+    """The folders of the numpy the grader runs (its package and bundled libraries)."""
     pkg = os.path.dirname(os.path.realpath(numpy.__file__))
-    site = os.path.dirname(pkg)
-    dirs = [pkg] + [p for p in (os.path.join(site, "numpy.libs"),) if os.path.isdir(p)]
-    return site, dirs
+    return [pkg] + [p for p in (os.path.join(os.path.dirname(pkg), "numpy.libs"),) if os.path.isdir(p)]
 
 
 def _namespace_flags() -> list[str]:
@@ -246,25 +250,42 @@ def _base_tree() -> list[str]:
 @dataclass
 class Command:
     argv: list[str]
-    cwd: str
-    shim_cfg: dict
+    workdir_inside: str     # the student's working folder as the sandbox sees it
 
 
-def build_command(layer: str, workdir: str, cfg: dict) -> Command:
-    """cfg: shim settings (limits, fds, uid); this adds where numpy and the shim are."""
-    site, dirs = numpy_dirs()
+def _stage(lib: str) -> None:
+    """The fallback's view of the grader: lib/ laid out as the jail's INSIDE_ROOT, with
+    links to the checkout's wire/ and shim/ and to numpy, and nothing else."""
+    package = os.path.join(lib, PACKAGE_PATH)
+    os.makedirs(package, mode=0o755)
+    for name in SHARED:
+        os.symlink(os.path.join(SANDBOX_DIR, name), os.path.join(package, name))
+    for path in numpy_dirs():
+        os.symlink(path, os.path.join(lib, os.path.basename(path)))
+    for folder in (lib, os.path.join(lib, "autograder"), package):
+        os.chmod(folder, 0o755)  # makedirs honours the umask; the dropped uid must read these
+
+
+def build_command(layer: str, root: str, workdir: str, fds: tuple[int, int]) -> Command:
+    """The command line of the sandbox process: its interpreter, the shim, the two pipe fds.
+
+    `root` is a folder of ours for this process, `workdir` the student's folder inside it."""
+    fd_args = [str(fd) for fd in fds]
     if layer == FALLBACK:
-        cfg = dict(cfg, numpy_path=site, preload=1)
-        argv = [_python(), "-I", os.path.join(SHIM_DIR, "child.py")]
+        lib = os.path.join(root, "lib")
+        _stage(lib)
+        argv = [_python(), "-I", os.path.join(lib, BOOT), *fd_args]
         if fallback_network_cut():
             argv = [shutil.which("unshare"), "--net", "--"] + argv  # exec, no extra process
-        return Command(argv + [f"{k}={v}" for k, v in cfg.items()], workdir, cfg)
-    cfg = dict(cfg, numpy_path=INSIDE_SITE, preload=0)
+        return Command(argv, workdir)
     args = ["bwrap", *_namespace_flags(), *_base_tree()]
-    args += _mkdirs_for(INSIDE_SITE + "/x", set())
-    for path in dirs:
-        args += ["--ro-bind", path, f"{INSIDE_SITE}/{os.path.basename(path)}"]
-    args += ["--ro-bind", SHIM_DIR, INSIDE_SHIM]
+    seen: set[str] = set()
+    for name in SHARED:
+        inside = f"{INSIDE_ROOT}/{PACKAGE_PATH}/{name}"
+        args += _mkdirs_for(inside, seen) + ["--ro-bind", os.path.join(SANDBOX_DIR, name), inside]
+    for path in numpy_dirs():
+        inside = f"{INSIDE_ROOT}/{os.path.basename(path)}"
+        args += _mkdirs_for(inside, seen) + ["--ro-bind", path, inside]
     args += ["--bind", workdir, INSIDE_WORKDIR, "--chdir", INSIDE_WORKDIR]
-    args += ["--", _python(), "-I", f"{INSIDE_SHIM}/child.py"]
-    return Command(args + [f"{k}={v}" for k, v in cfg.items()], workdir, cfg)
+    args += ["--", _python(), "-I", f"{INSIDE_ROOT}/{BOOT}", *fd_args]
+    return Command(args, INSIDE_WORKDIR)

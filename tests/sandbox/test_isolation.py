@@ -45,6 +45,17 @@ def connect(port):
     s.connect(("127.0.0.1", port))
     return True
 
+def grader_modules():
+    return sorted(name for name in sys.modules if name.split(".")[0] == "autograder")
+
+def importable(name):
+    import importlib
+    try:
+        importlib.import_module(name)
+        return True
+    except ImportError:
+        return False
+
 def spawn(marker):
     pid = os.fork()
     if pid == 0:
@@ -82,12 +93,30 @@ def test_child_is_clean_limited_and_unprivileged(make_sandbox, layer):
     assert info["env"]["OPENBLAS_NUM_THREADS"] == info["env"]["OMP_NUM_THREADS"] == info["env"]["MKL_NUM_THREADS"] == "1"
     assert set(info["env"]) <= {"PATH", "HOME", "TMPDIR", "LANG", "OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS",
                                 "MKL_NUM_THREADS", "LC_CTYPE", "PWD"}
-    assert info["files"] == ["student_module.py"]
+    assert info["files"] == []  # the student's code travels over the pipe, never as a file
     assert info["stdin"] == "/dev/null"
     # Own session: led by the shim itself (fallback) or by bwrap's init inside its PID namespace.
     assert info["sid"] == info["pid"] if layer == "fallback" else info["sid"] <= 2
     assert (info["as"], info["core"], info["fsize"], info["nofile"]) == (1 << 31, 0, 1 << 20, 50)
     assert info["cpu"] > 0
+
+
+@pytest.mark.parametrize("layer", LAYERS)
+def test_only_the_shared_wire_and_the_shim_of_the_grader_are_inside(make_sandbox, layer):
+    box = make_sandbox(isolation=layer)
+    assert box.load(PROBE).ok
+    loaded = box.module.grader_modules()
+    assert "autograder.sandbox.wire.codec" in loaded and "autograder.sandbox.shim.shim" in loaded
+    assert all(name in ("autograder", "autograder.sandbox") or name.startswith(
+        ("autograder.sandbox.wire", "autograder.sandbox.shim")) for name in loaded), loaded
+    for name in ("autograder.sandbox.sandbox", "autograder.sandbox.limits", "autograder.pipeline",
+                 "autograder.grading", "reference", "tests"):
+        assert box.module.importable(name) is False, name
+
+
+def test_an_unknown_isolation_mode_is_refused():
+    with pytest.raises(ValueError, match="isolation"):
+        Sandbox(isolation="none")
 
 
 def test_env_var_forces_the_fallback(monkeypatch):
