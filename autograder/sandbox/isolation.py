@@ -13,6 +13,7 @@ from __future__ import annotations
 import fcntl
 import logging
 import os
+import platform
 import pwd
 import shutil
 import signal
@@ -41,7 +42,12 @@ BOOT = os.path.join(PACKAGE_PATH, "shim", "boot.py")
 INSIDE_ROOT = "/opt/dlfs"
 INSIDE_WORKDIR = "/sandbox"
 
+# The machines the shim's seccomp filter knows (shim/seccomp.py; the trusted side does
+# not import the shim, so the list is repeated here and a test holds the two together).
+USERNS_FILTER_MACHINES = ("x86_64", "aarch64")
+
 _bwrap_verdict: tuple[bool, str] | None = None
+_bwrap_help: str | None = None
 _warned: set[str] = set()
 
 
@@ -205,6 +211,28 @@ def numpy_dirs() -> list[str]:
     return [pkg] + [p for p in (os.path.join(os.path.dirname(pkg), "numpy.libs"),) if os.path.isdir(p)]
 
 
+def bwrap_supports(flag: str) -> bool:
+    """Whether this machine's bwrap knows a flag (--size came in 0.5, --disable-userns in 0.8)."""
+    global _bwrap_help
+    if _bwrap_help is None:
+        exe = shutil.which("bwrap")
+        try:
+            done = subprocess.run([exe, "--help"], capture_output=True, text=True, timeout=10) if exe else None
+            _bwrap_help = done.stdout + done.stderr if done else ""
+        except (OSError, subprocess.TimeoutExpired):
+            _bwrap_help = ""
+    return f"{flag} " in _bwrap_help
+
+
+def can_block_userns() -> bool:
+    """Whether the shim can refuse new user namespaces (its seccomp filter knows this machine)."""
+    if platform.machine() in USERNS_FILTER_MACHINES:
+        return True
+    warn_once("userns", f"sandbox: no seccomp filter for {platform.machine()}; "
+                        "student code may create user namespaces")
+    return False
+
+
 def _namespace_flags() -> list[str]:
     # Not --unshare-all: that includes a user namespace, and when bwrap starts as root
     # the sandbox uid (whatever --uid says) maps back to real root outside, the owner of
@@ -216,7 +244,8 @@ def _namespace_flags() -> list[str]:
     if os.getuid() == 0:
         flags += ["--cap-drop", "ALL", "--cap-add", "CAP_SETUID", "--cap-add", "CAP_SETGID"]
     else:
-        flags += ["--unshare-user"]
+        # Here bwrap has a user namespace of its own, and can forbid nested ones itself.
+        flags += ["--unshare-user"] + (["--disable-userns"] if bwrap_supports("--disable-userns") else [])
     return flags
 
 
@@ -266,10 +295,20 @@ def _stage(lib: str) -> None:
         os.chmod(folder, 0o755)  # makedirs honours the umask; the dropped uid must read these
 
 
-def build_command(layer: str, root: str, workdir: str, fds: tuple[int, int]) -> Command:
+def _workdir_mount(workdir: str, size: int) -> list[str]:
+    if bwrap_supports("--size"):
+        # In memory, of a fixed size, gone with the sandbox; sticky and world-writable as
+        # /tmp is, since the sandbox's uid cannot own a folder bwrap makes.
+        return ["--perms", "01777", "--size", str(size), "--tmpfs", INSIDE_WORKDIR]
+    warn_once("no-tmpfs-size", "sandbox: bwrap cannot size a tmpfs; the working folder is on disk")
+    return ["--bind", workdir, INSIDE_WORKDIR]
+
+
+def build_command(layer: str, root: str, workdir: str, fds: tuple[int, int], workdir_bytes: int) -> Command:
     """The command line of the sandbox process: its interpreter, the shim, the two pipe fds.
 
-    `root` is a folder of ours for this process, `workdir` the student's folder inside it."""
+    `root` is a folder of ours for this process, `workdir` the student's folder inside it
+    (under bubblewrap a tmpfs of workdir_bytes takes its place)."""
     fd_args = [str(fd) for fd in fds]
     if layer == FALLBACK:
         lib = os.path.join(root, "lib")
@@ -286,6 +325,6 @@ def build_command(layer: str, root: str, workdir: str, fds: tuple[int, int]) -> 
     for path in numpy_dirs():
         inside = f"{INSIDE_ROOT}/{os.path.basename(path)}"
         args += _mkdirs_for(inside, seen) + ["--ro-bind", path, inside]
-    args += ["--bind", workdir, INSIDE_WORKDIR, "--chdir", INSIDE_WORKDIR]
+    args += _workdir_mount(workdir, workdir_bytes) + ["--chdir", INSIDE_WORKDIR]
     args += ["--", _python(), "-I", f"{INSIDE_ROOT}/{BOOT}", *fd_args]
     return Command(args, INSIDE_WORKDIR)

@@ -38,6 +38,8 @@ class Limits:
         None, "s", "CPU time of the sandbox process (RLIMIT_CPU); unset: submission_seconds + 30", kind=int)
     output_bytes: int = _limit(64 * 1024, "bytes", "student stdout and stderr kept for the report; the rest is dropped")
     file_bytes: int = _limit(16 * MiB, "bytes", "largest file student code may write (RLIMIT_FSIZE)")
+    workdir_bytes: int = _limit(
+        64 * MiB, "bytes", "all files in the working folder, a tmpfs under bubblewrap (counted as memory)")
     open_files: int = _limit(64, "files", "open file descriptors of the sandbox process (RLIMIT_NOFILE)")
     processes: int = _limit(32, "processes", "processes of the sandbox's own uid (RLIMIT_NPROC; as root only)")
     max_frame_bytes: int = _limit(

@@ -11,6 +11,7 @@ import subprocess
 import tempfile
 
 from . import isolation
+from .cgroup import SandboxCgroup
 from .limits import Limits
 from .output import OutputBuffer
 from .wire import protocol
@@ -42,11 +43,20 @@ class SandboxProcess:
         out_r, out_w = os.pipe()
         for fd in (req_w, resp_w):
             widen_pipe(fd)
-        cmd = isolation.build_command(layer, self.root, self.workdir, (req_r, resp_w))
+        cmd = isolation.build_command(layer, self.root, self.workdir, (req_r, resp_w), limits.workdir_bytes)
+        self.cgroup = SandboxCgroup.create(limits.memory_bytes, limits.processes)
+        argv = cmd.argv if self.cgroup is None else self.cgroup.command(cmd.argv)
         try:
-            self.popen = subprocess.Popen(cmd.argv, cwd=self.workdir, env=_minimal_env(cmd.workdir_inside),
+            self.popen = subprocess.Popen(argv, cwd=self.workdir, env=_minimal_env(cmd.workdir_inside),
                                           stdin=subprocess.DEVNULL, stdout=out_w, stderr=out_w,
                                           pass_fds=(req_r, resp_w), start_new_session=True, close_fds=True)
+        except BaseException:
+            for fd in (req_w, resp_r, out_r):
+                os.close(fd)
+            if self.cgroup is not None:
+                self.cgroup.remove()
+            shutil.rmtree(self.root, ignore_errors=True)
+            raise
         finally:
             for fd in (req_r, resp_w, out_w):
                 os.close(fd)
@@ -62,6 +72,7 @@ class SandboxProcess:
             cpu_seconds=limits.effective_cpu_seconds(), memory_bytes=limits.memory_bytes,
             file_bytes=limits.file_bytes, open_files=limits.open_files,
             processes=limits.processes if dedicated else 0, preload=self.layer == isolation.FALLBACK,
+            block_userns=isolation.can_block_userns(),
             max_frame_bytes=limits.max_frame_bytes, max_array_bytes=limits.max_array_bytes,
             max_values=limits.max_values, max_string_bytes=limits.max_string_bytes,
             max_dict_keys=limits.max_dict_keys)
@@ -112,6 +123,8 @@ class SandboxProcess:
 
     def close(self) -> None:
         self.kill()
+        if self.cgroup is not None:
+            self.cgroup.remove()
         self.channel.close()
         self.output_thread.join(timeout=2)
         shutil.rmtree(self.root, ignore_errors=True)

@@ -11,6 +11,7 @@ from importlib import import_module
 import numpy  # noqa: F401 - before any student code, so its module state is numpy's own
 
 from ..wire import protocol, transport
+from . import seccomp
 from .shim import Shim
 
 # Stdlib modules a notebook commonly imports; loaded before root is dropped so they still
@@ -76,6 +77,8 @@ def main(argv: list[str]) -> None:
     if cfg.preload:
         _preload()
     drop_privileges(cfg.uid)
+    if cfg.block_userns:
+        seccomp.forbid_user_namespaces()
     shim = Shim(channel, cfg)
     shim.send(protocol.Status.OK, value="ready", mutated={})
     try:

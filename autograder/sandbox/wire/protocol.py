@@ -189,6 +189,7 @@ class ChildConfig:
     open_files: int          # RLIMIT_NOFILE
     processes: int           # RLIMIT_NPROC; 0: not applied (no dedicated uid to count against)
     preload: bool            # import common modules before dropping root (the fallback layer)
+    block_userns: bool       # refuse new user namespaces (seccomp) before student code runs
     max_frame_bytes: int
     max_array_bytes: int
     max_values: int

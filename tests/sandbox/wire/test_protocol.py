@@ -11,7 +11,7 @@ from autograder.sandbox.wire.values import ErrorInfo
 
 CAPS = Caps()
 CONFIG = ChildConfig(generation=3, uid=61001, cpu_seconds=330, memory_bytes=1 << 31, file_bytes=1 << 24,
-                     open_files=64, processes=32, preload=False, max_frame_bytes=1 << 27,
+                     open_files=64, processes=32, preload=False, block_userns=True, max_frame_bytes=1 << 27,
                      max_array_bytes=1 << 26, max_values=1 << 19, max_string_bytes=1 << 22, max_dict_keys=65536)
 
 
