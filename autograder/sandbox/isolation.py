@@ -1,8 +1,8 @@
 """Which wall stands around the child, how to build its command line, and how to tear it down.
 
 Two layers:
-  bubblewrap  own mount/PID/net/IPC/UTS namespaces over a read-only minimal tree; the
-              temp dir is the only writable place; dies with its parent.
+  bubblewrap  own mount/PID/net/IPC/UTS namespaces over a read-only minimal tree; a
+              tmpfs of its own size is the only writable place; dies with its parent.
   fallback    rlimits + own session + a dedicated uid and `unshare --net` (when root).
 Both layers drop root to a dedicated per-sandbox uid, so "kill everything of that uid"
 reaches any double-forked grandchild whatever session or namespace it escaped to.
