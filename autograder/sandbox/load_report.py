@@ -6,6 +6,10 @@ import re
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
+# A notebook of ten thousand failing cells would otherwise write ten thousand messages
+# into its report; the first ones say what is wrong, the rest are counted.
+MAX_BLOCK_ERRORS = 50
+
 
 class BlockError(NamedTuple):
     label: str            # the block (notebook cell) that failed
@@ -17,11 +21,18 @@ class BlockError(NamedTuple):
 @dataclass
 class LoadReport:
     ok: bool
-    block_errors: list[BlockError] = field(default_factory=list)
+    block_errors: list[BlockError] = field(default_factory=list)   # the first MAX_BLOCK_ERRORS
+    more_errors: int = 0                                            # failed blocks not listed
     timed_out: bool = False
     crashed: bool = False
     output: str = ""
     duration: float = 0.0
+
+    def add(self, error: BlockError) -> None:
+        if len(self.block_errors) < MAX_BLOCK_ERRORS:
+            self.block_errors.append(error)
+        else:
+            self.more_errors += 1
 
 
 def block_lineno(label: str, exc_type: str, message: str, traceback: str) -> int | None:

@@ -63,7 +63,6 @@ class SandboxProcess:
         os.set_blocking(req_w, False)
         self.channel = Channel(resp_r, req_w, limits.max_frame_bytes)
         self.output_thread = output.drain(out_r)
-        self.killed_by_us = False
 
     def config(self) -> protocol.ChildConfig:
         limits, dedicated = self.limits, self.uid is not None
@@ -90,7 +89,6 @@ class SandboxProcess:
 
     def kill(self) -> None:
         """Kill the process, its group, and (when it has one) everything running as its uid."""
-        self.killed_by_us = self.killed_by_us or self.alive()
         try:
             os.killpg(self.popen.pid, signal.SIGKILL)
         except (ProcessLookupError, PermissionError):

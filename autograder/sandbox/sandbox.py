@@ -186,15 +186,15 @@ class Sandbox:
                     self._exec_block(label, source)
                 except StudentRaised as exc:
                     line = block_lineno(label, exc.exc_type, exc.message, exc.traceback)
-                    report.block_errors.append(BlockError(label, exc.exc_type, exc.message, line))
+                    report.add(BlockError(label, exc.exc_type, exc.message, line))
                 except TimeLimitExceeded as exc:
                     self._bad_blocks.add(index)
                     report.timed_out = True
-                    report.block_errors.append(BlockError(label, "TimeLimitExceeded", str(exc), None))
+                    report.add(BlockError(label, "TimeLimitExceeded", str(exc), None))
                 except StudentFault as exc:
                     self._bad_blocks.add(index)
                     report.crashed = True
-                    report.block_errors.append(BlockError(label, type(exc).__name__, str(exc), None))
+                    report.add(BlockError(label, type(exc).__name__, str(exc), None))
                 self._blocks.append((label, source))
             report.ok = not report.block_errors
             report.output = self._output.text(mark)

@@ -13,7 +13,7 @@ import pytest
 from autograder.pipeline import IMPORT_ERROR_CHARS, IMPORT_ERRORS_KEPT, _import_errors
 from autograder.sandbox import Handle, Limits, Sandbox, SandboxCrashed, StudentRaised, UnsafeValue
 from autograder.sandbox.inbound import MESSAGE_CHARS, TRACEBACK_CHARS, TYPE_NAME_CHARS
-from autograder.sandbox.load_report import block_lineno
+from autograder.sandbox.load_report import MAX_BLOCK_ERRORS, block_lineno
 
 STUDENT = [("cell 1", r'''
 import os, struct, sys
@@ -183,3 +183,13 @@ def test_a_forged_line_number_cannot_break_the_load_report():
     assert block_lineno("cell 1", "ValueError", "", f'File "<cell 1>", line {digits}\n') is None
     assert block_lineno("cell 1", "SyntaxError", f"line {digits}", "") is None
     assert block_lineno("cell 1", "ValueError", "", 'File "<cell 1>", line 7\n') == 7
+
+
+def test_a_notebook_of_failing_cells_lists_only_the_first_errors(sb):
+    cells = [(f"cell {i}", f"class A{i}:\n    raise ValueError('{i}' + 'x' * 5000)\n") for i in range(120)]
+    report = sb.load(STUDENT + cells)
+    assert not report.ok and len(report.block_errors) == MAX_BLOCK_ERRORS
+    assert report.more_errors == 120 - MAX_BLOCK_ERRORS
+    assert report.block_errors[0].label == "cell 0" and report.block_errors[0].lineno == 2
+    assert all(len(error.message) <= MESSAGE_CHARS + 50 for error in report.block_errors)
+    assert sb.load(STUDENT).ok  # the module-wide sandbox, as the other tests expect it
