@@ -139,6 +139,9 @@ class Shim:
         op = req.op
         if op is Op.EXEC_BLOCK:
             return self.exec_block(req["label"], req["source"])
+        if op in (Op.CALLBACK_RETURN, Op.CALLBACK_RAISE):  # an answer to no pending callback
+            err = ErrorInfo("ProtocolViolation", f"unexpected op {op.value}", "")
+            return Status.BAD_REQUEST, {"error": err}
         obj = self.target(req["target"])
         if op is Op.GETATTR:
             value = getattr(obj, req["name"])
@@ -155,23 +158,28 @@ class Shim:
             return Status.OK, {"value": self.handle_for(value), "mutated": {}}
         elif op is Op.FETCH:
             return Status.OK, {"value": obj, "mutated": {}}
-        elif op is Op.CALL:
+        else:  # Op.CALL, the one op left
             return self.call(obj, req["args"], req["kwargs"])
-        else:
-            err = ErrorInfo("ProtocolViolation", f"unexpected op {op.value}", "")
-            return Status.BAD_REQUEST, {"error": err}
         return Status.OK, {"value": value, "mutated": {}}
 
     def call(self, fn, raw_args, raw_kwargs):
         args, kwargs = self.resolve(raw_args), self.resolve(raw_kwargs)
         watched = {i: a for i, a in enumerate(args) if isinstance(a, (list, dict)) or type(a).__name__ == "ndarray"}
         watched.update({k: a for k, a in kwargs.items() if isinstance(a, (list, dict)) or type(a).__name__ == "ndarray"})
-        before = {key: self.encode(arg) for key, arg in watched.items()}
+        before = {key: self.snapshot(arg) for key, arg in watched.items()}
         value = fn(*args, **kwargs)
         # Only arguments whose encoding changed travel back: in-place updates are the
         # point (an optimizer's params), untouched inputs would just double the traffic.
-        mutated = {key: arg for key, arg in watched.items() if self.encode(arg) != before[key]}
+        # One too big to travel back at all is not watched (sending it would fail).
+        mutated = {key: arg for key, arg in watched.items()
+                   if before[key] is not None and self.snapshot(arg) != before[key]}
         return Status.OK, {"value": value, "mutated": mutated}
+
+    def snapshot(self, arg) -> bytes | None:
+        try:
+            return self.encode(arg)
+        except (codec.NotEncodable, RecursionError):
+            return None
 
     def exec_block(self, label, source):
         filename = f"<{label}>"
