@@ -12,7 +12,6 @@ never from what a notebook says about itself.
 from __future__ import annotations
 
 import ast
-import dataclasses
 import functools
 import hashlib
 import tomllib
@@ -21,6 +20,7 @@ from pathlib import Path
 
 from .chapters import CONFIG_NAME, MESSAGES_NAME, chapter_dirs, chapters_root, package_of
 from .messages import say
+from .sandbox.limits import Limits, LimitsError
 
 # What an assignment may refuse in place of a float64 ndarray (both accepted by default).
 CHECK_OPTIONS = {"allow_list", "allow_float32"}
@@ -43,7 +43,7 @@ class Assignment:
     items: tuple[str, ...]                # book names, in the order reports list them
     aliases: dict[str, list[str]]         # book name -> other names accepted for it
     suite_dir: Path
-    limits: dict[str, float] = field(default_factory=dict)   # keyword arguments of sandbox Limits
+    limits: Limits = field(default_factory=Limits)
     config_path: Path | None = None
     checks: dict[str, bool] = field(default_factory=dict)     # [checks]: allow_list, allow_float32
     package: str | None = None            # the chapter's reference package (the `reference` fixture)
@@ -126,11 +126,6 @@ def _module_files(root: Path, parts: list[str]) -> list[Path]:
     return files
 
 
-def _limit_names() -> set[str]:
-    from .sandbox.limits import Limits  # imported late: only validation needs the sandbox
-    return {f.name for f in dataclasses.fields(Limits)}
-
-
 def _fail(path: Path, detail: str):
     raise AssignmentConfigError(say("assignment.invalid", path=str(path), detail=detail))
 
@@ -159,16 +154,10 @@ def _parse(path: Path) -> Assignment:
             if alias in seen:
                 _fail(path, f"name '{alias}' is used by both '{seen[alias]}' and '{name}'")
             seen[alias] = name
-    limits = data.get("limits", {})
-    if not isinstance(limits, dict):
-        _fail(path, "[limits] must be a table")
-    unknown = set(limits) - _limit_names()
-    if unknown:
-        _fail(path, f"unknown limit(s) {sorted(unknown)}; known: {sorted(_limit_names())}")
-    for name, value in limits.items():
-        if name != "isolation" and (isinstance(value, bool) or not isinstance(value, (int, float))
-                                    or value <= 0):
-            _fail(path, f"limits.{name} must be a positive number")
+    try:
+        limits = Limits.from_table(data.get("limits", {}), source="[limits]")
+    except LimitsError as exc:
+        _fail(path, str(exc))
     checks = data.get("checks", {})
     if not isinstance(checks, dict) or set(checks) - CHECK_OPTIONS or \
             not all(isinstance(v, bool) for v in checks.values()):
@@ -179,7 +168,7 @@ def _parse(path: Path) -> Assignment:
     return Assignment(id=data["id"], title={"ko": title["ko"], "en": title["en"]},
                       version=data["version"], items=tuple(items),
                       aliases={name: list(a) for name, a in items.items()},
-                      suite_dir=suite_dir, limits=dict(limits), config_path=path,
+                      suite_dir=suite_dir, limits=limits, config_path=path,
                       checks=dict(checks), package=package_of(path.parent))
 
 

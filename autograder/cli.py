@@ -19,6 +19,7 @@ from .batch import run_batch
 from .grading.runner import HiddenSuiteError
 from .messages import say
 from .report.render import render_summary
+from .sandbox import describe_limits
 from .submissions import SubmissionPathError, discover
 
 EXIT_OK, EXIT_FAULT, EXIT_MISUSE = 0, 1, 2
@@ -41,6 +42,7 @@ def _parser() -> argparse.ArgumentParser:
                        help="grade again even when the gradebook holds these exact bytes")
     grade.add_argument("--seed", type=int, default=0, help="seed for the hidden tests' inputs")
     grade.add_argument("-v", "--verbose", action="store_true", help="log what each stage does")
+    sub.add_parser("limits", help="list the sandbox limits an assignment.toml's [limits] may set")
     return parser
 
 
@@ -80,6 +82,9 @@ def _grade(args) -> int:
 
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
+    if args.command == "limits":
+        print(describe_limits())
+        return EXIT_OK
     logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING,
                         format="%(levelname)s %(name)s: %(message)s")
     try:

@@ -139,7 +139,7 @@ def grade(prep: Prepared, *, seed: int = 0, limits: dict | None = None) -> Gradi
             # would file a result under a version that did not produce it.
             return error_result(prep, RunError(ErrorCode.ASSIGNMENT_CHANGED,
                                                say("pipeline.error.assignment_changed", assignment=assignment.id)))
-        return _grade(prep, assignment, seed, {**assignment.limits, **(limits or {})})
+        return _grade(prep, assignment, seed, dataclasses.replace(assignment.limits, **(limits or {})))
     except HiddenSuiteError:
         raise  # the suite is broken for everyone: stop, rather than grade a class zero
     except Exception:  # a fault of ours on this one submission: the batch goes on
@@ -148,13 +148,13 @@ def grade(prep: Prepared, *, seed: int = 0, limits: dict | None = None) -> Gradi
                                            traceback.format_exc()))
 
 
-def _grade(prep: Prepared, asg: Assignment, seed: int, limits: dict) -> GradingResult:
+def _grade(prep: Prepared, asg: Assignment, seed: int, limits: Limits) -> GradingResult:
     resolution = resolve_items(prep.ingest.definitions, items=list(asg.items), aliases=asg.aliases,
                                unread=prep.ingest.unread)
     clock = time.perf_counter
     with ExitStack() as stack:
         t0 = clock()
-        sandbox = stack.enter_context(Sandbox(limits=Limits(**limits)))
+        sandbox = stack.enter_context(Sandbox(limits=limits))
         t1 = clock()
         load = sandbox.load(prep.ingest.blocks)
         import_errors = _import_errors(sandbox)
@@ -186,9 +186,11 @@ def _import_errors(sandbox) -> list[ImportFailure]:
         return []  # student code replaced the record; the failures still show as errors
     if not isinstance(recorded, (list, tuple)):
         return []
+    # The record is the student's to forge: a bounded number of short, plain fields.
     return [ImportFailure(*(str(f)[:MAX_IMPORT_FIELD] for f in entry))
             for entry in list(recorded)[:MAX_IMPORT_ERRORS]
-            if isinstance(entry, (list, tuple)) and len(entry) == 4]
+            if isinstance(entry, (list, tuple)) and len(entry) == 4
+            and all(type(f) in (str, int) for f in entry)]
 
 
 def _summary_line(score, load: LoadSummary, output: str) -> str:

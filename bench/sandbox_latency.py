@@ -20,10 +20,10 @@ def measure(layer: str) -> dict:
     starts = []
     for _ in range(5):
         began = time.perf_counter()
-        with Sandbox(Limits(isolation=layer)) as box:
+        with Sandbox(Limits(), isolation=layer) as box:
             box.load(ECHO)
             starts.append(time.perf_counter() - began)
-    with Sandbox(Limits(isolation=layer)) as box:
+    with Sandbox(Limits(), isolation=layer) as box:
         box.load(ECHO)
         echo = box.module.echo
         began = time.perf_counter()

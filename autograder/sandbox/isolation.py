@@ -1,8 +1,8 @@
 """Which wall stands around the child, how to build its command line, and how to tear it down.
 
 Two layers:
-  bubblewrap  own mount/PID/net/IPC/UTS namespaces over a read-only minimal tree; the
-              temp dir is the only writable place; dies with its parent.
+  bubblewrap  own mount/PID/net/IPC/UTS namespaces over a read-only minimal tree; a
+              tmpfs of its own size is the only writable place; dies with its parent.
   fallback    rlimits + own session + a dedicated uid and `unshare --net` (when root).
 Both layers drop root to a dedicated per-sandbox uid, so "kill everything of that uid"
 reaches any double-forked grandchild whatever session or namespace it escaped to.
@@ -13,6 +13,7 @@ from __future__ import annotations
 import fcntl
 import logging
 import os
+import platform
 import pwd
 import shutil
 import signal
@@ -30,12 +31,23 @@ FALLBACK = "fallback"
 ENV_FORCE = "AUTOGRADER_SANDBOX_ISOLATION"
 UID_RANGE = range(61000, 61999)
 UID_LOCK_DIR = "/tmp/autograder-sandbox-uids"
-SHIM_DIR = os.path.dirname(os.path.abspath(__file__))
-INSIDE_SHIM = "/opt/autograder/shim"
-INSIDE_SITE = "/opt/autograder/site"
+# What of the grader the sandbox sees: the shared wire package and the shim, as the
+# package tree autograder/sandbox/{wire,shim} under one folder put first on its sys.path
+# (with numpy beside them); `autograder` and `autograder.sandbox` are namespace packages
+# there, so nothing of the trusted side exists inside.
+SANDBOX_DIR = os.path.dirname(os.path.abspath(__file__))
+SHARED = ("wire", "shim")
+PACKAGE_PATH = os.path.join("autograder", "sandbox")
+BOOT = os.path.join(PACKAGE_PATH, "shim", "boot.py")
+INSIDE_ROOT = "/opt/dlfs"
 INSIDE_WORKDIR = "/sandbox"
 
+# The machines the shim's seccomp filter knows (shim/seccomp.py; the trusted side does
+# not import the shim, so the list is repeated here and a test holds the two together).
+USERNS_FILTER_MACHINES = ("x86_64", "aarch64")
+
 _bwrap_verdict: tuple[bool, str] | None = None
+_bwrap_help: str | None = None
 _warned: set[str] = set()
 
 
@@ -193,12 +205,32 @@ def _python() -> str:
     return os.path.realpath(sys.executable)
 
 
-def numpy_dirs() -> tuple[str, list[str]]:
-    """The directory to put on the child's sys.path, and the numpy directories in it."""
+def numpy_dirs() -> list[str]:
+    """The folders of the numpy the grader runs (its package and bundled libraries)."""
     pkg = os.path.dirname(os.path.realpath(numpy.__file__))
-    site = os.path.dirname(pkg)
-    dirs = [pkg] + [p for p in (os.path.join(site, "numpy.libs"),) if os.path.isdir(p)]
-    return site, dirs
+    return [pkg] + [p for p in (os.path.join(os.path.dirname(pkg), "numpy.libs"),) if os.path.isdir(p)]
+
+
+def bwrap_supports(flag: str) -> bool:
+    """Whether this machine's bwrap knows a flag (--size came in 0.5, --disable-userns in 0.8)."""
+    global _bwrap_help
+    if _bwrap_help is None:
+        exe = shutil.which("bwrap")
+        try:
+            done = subprocess.run([exe, "--help"], capture_output=True, text=True, timeout=10) if exe else None
+            _bwrap_help = done.stdout + done.stderr if done else ""
+        except (OSError, subprocess.TimeoutExpired):
+            _bwrap_help = ""
+    return f"{flag} " in _bwrap_help
+
+
+def can_block_userns() -> bool:
+    """Whether the shim can refuse new user namespaces (its seccomp filter knows this machine)."""
+    if platform.machine() in USERNS_FILTER_MACHINES:
+        return True
+    warn_once("userns", f"sandbox: no seccomp filter for {platform.machine()}; "
+                        "student code may create user namespaces")
+    return False
 
 
 def _namespace_flags() -> list[str]:
@@ -212,7 +244,8 @@ def _namespace_flags() -> list[str]:
     if os.getuid() == 0:
         flags += ["--cap-drop", "ALL", "--cap-add", "CAP_SETUID", "--cap-add", "CAP_SETGID"]
     else:
-        flags += ["--unshare-user"]
+        # Here bwrap has a user namespace of its own, and can forbid nested ones itself.
+        flags += ["--unshare-user"] + (["--disable-userns"] if bwrap_supports("--disable-userns") else [])
     return flags
 
 
@@ -246,25 +279,52 @@ def _base_tree() -> list[str]:
 @dataclass
 class Command:
     argv: list[str]
-    cwd: str
-    shim_cfg: dict
+    workdir_inside: str     # the student's working folder as the sandbox sees it
 
 
-def build_command(layer: str, workdir: str, cfg: dict) -> Command:
-    """cfg: shim settings (limits, fds, uid); this adds where numpy and the shim are."""
-    site, dirs = numpy_dirs()
+def _stage(lib: str) -> None:
+    """The fallback's view of the grader: lib/ laid out as the jail's INSIDE_ROOT, with
+    links to the checkout's wire/ and shim/ and to numpy, and nothing else."""
+    package = os.path.join(lib, PACKAGE_PATH)
+    os.makedirs(package, mode=0o755)
+    for name in SHARED:
+        os.symlink(os.path.join(SANDBOX_DIR, name), os.path.join(package, name))
+    for path in numpy_dirs():
+        os.symlink(path, os.path.join(lib, os.path.basename(path)))
+    for folder in (lib, os.path.join(lib, "autograder"), package):
+        os.chmod(folder, 0o755)  # makedirs honours the umask; the dropped uid must read these
+
+
+def _workdir_mount(workdir: str, size: int) -> list[str]:
+    if bwrap_supports("--size"):
+        # In memory, of a fixed size, gone with the sandbox; sticky and world-writable as
+        # /tmp is, since the sandbox's uid cannot own a folder bwrap makes.
+        return ["--perms", "01777", "--size", str(size), "--tmpfs", INSIDE_WORKDIR]
+    warn_once("no-tmpfs-size", "sandbox: bwrap cannot size a tmpfs; the working folder is on disk")
+    return ["--bind", workdir, INSIDE_WORKDIR]
+
+
+def build_command(layer: str, root: str, workdir: str, fds: tuple[int, int], workdir_bytes: int) -> Command:
+    """The command line of the sandbox process: its interpreter, the shim, the two pipe fds.
+
+    `root` is a folder of ours for this process, `workdir` the student's folder inside it
+    (under bubblewrap a tmpfs of workdir_bytes takes its place)."""
+    fd_args = [str(fd) for fd in fds]
     if layer == FALLBACK:
-        cfg = dict(cfg, numpy_path=site, preload=1)
-        argv = [_python(), "-I", os.path.join(SHIM_DIR, "child.py")]
+        lib = os.path.join(root, "lib")
+        _stage(lib)
+        argv = [_python(), "-I", os.path.join(lib, BOOT), *fd_args]
         if fallback_network_cut():
             argv = [shutil.which("unshare"), "--net", "--"] + argv  # exec, no extra process
-        return Command(argv + [f"{k}={v}" for k, v in cfg.items()], workdir, cfg)
-    cfg = dict(cfg, numpy_path=INSIDE_SITE, preload=0)
+        return Command(argv, workdir)
     args = ["bwrap", *_namespace_flags(), *_base_tree()]
-    args += _mkdirs_for(INSIDE_SITE + "/x", set())
-    for path in dirs:
-        args += ["--ro-bind", path, f"{INSIDE_SITE}/{os.path.basename(path)}"]
-    args += ["--ro-bind", SHIM_DIR, INSIDE_SHIM]
-    args += ["--bind", workdir, INSIDE_WORKDIR, "--chdir", INSIDE_WORKDIR]
-    args += ["--", _python(), "-I", f"{INSIDE_SHIM}/child.py"]
-    return Command(args + [f"{k}={v}" for k, v in cfg.items()], workdir, cfg)
+    seen: set[str] = set()
+    for name in SHARED:
+        inside = f"{INSIDE_ROOT}/{PACKAGE_PATH}/{name}"
+        args += _mkdirs_for(inside, seen) + ["--ro-bind", os.path.join(SANDBOX_DIR, name), inside]
+    for path in numpy_dirs():
+        inside = f"{INSIDE_ROOT}/{os.path.basename(path)}"
+        args += _mkdirs_for(inside, seen) + ["--ro-bind", path, inside]
+    args += _workdir_mount(workdir, workdir_bytes) + ["--chdir", INSIDE_WORKDIR]
+    args += ["--", _python(), "-I", f"{INSIDE_ROOT}/{BOOT}", *fd_args]
+    return Command(args, INSIDE_WORKDIR)

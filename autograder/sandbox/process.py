@@ -1,4 +1,5 @@
-"""One sandbox process: spawn it with its pipes, watch its output, kill it, say how it ended."""
+"""One sandbox process: spawn it with its pipes, configure it, watch its output, kill it,
+say how it ended."""
 
 from __future__ import annotations
 
@@ -8,16 +9,16 @@ import shutil
 import signal
 import subprocess
 import tempfile
-import time
 
 from . import isolation
+from .cgroup import SandboxCgroup
 from .limits import Limits
 from .output import OutputBuffer
-from .transport import Channel, widen_pipe
+from .wire import protocol
+from .wire.caps import Caps
+from .wire.transport import Channel, widen_pipe
 
 log = logging.getLogger("autograder.sandbox")
-
-MODULE_FILE = "student_module.py"
 
 
 def _minimal_env(workdir_inside: str) -> dict:
@@ -26,48 +27,68 @@ def _minimal_env(workdir_inside: str) -> dict:
 
 
 class SandboxProcess:
-    def __init__(self, layer: str, limits: Limits, generation: int, source: str, output: OutputBuffer,
-                 uid: int | None):
+    def __init__(self, layer: str, limits: Limits, generation: int, output: OutputBuffer, uid: int | None):
         self.layer, self.limits, self.generation, self.uid = layer, limits, generation, uid
-        self.workdir = tempfile.mkdtemp(prefix="ag-sandbox-")
-        with open(os.path.join(self.workdir, MODULE_FILE), "w", encoding="utf-8") as fh:
-            fh.write(source)
+        # root/ (ours) holds work/ (the student's, empty) and, for the fallback, lib/.
+        self.root = tempfile.mkdtemp(prefix="ag-sandbox-")
+        os.chmod(self.root, 0o711)  # the dropped uid may pass through, never list
+        self.workdir = os.path.join(self.root, "work")
+        os.mkdir(self.workdir, 0o700)
         if uid is not None:
             os.chown(self.workdir, uid, uid)
             # bwrap enters the dir as root without CAP_DAC_OVERRIDE: it needs the x bit.
             os.chmod(self.workdir, 0o711)
-            os.chown(os.path.join(self.workdir, MODULE_FILE), uid, uid)
         req_r, req_w = os.pipe()
         resp_r, resp_w = os.pipe()
         out_r, out_w = os.pipe()
         for fd in (req_w, resp_w):
             widen_pipe(fd)
-        cfg = {"req_fd": req_r, "resp_fd": resp_w, "uid": -1 if uid is None else uid,
-               "gid": -1 if uid is None else uid, "generation": generation,
-               "cpu_seconds": limits.effective_cpu_seconds(), "memory_bytes": limits.memory_bytes,
-               "file_bytes": limits.file_bytes, "open_files": limits.open_files,
-               "processes": limits.processes if uid is not None else 0,
-               "max_frame": limits.max_frame_bytes, "max_array_bytes": limits.max_array_bytes}
-        cmd = isolation.build_command(layer, self.workdir, cfg)
-        inside = isolation.INSIDE_WORKDIR if layer == isolation.BUBBLEWRAP else self.workdir
+        cmd = isolation.build_command(layer, self.root, self.workdir, (req_r, resp_w), limits.workdir_bytes)
+        self.cgroup = SandboxCgroup.create(limits.memory_bytes, limits.processes)
+        argv = cmd.argv if self.cgroup is None else self.cgroup.command(cmd.argv)
         try:
-            self.popen = subprocess.Popen(cmd.argv, cwd=cmd.cwd, env=_minimal_env(inside), stdin=subprocess.DEVNULL,
-                                          stdout=out_w, stderr=out_w, pass_fds=(req_r, resp_w),
-                                          start_new_session=True, close_fds=True)
+            self.popen = subprocess.Popen(argv, cwd=self.workdir, env=_minimal_env(cmd.workdir_inside),
+                                          stdin=subprocess.DEVNULL, stdout=out_w, stderr=out_w,
+                                          pass_fds=(req_r, resp_w), start_new_session=True, close_fds=True)
+        except BaseException:
+            for fd in (req_w, resp_r, out_r):
+                os.close(fd)
+            if self.cgroup is not None:
+                self.cgroup.remove()
+            shutil.rmtree(self.root, ignore_errors=True)
+            raise
         finally:
             for fd in (req_r, resp_w, out_w):
                 os.close(fd)
         os.set_blocking(req_w, False)
         self.channel = Channel(resp_r, req_w, limits.max_frame_bytes)
         self.output_thread = output.drain(out_r)
-        self.killed_by_us = False
+
+    def config(self) -> protocol.ChildConfig:
+        limits, dedicated = self.limits, self.uid is not None
+        return protocol.ChildConfig(
+            generation=self.generation, uid=self.uid if dedicated else -1,
+            cpu_seconds=limits.effective_cpu_seconds(), memory_bytes=limits.memory_bytes,
+            file_bytes=limits.file_bytes, open_files=limits.open_files,
+            processes=limits.processes if dedicated else 0, preload=self.layer == isolation.FALLBACK,
+            block_userns=isolation.can_block_userns(),
+            max_frame_bytes=limits.max_frame_bytes, max_array_bytes=limits.max_array_bytes,
+            max_values=limits.max_values, max_string_bytes=limits.max_string_bytes,
+            max_dict_keys=limits.max_dict_keys)
+
+    def start(self, deadline: float, caps: Caps) -> None:
+        """Send the configuration and wait for "ready"; TransportError or ProtocolViolation if not."""
+        self.channel.send(protocol.config_to_wire(self.config()), deadline)
+        resp = protocol.response_from_wire(self.channel.recv(deadline), caps=caps)
+        value = resp.fields.get("value")
+        if resp.status is not protocol.Status.OK or type(value) is not str or value != "ready":
+            raise protocol.ProtocolViolation(f"the shim answered {resp.status.value} instead of ready")
 
     def alive(self) -> bool:
         return self.popen.poll() is None
 
     def kill(self) -> None:
         """Kill the process, its group, and (when it has one) everything running as its uid."""
-        self.killed_by_us = self.killed_by_us or self.alive()
         try:
             os.killpg(self.popen.pid, signal.SIGKILL)
         except (ProcessLookupError, PermissionError):
@@ -100,12 +121,8 @@ class SandboxProcess:
 
     def close(self) -> None:
         self.kill()
+        if self.cgroup is not None:
+            self.cgroup.remove()
         self.channel.close()
         self.output_thread.join(timeout=2)
-        shutil.rmtree(self.workdir, ignore_errors=True)
-
-
-def wait_ready(proc: SandboxProcess, deadline: float, decode_response) -> None:
-    """Block until the shim says it is ready; raises TransportError or ProtocolViolation."""
-    decode_response(proc.channel.recv(deadline))
-    log.debug("sandbox: generation %d ready after %.3fs", proc.generation, time.monotonic())
+        shutil.rmtree(self.root, ignore_errors=True)

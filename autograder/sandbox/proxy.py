@@ -2,6 +2,7 @@
 
 A Handle forwards attribute access, item access and calls to its sandbox; the values it
 hands back are decoded copies (data) or further Handles. Nothing here executes student code.
+A handle's label (labels.Label) says where it came from, and is rendered only when shown.
 """
 
 from __future__ import annotations
@@ -10,7 +11,7 @@ from __future__ import annotations
 class Handle:
     __slots__ = ("_sb", "_ref", "_label", "__weakref__")
 
-    def __init__(self, sb, ref, label: str):
+    def __init__(self, sb, ref, label):
         object.__setattr__(self, "_sb", sb)
         object.__setattr__(self, "_ref", ref)
         object.__setattr__(self, "_label", label)
@@ -61,10 +62,6 @@ class ModuleProxy:
 
     def __setattr__(self, name, value):
         self._sb._setattr(None, name, value)
-
-    def names(self) -> dict:
-        """{global name: "function" | "class" | "module" | "data" | "other"}."""
-        return self._sb._names()
 
     def __repr__(self):
         return "<student module>"

@@ -2,64 +2,73 @@
 
 This is the layer that turns transport and protocol outcomes into the exceptions hidden
 tests see (StudentRaised, TimeLimitExceeded, SandboxCrashed, UnsafeValue, StaleHandle).
-Every deadline is measured here, and enforced by killing the process from outside.
+Every deadline is measured here, and enforced by killing the process from outside; the
+time spent decoding and wrapping what the sandbox sends back counts against them too.
 """
 
 from __future__ import annotations
 
+import functools
 import logging
 import os
-import re
 import threading
 import time
+from dataclasses import dataclass
 
-import numpy as np
-
-from . import codec, isolation, protocol
+from . import inbound
+from .callbacks import Callbacks
 from .copyback import copy_back
 from .errors import SandboxCrashed, StaleHandle, StudentFault, StudentRaised, TimeLimitExceeded, UnsafeValue
-from .limits import Limits, LoadReport
+from .handles import HandleTable
+from .isolation import UidLease, choose_layer, describe, warn_once
+from .labels import Label, call_text
+from .limits import Limits
+from .load_report import BlockError, LoadReport, block_lineno
 from .output import OutputBuffer
 from .process import SandboxProcess
 from .proxy import Handle, ModuleProxy
-from .transport import ChannelClosed, DeadlineExpired, FrameTooLarge, TransportError
+from .wire import protocol
+from .wire.codec import CodecError, NotEncodable
+from .wire.transport import ChannelClosed, DeadlineExpired, FrameTooLarge, TransportError
+from .wire.values import ErrorInfo, HandleRef
 
 log = logging.getLogger("autograder.sandbox")
 Op, Status = protocol.Op, protocol.Status
+ISOLATION_MODES = ("auto", "bubblewrap", "fallback")
 
 
-def _summary(value) -> str:
-    if isinstance(value, np.ndarray):
-        return f"ndarray{value.shape} {value.dtype}"
-    if isinstance(value, Handle):
-        return repr(value)
-    if callable(value):
-        # A trusted probe: its name, not a repr with a memory address that changes per run.
-        return getattr(value, "__name__", type(value).__name__)
-    text = repr(value)
-    return text if len(text) <= 40 else text[:37] + "..."
+@dataclass
+class Reply:
+    value: object     # decoded, with Handles for the sandbox's objects
+    mutated: dict     # argument position or name -> its new content
 
 
-def _lineno(label: str, err: codec.ErrorInfo) -> int | None:
-    found = re.findall(rf'File "<{re.escape(label)}>", line (\d+)', err.traceback)
-    if found:
-        return int(found[-1])
-    found = re.search(r"line (\d+)", err.message) if err.exc_type in ("SyntaxError", "IndentationError") else None
-    return int(found.group(1)) if found else None
+def _text(what) -> str:
+    """`what` is a label, a string, or a function building one only when it is shown."""
+    return what() if callable(what) else str(what)
 
 
 class Sandbox:
-    """Runs one submission in its own process; see the package docstring for the contract."""
+    """Runs one submission in its own process; see the package docstring for the contract.
 
-    def __init__(self, limits: Limits | None = None):
+    `isolation` is the wall to build: "bubblewrap", "fallback", or "auto" (bubblewrap where
+    it works; the environment variable AUTOGRADER_SANDBOX_ISOLATION overrides "auto").
+    After construction `isolation` describes the wall actually built."""
+
+    def __init__(self, limits: Limits | None = None, isolation: str = "auto"):
+        if isolation not in ISOLATION_MODES:
+            raise ValueError(f"isolation must be one of {', '.join(ISOLATION_MODES)}, not {isolation!r}")
         self.limits = limits or Limits()
-        self.layer = isolation.choose_layer(self.limits.isolation)
-        self._lease = isolation.UidLease() if os.getuid() == 0 else None
+        self.layer = choose_layer(isolation)
+        self._lease = UidLease() if os.getuid() == 0 else None
         if self._lease is None:
-            isolation.warn_once("no-root", "sandbox: not root, cannot drop to a dedicated uid; "
-                                "double-forked processes are contained only by bubblewrap")
-        self.isolation = isolation.describe(self.layer, self._lease is not None)
+            warn_once("no-root", "sandbox: not root, cannot drop to a dedicated uid; "
+                                 "double-forked processes are contained only by bubblewrap")
+        self.isolation = describe(self.layer, self._lease is not None)
         self.module = ModuleProxy(self)
+        self._reply_caps = self.limits.reply_caps()
+        self._request_caps = protocol.request_caps(self.limits.max_array_bytes)
+        self._module_label = Label.root("")
         self._output = OutputBuffer(self.limits.output_bytes)
         self._proc: SandboxProcess | None = None
         self._proc_used = False
@@ -69,11 +78,9 @@ class Sandbox:
         self._spent = 0.0
         self._depth = 0
         self._outer_deadline = 0.0
-        self._callbacks: dict[int, object] = {}
-        self._callback_error: BaseException | None = None
-        self._next_cid = 1
-        self._released: list[int] = []
-        self._live: dict[int, int] = {}     # oid -> number of live Handles of the current generation
+        self._callbacks = Callbacks(self.limits.max_callback_elements)
+        self._handles = HandleTable(self)
+        self._next_seq = 1
         self._lock = threading.RLock()
         self._closed = False
 
@@ -88,9 +95,7 @@ class Sandbox:
 
     def close(self) -> None:
         with self._lock:
-            if self._proc is not None:
-                self._proc.close()
-                self._proc = None
+            self._kill()
             if self._lease is not None:
                 self._lease.release()
                 self._lease = None
@@ -103,29 +108,38 @@ class Sandbox:
     def _remaining_budget(self) -> float:
         return self.limits.submission_seconds - self._spent
 
+    def _budget_message(self) -> str:
+        return (f"submission time budget of {self.limits.submission_seconds:g}s exhausted; "
+                "later calls are not run")
+
+    def _kill(self) -> None:
+        if self._proc is not None:
+            self._proc.close()
+            self._proc = None
+
     def _ensure_process(self) -> None:
         if self._closed:
             raise RuntimeError("sandbox is closed")
         if self._proc is not None and self._proc.alive():
             return
-        if self._proc is not None:
-            self._proc.close()
-            self._proc = None
+        self._kill()
         if self._remaining_budget() <= 0:
             raise TimeLimitExceeded(self._budget_message())
         self._generation += 1
-        self._live, self._released = {}, []
+        self._handles.restart(self._generation)
         start = time.monotonic()
-        source = "\n\n".join(f"# --- {label}\n{src}" for label, src in self._blocks)
         uid = self._lease.uid if self._lease is not None else None
-        proc = SandboxProcess(self.layer, self.limits, self._generation, source, self._output, uid)
-        deadline = start + min(self.limits.start_seconds, self._remaining_budget())
+        proc = SandboxProcess(self.layer, self.limits, self._generation, self._output, uid)
+        budget_bound = self._remaining_budget() < self.limits.start_seconds
         try:
-            protocol.response_from_wire(proc.channel.recv(deadline))
-        except (TransportError, protocol.ProtocolViolation, codec.CodecError) as exc:
+            proc.start(start + min(self.limits.start_seconds, self._remaining_budget()), self._reply_caps)
+        except (TransportError, protocol.ProtocolViolation, CodecError) as exc:
             proc.close()
             self._spent += time.monotonic() - start
-            raise SandboxCrashed(f"sandbox failed to start ({type(exc).__name__}: {exc}); "
+            if budget_bound and isinstance(exc, DeadlineExpired):
+                raise TimeLimitExceeded(self._budget_message()) from None
+            raise SandboxCrashed(f"sandbox failed to start ({type(exc).__name__}: "
+                                 f"{inbound.clip(str(exc), inbound.DETAIL_CHARS)}); "
                                  f"output: {self._output.text()[-500:]}") from None
         self._proc = proc
         self._proc_used = False
@@ -139,8 +153,7 @@ class Sandbox:
             if index in self._bad_blocks:
                 continue
             try:
-                self._exchange(protocol.Request(Op.EXEC_BLOCK, {"label": label, "source": source}),
-                               f"load {label}", self.limits.load_seconds)
+                self._exec_block(label, source)
             except StudentRaised:
                 pass
             except StudentFault as exc:
@@ -149,16 +162,11 @@ class Sandbox:
                 if self._proc is None:
                     raise
 
-    def _kill(self) -> None:
-        if self._proc is not None:
-            self._proc.close()
-            self._proc = None
-
-    def _budget_message(self) -> str:
-        return (f"submission time budget of {self.limits.submission_seconds:g}s exhausted; "
-                "later calls are not run")
-
     # ------------------------------------------------------------ load
+
+    def _exec_block(self, label: str, source: str) -> None:
+        self._exchange(protocol.Request(Op.EXEC_BLOCK, {"label": label, "source": source}),
+                       f"load {label}", self.limits.load_seconds)
 
     def load(self, blocks) -> LoadReport:
         """Execute each (label, source) block, in order, in one module namespace."""
@@ -175,19 +183,18 @@ class Sandbox:
                 index = len(self._blocks)
                 try:
                     self._ensure_process()
-                    self._exchange(protocol.Request(Op.EXEC_BLOCK, {"label": label, "source": source}),
-                                   f"load {label}", self.limits.load_seconds)
+                    self._exec_block(label, source)
                 except StudentRaised as exc:
-                    err = codec.ErrorInfo(exc.exc_type, exc.message, exc.traceback)
-                    report.block_errors.append((label, exc.exc_type, exc.message, _lineno(label, err)))
+                    line = block_lineno(label, exc.exc_type, exc.message, exc.traceback)
+                    report.add(BlockError(label, exc.exc_type, exc.message, line))
                 except TimeLimitExceeded as exc:
                     self._bad_blocks.add(index)
                     report.timed_out = True
-                    report.block_errors.append((label, "TimeLimitExceeded", str(exc), None))
+                    report.add(BlockError(label, "TimeLimitExceeded", str(exc), None))
                 except StudentFault as exc:
                     self._bad_blocks.add(index)
                     report.crashed = True
-                    report.block_errors.append((label, type(exc).__name__, str(exc), None))
+                    report.add(BlockError(label, type(exc).__name__, str(exc), None))
                 self._blocks.append((label, source))
             report.ok = not report.block_errors
             report.output = self._output.text(mark)
@@ -196,7 +203,8 @@ class Sandbox:
 
     # ------------------------------------------------------------ the exchange
 
-    def _exchange(self, req: protocol.Request, what: str, seconds: float | None = None):
+    def _exchange(self, req: protocol.Request, what, seconds: float | None = None,
+                  label: Label | None = None) -> Reply:
         """Send one request and wait for its final response, serving callbacks meanwhile."""
         outer = self._depth == 0
         if outer and self._remaining_budget() <= 0:
@@ -205,91 +213,100 @@ class Sandbox:
         proc = self._proc
         self._proc_used = True
         start = time.monotonic()
-        deadline = start + (self.limits.call_seconds if seconds is None else seconds)
+        limit = self.limits.call_seconds if seconds is None else seconds
+        deadline = start + limit
         if outer:
-            budget_deadline = start + self._remaining_budget()
-            self._outer_deadline = min(deadline, budget_deadline)
-            self._callback_error = None
+            self._outer_deadline = min(deadline, start + self._remaining_budget())
+            self._callbacks.error = None
         deadline = min(deadline, self._outer_deadline)
         self._depth += 1
         try:
-            req.release, self._released = self._released, []
-            try:
-                raw = protocol.request_to_wire(req, on_other=self._encode_other,
-                                               max_array_bytes=self.limits.max_array_bytes)
-            except codec.NotEncodable as exc:
-                raise UnsafeValue(f"{what}: cannot send argument: {exc}") from None
+            req.release = self._handles.take_released()
+            req.seq, self._next_seq = self._next_seq, self._next_seq + 1
+            raw = self._request_bytes(req, what)
             try:
                 proc.channel.send(raw, deadline)
-                while True:
-                    resp = self._receive(proc, deadline, what)
-                    if resp.status is not Status.CALLBACK:
-                        return self._settle(resp, what)
+                resp = self._receive(proc, deadline, what, req.seq)
+                while resp.status is Status.CALLBACK:
                     self._serve_callback(proc, resp, deadline)
+                    resp = self._receive(proc, deadline, what, req.seq)
+                reply = self._settle(resp, what, label or self._module_label)
             except DeadlineExpired:
                 self._kill()
-                if time.monotonic() >= start + self._remaining_budget() - 1e-3 and outer:
-                    raise TimeLimitExceeded(f"{what}: {self._budget_message()}") from None
-                limit = self.limits.call_seconds if seconds is None else seconds
-                raise TimeLimitExceeded(f"{what}: exceeded the {limit:g}s time limit") from None
+                raise self._time_limit(what, start, limit, outer) from None
             except (ChannelClosed, BrokenPipeError):
                 ending = proc.exit_description()  # before the kill, which would mask how it ended
                 self._kill()
-                raise SandboxCrashed(f"{what}: sandbox process {ending}") from None
+                raise SandboxCrashed(f"{_text(what)}: sandbox process {ending}") from None
             except (FrameTooLarge, protocol.ProtocolViolation) as exc:
                 self._kill()
-                raise SandboxCrashed(f"{what}: protocol broken ({exc})") from None
+                raise SandboxCrashed(f"{_text(what)}: protocol broken "
+                                     f"({inbound.clip(str(exc), inbound.DETAIL_CHARS)})") from None
+            if time.monotonic() > deadline:
+                # The reply came in time but took the grader past the deadline to unpack:
+                # that time is the call's too. The stream is in step, so no restart.
+                raise self._time_limit(what, start, limit, outer)
+            return reply
         finally:
             self._depth -= 1
             if outer:
                 self._spent += time.monotonic() - start
                 self._callbacks.clear()
 
-    def _receive(self, proc, deadline, what) -> protocol.Response:
-        raw = proc.channel.recv(deadline)
-        try:
-            return protocol.response_from_wire(raw, max_array_bytes=self.limits.max_array_bytes)
-        except codec.CodecError as exc:
-            # The frame was read whole, so the stream is still in step: refuse the value only.
-            raise UnsafeValue(f"{what}: the sandbox sent a value the codec refuses: {exc}") from None
+    def _time_limit(self, what, start: float, limit: float, outer: bool) -> TimeLimitExceeded:
+        if outer and time.monotonic() >= start + self._remaining_budget() - 1e-3:
+            return TimeLimitExceeded(f"{_text(what)}: {self._budget_message()}")
+        return TimeLimitExceeded(f"{_text(what)}: exceeded the {limit:g}s time limit")
 
-    def _settle(self, resp: protocol.Response, what: str):
+    def _request_bytes(self, req: protocol.Request, what) -> bytes:
+        try:
+            return protocol.request_to_wire(req, on_other=self._encode_other, caps=self._request_caps)
+        except NotEncodable as exc:
+            raise UnsafeValue(f"{_text(what)}: cannot send argument: {exc}") from None
+
+    def _receive(self, proc, deadline, what, seq: int) -> protocol.Response:
+        while True:
+            raw = proc.channel.recv(deadline)
+            try:
+                resp = protocol.response_from_wire(raw, caps=self._reply_caps)
+            except CodecError as exc:
+                # The shim encodes within these same caps, so this frame was forged by
+                # student code, and what else it wrote cannot be told apart: restart.
+                self._kill()
+                raise UnsafeValue(f"{_text(what)}: the sandbox sent a value the grader refuses: {exc}") from None
+            if resp.seq == seq:
+                return resp
+            if resp.seq >= self._next_seq:
+                raise protocol.ProtocolViolation(f"a reply to request {resp.seq}, which was never sent")
+            # The shim's own answer to a request a forged frame already answered: too late.
+            log.debug("sandbox: dropped a late reply to request %d", resp.seq)
+
+    def _settle(self, resp: protocol.Response, what, label: Label) -> Reply:
         if resp.status is Status.OK:
-            return resp
+            wrap = self._handles.wrap
+            return Reply(wrap(resp["value"], label), {key: wrap(new, label) for key, new in resp["mutated"].items()})
         if resp.status is Status.RAISED:
-            err = resp["error"]
-            if self._callback_error is not None and err.exc_type == "CallbackError":
-                raise self._callback_error
-            raise StudentRaised(what, err.exc_type, err.message, err.traceback)
+            err = inbound.error(resp["error"])
+            if self._callbacks.error is not None and err.exc_type == "CallbackError":
+                raise self._callbacks.error
+            raise StudentRaised(_text(what), err.exc_type, err.message, err.traceback)
+        detail = inbound.clip(resp["error"].message, inbound.DETAIL_CHARS) if "error" in resp.fields else ""
         if resp.status is Status.UNSAFE:
-            raise UnsafeValue(f"{what}: returned a value that cannot cross: {resp['error'].message}")
-        if resp.status is Status.EXITED:
-            self._kill()
-            raise SandboxCrashed(f"{what}: student code called sys.exit({resp['code']})")
+            raise UnsafeValue(f"{_text(what)}: returned a value that cannot cross: {detail}")
         self._kill()
-        raise SandboxCrashed(f"{what}: protocol broken ({resp['error'].message})")
+        if resp.status is Status.EXITED:
+            raise SandboxCrashed(f"{_text(what)}: student code called sys.exit({resp['code']})")
+        raise SandboxCrashed(f"{_text(what)}: protocol broken ({detail})")
 
     def _serve_callback(self, proc, resp: protocol.Response, deadline: float) -> None:
-        fn = self._callbacks.get(resp["cid"])
         generation = self._generation
+        reply = self._callbacks.answer(resp, lambda: self._generation == generation and self._proc is proc)
         try:
-            if fn is None:
-                raise LookupError(f"callback {resp['cid']} is no longer registered")
-            value = fn(*self._wrap(resp["args"]), **self._wrap(resp["kwargs"]))
-            reply = protocol.Request(Op.CALLBACK_RETURN, {"value": value})
-        except BaseException as exc:  # noqa: BLE001 - reported to the sandbox, re-raised here later
-            if self._generation != generation or self._proc is not proc:
-                raise  # a nested call killed the process: nothing is waiting for the reply
-            self._callback_error = exc
-            err = codec.ErrorInfo(type(exc).__name__, str(exc)[:500], "")
-            reply = protocol.Request(Op.CALLBACK_RAISE, {"error": err})
-        try:
-            raw = protocol.request_to_wire(reply, on_other=self._encode_other,
-                                           max_array_bytes=self.limits.max_array_bytes)
-        except codec.NotEncodable as exc:
-            self._callback_error = UnsafeValue(f"callback returned a value that cannot cross: {exc}")
+            raw = protocol.request_to_wire(reply, on_other=self._encode_other, caps=self._request_caps)
+        except NotEncodable as exc:
+            self._callbacks.error = UnsafeValue(f"callback returned a value that cannot cross: {exc}")
             raw = protocol.request_to_wire(protocol.Request(
-                Op.CALLBACK_RAISE, {"error": codec.ErrorInfo("UnsafeValue", str(exc), "")}))
+                Op.CALLBACK_RAISE, {"error": ErrorInfo("UnsafeValue", str(exc), "")}), caps=self._request_caps)
         proc.channel.send(raw, deadline)
 
     # ------------------------------------------------------------ values
@@ -297,94 +314,58 @@ class Sandbox:
     def _encode_other(self, obj):
         if isinstance(obj, Handle):
             if obj._sb is not self:
-                raise codec.NotEncodable("a handle from another sandbox")
+                raise NotEncodable("a handle from another sandbox")
             self._check_fresh(obj)
             return obj._ref
         if callable(obj):
-            cid = self._next_cid
-            self._next_cid += 1
-            self._callbacks[cid] = obj
-            return codec.CallbackRef(cid)
-        raise codec.NotEncodable(f"{type(obj).__name__} has no data encoding")
+            return self._callbacks.register(obj)
+        raise NotEncodable(f"{type(obj).__name__} has no data encoding")
 
     def _check_fresh(self, handle: Handle) -> None:
         if handle._ref.generation != self._generation or self._proc is None:
             raise StaleHandle(f"{handle!r} belongs to a sandbox process that has been restarted")
 
-    def _wrap(self, value, label: str = "value"):
-        typ = type(value)
-        if typ is codec.HandleRef:
-            return self._new_handle(value, label)
-        if typ is list:
-            return [self._wrap(v, label) for v in value]
-        if typ is tuple:
-            return tuple(self._wrap(v, label) for v in value)
-        if typ is dict:
-            return {k: self._wrap(v, f"{label}[{k!r}]") for k, v in value.items()}
-        return value
+    def _forget(self, ref: HandleRef) -> None:
+        self._handles.forget(ref)
 
-    def _new_handle(self, ref: codec.HandleRef, label: str) -> Handle:
-        # The shim gives one object one oid, so several Handles may share it: the remote
-        # object is released only when the last of them is gone.
-        self._live[ref.oid] = self._live.get(ref.oid, 0) + 1
-        if ref.oid in self._released:
-            self._released.remove(ref.oid)
-        return Handle(self, ref, label)
+    def _label_of(self, handle) -> Label:
+        return self._module_label if handle is None else handle._label
 
-    def _forget(self, ref: codec.HandleRef) -> None:
-        if ref.generation != self._generation:
-            return
-        count = self._live.get(ref.oid, 0) - 1
-        if count > 0:
-            self._live[ref.oid] = count
-        else:
-            self._live.pop(ref.oid, None)
-            self._released.append(ref.oid)
-
-    @staticmethod
-    def _target(handle):
-        return None if handle is None else handle._ref
-
-    @staticmethod
-    def _label(handle) -> str:
-        return "module" if handle is None else handle._label
-
-    def _op(self, handle, op, what, **fields):
+    def _op(self, handle, op, what, label: Label | None = None, **fields) -> Reply:
         with self._lock:
             if handle is not None:
                 self._check_fresh(handle)
-            resp = self._exchange(protocol.Request(op, {"target": self._target(handle), **fields}), what)
-            return resp
+            target = None if handle is None else handle._ref
+            return self._exchange(protocol.Request(op, {"target": target, **fields}), what, label=label)
 
     # ------------------------------------------------------------ operations used by proxies
 
     def _getattr(self, handle, name: str):
-        owner = "" if handle is None else self._label(handle) + "."
-        resp = self._op(handle, Op.GETATTR, f"{owner}{name}", name=name)
-        return self._wrap(resp["value"], f"{owner}{name}")
+        label = self._label_of(handle).attr(name)
+        return self._op(handle, Op.GETATTR, label, label, name=name).value
 
     def _setattr(self, handle, name: str, value) -> None:
-        self._op(handle, Op.SETATTR, f"setting {self._label(handle)}.{name}", name=name, value=value)
+        label = self._label_of(handle).attr(name)
+        self._op(handle, Op.SETATTR, lambda: f"setting {label}", name=name, value=value)
 
     def _getitem(self, handle, key):
-        resp = self._op(handle, Op.GETITEM, f"{self._label(handle)}[{key!r}]", key=key)
-        return self._wrap(resp["value"], f"{self._label(handle)}[{key!r}]")
+        label = self._label_of(handle).item(key)
+        return self._op(handle, Op.GETITEM, label, label, key=key).value
 
     def _setitem(self, handle, key, value) -> None:
-        self._op(handle, Op.SETITEM, f"setting {self._label(handle)}[{key!r}]", key=key, value=value)
+        label = self._label_of(handle).item(key)
+        self._op(handle, Op.SETITEM, lambda: f"setting {label}", key=key, value=value)
 
     def _call(self, handle, args: tuple, kwargs: dict):
-        what = f"{self._label(handle)}({', '.join([_summary(a) for a in args] + [f'{k}={_summary(v)}' for k, v in kwargs.items()])})"
-        resp = self._op(handle, Op.CALL, what, args=list(args), kwargs=dict(kwargs))
-        for key, new in resp["mutated"].items():
-            original = args[key] if type(key) is int and key < len(args) else kwargs.get(key)
+        label = self._label_of(handle)
+        what = functools.partial(call_text, label, args, kwargs)
+        reply = self._op(handle, Op.CALL, what, label.call(), args=list(args), kwargs=dict(kwargs))
+        for key, new in reply.mutated.items():
+            original = args[key] if type(key) is int and key < len(args) else \
+                kwargs.get(key) if type(key) is str else None
             if original is not None:
-                copy_back(original, self._wrap(new))
-        return self._wrap(resp["value"], f"{self._label(handle)}()")
-
-    def _names(self) -> dict:
-        with self._lock:
-            return self._exchange(protocol.Request(Op.NAMES, {}), "names()")["value"]
+                copy_back(original, new)
+        return reply.value
 
     # ------------------------------------------------------------ public helpers
 
@@ -393,12 +374,16 @@ class Sandbox:
         if (name is None) == (item is None):
             raise ValueError("give exactly one of name or item")
         target = None if isinstance(handle, ModuleProxy) else handle
-        label = f"{self._label(target)}.{name}" if name is not None else f"{self._label(target)}[{item!r}]"
-        resp = self._op(target, Op.REF, f"ref {label}", name=name, key=item)
-        return self._new_handle(resp["value"], label)
+        base = self._label_of(target)
+        label = base.attr(name) if name is not None else base.item(item)
+        value = self._op(target, Op.REF, lambda: f"ref {label}", label, name=name, key=item).value
+        if not isinstance(value, Handle):
+            self._kill()
+            raise SandboxCrashed(f"ref {label}: protocol broken (no handle in the reply)")
+        return value
 
     def fetch(self, handle) -> object:
         """The remote object as data, when it has a data encoding (handles for the rest)."""
         target = None if isinstance(handle, ModuleProxy) else handle
-        resp = self._op(target, Op.FETCH, f"fetch {self._label(target)}")
-        return self._wrap(resp["value"], self._label(target))
+        label = self._label_of(target)
+        return self._op(target, Op.FETCH, lambda: f"fetch {str(label) or 'module'}", label).value

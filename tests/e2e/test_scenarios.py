@@ -17,6 +17,7 @@ import pytest
 from autograder.pipeline import grade, prepare
 from autograder.report.render import write_submission
 from autograder.report.results_json import to_dict
+from autograder.sandbox.isolation import ENV_FORCE
 from autograder.submissions import Submission
 
 SCENARIOS = Path(__file__).parent / "scenarios"
@@ -58,7 +59,7 @@ def _items(results: dict) -> dict[str, dict]:
 
 
 @pytest.mark.parametrize("name, layer", _cases())
-def test_scenario(name, layer, tmp_path):
+def test_scenario(name, layer, tmp_path, monkeypatch):
     folder = SCENARIOS / name
     expected = _expected(name)
     submission = next(p for p in folder.iterdir() if p.name.startswith("submission"))
@@ -75,7 +76,8 @@ def test_scenario(name, layer, tmp_path):
         listener.settimeout(0.2)
     try:
         # A scenario that does slow but finite work (walking the whole tree) asks for more.
-        limits = {**FAST_LIMITS, **expected.get("limits", {}), "isolation": layer}
+        monkeypatch.setenv(ENV_FORCE, layer)
+        limits = {**FAST_LIMITS, **expected.get("limits", {})}
         result = grade(prepare(Submission(name, submission)), limits=limits)
         written = write_submission(tmp_path, result)
         results = to_dict(result)

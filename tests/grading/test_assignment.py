@@ -37,7 +37,7 @@ def test_project_assignments_load_by_id():
     assert ch03.suite_dir.parent.name == "ch03_neural_networks" and ch03.package == "reference.ch03_neural_networks"
     assert "cee" in ch04.aliases["cross_entropy_error"]
     assert "num_grad" in ch04.aliases["numerical_gradient"]
-    assert ch04.limits["call_seconds"] > 0 and ch04.limits["submission_seconds"] > 0
+    assert ch04.limits.call_seconds > 0 and ch04.limits.submission_seconds > 0
     assert ch03.title["ko"] and ch03.title["en"] and ch03.version
 
 

@@ -11,8 +11,8 @@ def make_sandbox():
     made = []
 
     def build(isolation="auto", **overrides):
-        limits = Limits(isolation=isolation, **{"call_seconds": 2.0, "load_seconds": 2.0, **overrides})
-        sb = Sandbox(limits=limits)
+        limits = Limits(**{"call_seconds": 2.0, "load_seconds": 2.0, **overrides})
+        sb = Sandbox(limits=limits, isolation=isolation)
         made.append(sb)
         return sb
 

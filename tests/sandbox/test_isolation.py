@@ -1,5 +1,6 @@
 """Is the wall really there: clean child, limits, no escape by files, network or processes?"""
 
+import errno
 import os
 import socket
 import time
@@ -9,7 +10,9 @@ import numpy as np
 import pytest
 
 from autograder.sandbox import Sandbox, StudentRaised
+from autograder.sandbox import isolation
 from autograder.sandbox.isolation import ENV_FORCE
+from autograder.sandbox.shim import seccomp
 
 from .conftest import LAYERS
 
@@ -44,6 +47,33 @@ def connect(port):
     s.settimeout(1)
     s.connect(("127.0.0.1", port))
     return True
+
+def grader_modules():
+    return sorted(name for name in sys.modules if name.split(".")[0] == "autograder")
+
+def importable(name):
+    import importlib
+    try:
+        importlib.import_module(name)
+        return True
+    except ImportError:
+        return False
+
+def new_user_namespace():
+    import ctypes
+    libc = ctypes.CDLL(None, use_errno=True)
+    return libc.unshare(0x10000000), ctypes.get_errno()  # CLONE_NEWUSER
+
+def fill(count, size):
+    written = []
+    try:
+        for i in range(count):
+            with open(f"fill{i}", "wb") as fh:
+                fh.write(b"x" * size)
+            written.append(i)
+    except OSError as exc:
+        return written, exc.errno
+    return written, None
 
 def spawn(marker):
     pid = os.fork()
@@ -82,12 +112,49 @@ def test_child_is_clean_limited_and_unprivileged(make_sandbox, layer):
     assert info["env"]["OPENBLAS_NUM_THREADS"] == info["env"]["OMP_NUM_THREADS"] == info["env"]["MKL_NUM_THREADS"] == "1"
     assert set(info["env"]) <= {"PATH", "HOME", "TMPDIR", "LANG", "OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS",
                                 "MKL_NUM_THREADS", "LC_CTYPE", "PWD"}
-    assert info["files"] == ["student_module.py"]
+    assert info["files"] == []  # the student's code travels over the pipe, never as a file
     assert info["stdin"] == "/dev/null"
     # Own session: led by the shim itself (fallback) or by bwrap's init inside its PID namespace.
     assert info["sid"] == info["pid"] if layer == "fallback" else info["sid"] <= 2
     assert (info["as"], info["core"], info["fsize"], info["nofile"]) == (1 << 31, 0, 1 << 20, 50)
     assert info["cpu"] > 0
+
+
+@pytest.mark.parametrize("layer", LAYERS)
+def test_only_the_shared_wire_and_the_shim_of_the_grader_are_inside(make_sandbox, layer):
+    box = make_sandbox(isolation=layer)
+    assert box.load(PROBE).ok
+    loaded = box.module.grader_modules()
+    assert "autograder.sandbox.wire.codec" in loaded and "autograder.sandbox.shim.shim" in loaded
+    assert all(name in ("autograder", "autograder.sandbox") or name.startswith(
+        ("autograder.sandbox.wire", "autograder.sandbox.shim")) for name in loaded), loaded
+    for name in ("autograder.sandbox.sandbox", "autograder.sandbox.limits", "autograder.pipeline",
+                 "autograder.grading", "reference", "tests"):
+        assert box.module.importable(name) is False, name
+
+
+@pytest.mark.parametrize("layer", LAYERS)
+def test_student_code_cannot_make_a_user_namespace(make_sandbox, layer):
+    """The kernel here allows unprivileged user namespaces; the shim's filter does not."""
+    box = make_sandbox(isolation=layer)
+    assert box.load(PROBE).ok
+    assert box.module.new_user_namespace() == (-1, errno.EPERM)
+    assert box.module.spawn(f"agmarker{uuid.uuid4().hex}")  # fork and exec still work
+
+
+def test_the_working_folder_under_bubblewrap_is_a_tmpfs_of_its_own_size(make_sandbox):
+    box = make_sandbox(isolation="bubblewrap", workdir_bytes=40 << 20, file_bytes=16 << 20)
+    assert box.load(PROBE).ok
+    assert box.module.fill(4, 15 << 20) == ([0, 1], errno.ENOSPC)
+
+
+def test_the_userns_filter_and_the_trusted_side_know_the_same_machines():
+    assert set(isolation.USERNS_FILTER_MACHINES) == set(seccomp.ARCHES)
+
+
+def test_an_unknown_isolation_mode_is_refused():
+    with pytest.raises(ValueError, match="isolation"):
+        Sandbox(isolation="none")
 
 
 def test_env_var_forces_the_fallback(monkeypatch):

@@ -83,12 +83,6 @@ def sb():
         yield box
 
 
-def test_names_classifies_globals(sb):
-    names = sb.module.names()
-    assert names["softmax"] == "function" and names["TwoLayerNet"] == "class"
-    assert names["np"] == "module" and names["THRESHOLD"] == "data"
-
-
 def test_function_call_returns_plain_array(sb):
     x = np.array([[1.0, 2.0, 3.0], [1.0, 1.0, 1.0]])
     y = sb.module.softmax(x)

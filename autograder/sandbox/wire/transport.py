@@ -1,8 +1,7 @@
 """Length-prefixed frames on a pipe pair, with deadlines on the trusted side.
 
 Transport only moves bytes and reports what went wrong as TransportError; turning that
-into a grading verdict (time limit, crash) is the sandbox's job. Imported by the shim
-inside the sandbox: standard library only.
+into a grading verdict (time limit, crash) is the sandbox's job.
 """
 
 from __future__ import annotations
@@ -15,7 +14,7 @@ import struct
 import time
 
 _LEN = struct.Struct(">I")
-DEFAULT_MAX_FRAME = 512 * 1024 * 1024
+DEFAULT_MAX_FRAME = 128 * 1024 * 1024
 _CHUNK = 1 << 20
 _F_SETPIPE_SZ = 1031
 
@@ -70,22 +69,22 @@ def _write_all(fd: int, data: memoryview, deadline: float | None) -> None:
 
 
 def _read_exact(fd: int, size: int, deadline: float | None) -> bytearray:
-    buf = bytearray(size)
-    view = memoryview(buf)
-    got = 0
-    while got < size:
+    # The size comes from the peer: the buffer grows only as bytes actually arrive, so a
+    # frame announced at the cap and never sent costs nothing.
+    buf = bytearray()
+    while len(buf) < size:
         _wait(fd, select.POLLIN, deadline)
         try:
-            chunk = os.readv(fd, [view[got:got + _CHUNK]])
+            chunk = os.read(fd, min(_CHUNK, size - len(buf)))
         except BlockingIOError:
             continue
         except OSError as exc:
             if exc.errno == errno.EINTR:
                 continue
             raise ChannelClosed(str(exc)) from None
-        if chunk == 0:
-            raise ChannelClosed(f"end of stream after {got} of {size} bytes")
-        got += chunk
+        if not chunk:
+            raise ChannelClosed(f"end of stream after {len(buf)} of {size} bytes")
+        buf += chunk
     return buf
 
 

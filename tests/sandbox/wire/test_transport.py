@@ -7,7 +7,7 @@ import time
 
 import pytest
 
-from autograder.sandbox.transport import Channel, ChannelClosed, DeadlineExpired, FrameTooLarge
+from autograder.sandbox.wire.transport import Channel, ChannelClosed, DeadlineExpired, FrameTooLarge
 
 
 @pytest.fixture
@@ -57,3 +57,16 @@ def test_silent_peer_hits_the_deadline(pipes):
     with pytest.raises(DeadlineExpired):
         Channel(r, -1).recv(time.monotonic() + 0.2)
     assert time.monotonic() - start < 1
+
+
+def test_an_announced_size_is_not_allocated_before_the_bytes_arrive(pipes):
+    import tracemalloc
+    r, w = pipes
+    os.write(w, struct.pack(">I", 100 * 1024 * 1024) + b"x" * 1000)
+    os.close(w)
+    tracemalloc.start()
+    with pytest.raises(ChannelClosed, match="1000 of"):
+        Channel(r, -1, max_frame=200 * 1024 * 1024).recv(time.monotonic() + 1)
+    peak = tracemalloc.get_traced_memory()[1]
+    tracemalloc.stop()
+    assert peak < 4 * 1024 * 1024  # a read chunk at most, not the 100 MB announced

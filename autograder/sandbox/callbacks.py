@@ -1,0 +1,56 @@
+"""Trusted functions handed to student code during one call, and answering their calls back.
+
+A test's `numerical_gradient(f, x)` sends f as a CallbackRef; when student code calls it,
+the shim asks the trusted side, which runs f here on arguments inbound.callback_args
+accepts. A failure is reported to the sandbox (student code sees a CallbackError) and kept,
+so the trusted side raises the original exception once the call ends.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from . import inbound
+from .errors import UnsafeValue
+from .wire import protocol
+from .wire.values import CallbackRef, ErrorInfo
+
+Op = protocol.Op
+
+
+def _name(fn) -> str:
+    return str(getattr(fn, "__name__", type(fn).__name__))[:40]
+
+
+class Callbacks:
+    def __init__(self, max_elements: int):
+        self.max_elements = max_elements
+        self.error: BaseException | None = None
+        self._fns: dict[int, Callable] = {}
+        self._next_cid = 1
+
+    def register(self, fn: Callable) -> CallbackRef:
+        cid, self._next_cid = self._next_cid, self._next_cid + 1
+        self._fns[cid] = fn
+        return CallbackRef(cid)
+
+    def clear(self) -> None:
+        """The outer call is over: its functions can no longer be called back."""
+        self._fns.clear()
+
+    def answer(self, resp: protocol.Response, still_waited_for: Callable[[], bool]) -> protocol.Request:
+        """Run the function a CALLBACK response asks for; the request carrying its outcome."""
+        fn = self._fns.get(resp["cid"])
+        try:
+            if fn is None:
+                raise LookupError(f"callback {resp['cid']} is no longer registered")
+            args = inbound.callback_args(resp["args"], resp["kwargs"], self.max_elements)
+            return protocol.Request(Op.CALLBACK_RETURN, {"value": fn(*args)})
+        except inbound.CallbackRefused as exc:
+            self.error = UnsafeValue(f"student code called {_name(fn)} with arguments the grader refuses: {exc}")
+            return protocol.Request(Op.CALLBACK_RAISE, {"error": ErrorInfo("CallbackRefused", str(exc), "")})
+        except BaseException as exc:  # noqa: BLE001 - reported to the sandbox, re-raised once the call ends
+            if not still_waited_for():
+                raise  # a nested call killed the process: nothing is waiting for the reply
+            self.error = exc
+            return protocol.Request(Op.CALLBACK_RAISE, {"error": ErrorInfo(type(exc).__name__, str(exc)[:500], "")})
