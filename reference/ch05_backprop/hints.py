@@ -60,7 +60,7 @@ def affine_dx_variants(x, W, dout) -> dict:
 def affine_dW_variants(x, dout) -> dict:
     x2 = np.asarray(x).reshape(np.asarray(x).shape[0], -1)
     dW = x2.T @ np.asarray(dout)
-    return _differing(dW, {"affine_dW_transposed": dW.T})
+    return _differing(dW, {"affine_dw_transposed": dW.T})
 
 
 def affine_db_variants(dout) -> dict:
@@ -97,7 +97,7 @@ def net_gradient_variants(net, x, t) -> dict:
         other = key[0] + ("2" if key[1] == "1" else "1")
         wrong = {"backprop_net_keys_swapped": grads[other], "swl_backward_no_batch_mean": right * n}
         if key[0] == "W":
-            wrong["affine_dW_transposed"] = right.T
+            wrong["affine_dw_transposed"] = right.T
         else:
             wrong["affine_db_axis"] = douts[key[1]].sum(axis=1)
             wrong["affine_db_mean"] = douts[key[1]].mean(axis=0)

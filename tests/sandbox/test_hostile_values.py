@@ -5,12 +5,13 @@ own onto the response pipe (fd 1001 in the sandbox), bypassing the shim's checks
 test asserts the outcome and the sizes that reach the grader, never a duration.
 """
 
+import dataclasses
 import tracemalloc
 
 import numpy as np
 import pytest
 
-from autograder.pipeline import IMPORT_ERROR_CHARS, IMPORT_ERRORS_KEPT, _import_errors
+from autograder.pipeline import MAX_IMPORT_ERRORS, MAX_IMPORT_FIELD, _import_errors
 from autograder.sandbox import Handle, Limits, Sandbox, SandboxCrashed, StudentRaised, UnsafeValue
 from autograder.sandbox.inbound import MESSAGE_CHARS, TRACEBACK_CHARS, TYPE_NAME_CHARS
 from autograder.sandbox.load_report import MAX_BLOCK_ERRORS, block_lineno
@@ -172,8 +173,9 @@ def test_callbacks_take_plain_real_numbers_only(sb):
 def test_the_import_error_record_is_bounded(sb):
     sb.load(STUDENT + [("cell 2", "__ingest_import_errors__ = [('c' * 10_000, 1, 's' * 500, 'e')] * 200\n")])
     errors = _import_errors(sb)
-    assert len(errors) == IMPORT_ERRORS_KEPT
-    assert all(len(field) <= IMPORT_ERROR_CHARS for entry in errors for field in entry)
+    assert len(errors) == MAX_IMPORT_ERRORS
+    assert all(len(field) <= MAX_IMPORT_FIELD for entry in errors
+               for field in dataclasses.astuple(entry))
     sb.load(STUDENT + [("cell 2", "__ingest_import_errors__ = [('c' * 1_000_000, 1, 's', 'e')] * 100\n")])
     assert _import_errors(sb) == []  # over the reply caps: refused, nothing reported
 
