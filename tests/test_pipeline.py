@@ -7,7 +7,6 @@ from nbformat.v4 import new_code_cell, new_notebook
 
 from autograder.assignment import load_assignment
 from autograder import pipeline
-from autograder.batch import run_batch
 from autograder.pipeline import error_result, prepare
 from autograder.submissions import Submission
 
@@ -60,33 +59,6 @@ def test_best_match_picks_the_chapter_whose_items_are_defined(tmp_path):
                      "import numpy as np\ndef step_function(x): pass\ndef sigmoid(x): pass\n"
                      "def relu(x): pass\ndef softmax(x): pass\ndef identity_function(x): pass\n")
     assert prepare(Submission("ch3", path)).assignment.id == "ch03"
-
-
-def test_one_broken_submission_does_not_stop_the_batch(tmp_path, monkeypatch):
-    real_ingest = pipeline.ingest_bytes
-
-    def flaky(data, name):
-        if "lee" in name:
-            raise RuntimeError("bug on this one notebook")
-        return real_ingest(data, name)
-    monkeypatch.setattr(pipeline, "ingest_bytes", flaky)
-    subs = [Submission("lee", EXAMPLES / "lee_younghee_ch04.ipynb"),
-            Submission("park", EXAMPLES / "park_jiwoo_ch04.ipynb")]
-    batch = run_batch(subs, tmp_path / "out", jobs=1)
-    statuses = {r.student_id: r.status.value for r in batch.results}
-    assert statuses == {"lee": "error", "park": "graded"}
-    assert (tmp_path / "out" / "students" / "lee" / "results.json").exists()
-
-
-def test_execution_time_is_the_submissions_own_cost_not_its_wait(tmp_path):
-    """In a serial batch of identical notebooks, does the last one report only its own time?"""
-    subs = [Submission(f"s{i}", EXAMPLES / "park_jiwoo_ch04.ipynb") for i in range(4)]
-    batch = run_batch(subs, tmp_path / "out", jobs=1, force=True)
-    costs = [r.timings.total for r in batch.results]
-    # Each result's stages sum to its own cost; together they cannot exceed the batch.
-    assert sum(costs) <= batch.elapsed
-    assert all(r.timings.suite > 0 and r.timings.sandbox_start > 0 for r in batch.results)
-    assert costs[-1] < 0.75 * sum(costs)
 
 
 def test_a_refused_submission_is_an_error_result_and_is_never_read(tmp_path):

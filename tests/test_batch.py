@@ -1,0 +1,95 @@
+"""Does a batch give every submission a result of its own, through any executor, without
+losing earlier results or mixing students' files with the batch's own?"""
+
+import json
+from pathlib import Path
+
+from autograder import pipeline
+from autograder.batch import run_batch
+from autograder.executor import SerialExecutor, WorkerLost
+from autograder.submissions import Refusal, Submission
+
+EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
+PARK = EXAMPLES / "park_jiwoo_ch04.ipynb"
+
+
+class LosingExecutor:
+    """An executor whose worker dies on the unit of one student."""
+
+    def __init__(self, doomed: str):
+        self.doomed = doomed
+        self.units = []
+
+    def run(self, work, units):
+        for unit in units:
+            self.units.append(unit)
+            yield unit, (WorkerLost("killed") if unit.submission.student_id == self.doomed
+                         else work(unit))
+
+
+def test_a_lost_worker_costs_one_submission_an_error_result(tmp_path):
+    executor = LosingExecutor("lee")
+    subs = [Submission("lee", EXAMPLES / "lee_younghee_ch04.ipynb"), Submission("park", PARK)]
+    batch = run_batch(subs, tmp_path, executor=executor)
+    by_id = {r.student_id: r for r in batch.results}
+    assert by_id["lee"].error.code.value == "worker_crashed" and by_id["park"].graded
+    # The unit of work names its assignment by id and version, and carries no clock.
+    unit = executor.units[0]
+    assert unit.assignment.id == "ch04" and unit.assignment.version.startswith("1.")
+    assert not any("time" in name or "clock" in name for name in vars(unit))
+
+
+def test_student_files_live_apart_from_the_batchs_own(tmp_path):
+    """Can a student named like the gradebook or the summary overwrite them?"""
+    subs = [Submission("gradebook.sqlite", PARK), Submission("summary.csv", PARK)]
+    batch = run_batch(subs, tmp_path, executor=SerialExecutor(), force=True)
+    assert all(r.graded for r in batch.results)
+    assert (tmp_path / "gradebook.sqlite").is_file() and (tmp_path / "summary.csv").is_file()
+    assert (tmp_path / "students" / "gradebook.sqlite" / "results.json").is_file()
+
+
+def test_a_second_run_reuses_results_and_keeps_the_first(tmp_path):
+    first = run_batch([Submission("park", PARK)], tmp_path, jobs=1)
+    second = run_batch([Submission("park", PARK)], tmp_path, jobs=1)
+    assert second.cached == 1 and second.results[0].reused_run is not None
+    assert second.results[0].points == first.results[0].points
+    history = list((tmp_path / "students" / "park" / "history").iterdir())
+    assert history and json.loads(history[0].read_text(encoding="utf-8"))["dlfs"]["student_id"] == "park"
+
+
+def test_a_refused_submission_is_listed_with_its_reason(tmp_path):
+    subs = [Submission("kim~1", tmp_path / "empty", refusal=Refusal("id_collision", "kim.ipynb, Kim.ipynb")),
+            Submission("park", PARK)]
+    (tmp_path / "empty").mkdir()
+    batch = run_batch(subs, tmp_path / "out", jobs=1)
+    refused = batch.results[0]
+    assert refused.error.code.value == "id_collision" and "Kim.ipynb" in refused.error.message
+    summary = (tmp_path / "out" / "summary.csv").read_text(encoding="utf-8-sig")
+    assert "kim~1" in summary and "id_collision" in summary
+
+
+def test_one_broken_submission_does_not_stop_the_batch(tmp_path, monkeypatch):
+    real_ingest = pipeline.ingest_bytes
+
+    def flaky(data, name):
+        if "lee" in name:
+            raise RuntimeError("bug on this one notebook")
+        return real_ingest(data, name)
+    monkeypatch.setattr(pipeline, "ingest_bytes", flaky)
+    subs = [Submission("lee", EXAMPLES / "lee_younghee_ch04.ipynb"),
+            Submission("park", EXAMPLES / "park_jiwoo_ch04.ipynb")]
+    batch = run_batch(subs, tmp_path / "out", jobs=1)
+    statuses = {r.student_id: r.status.value for r in batch.results}
+    assert statuses == {"lee": "error", "park": "graded"}
+    assert (tmp_path / "out" / "students" / "lee" / "results.json").exists()
+
+
+def test_execution_time_is_the_submissions_own_cost_not_its_wait(tmp_path):
+    """In a serial batch of identical notebooks, does the last one report only its own time?"""
+    subs = [Submission(f"s{i}", EXAMPLES / "park_jiwoo_ch04.ipynb") for i in range(4)]
+    batch = run_batch(subs, tmp_path / "out", jobs=1, force=True)
+    costs = [r.timings.total for r in batch.results]
+    # Each result's stages sum to its own cost; together they cannot exceed the batch.
+    assert sum(costs) <= batch.elapsed
+    assert all(r.timings.suite > 0 and r.timings.sandbox_start > 0 for r in batch.results)
+    assert costs[-1] < 0.75 * sum(costs)
