@@ -29,18 +29,22 @@ def _cell_id(text: str) -> str:
 
 
 def _code(code: ChapterCode, task: Task, *, item_bodies: bool) -> str:
-    """A task's objects in reference order: given as is, helpers as solutions, code with
-    its bodies as solutions (or wholly, for a constant)."""
-    parts = []
+    """A task's objects in reference order: given as is, helpers wholly as solutions (side
+    by side in one region), code with its bodies as solutions (wholly, for a constant)."""
+    parts: list[str] = []
+    helpers: list = []
     for name in sorted(task.names, key=lambda n: code.objects[n].order):
         obj = code.objects[name]
-        if name in task.given:
-            parts.append(as_given(obj))
-        elif name in task.helpers or not item_bodies or \
-                not isinstance(obj.node, (ast.FunctionDef, ast.ClassDef)):
-            parts.append(as_solution(obj))
-        else:
-            parts.append(with_solution_bodies(obj))
+        if name not in task.given and (name in task.helpers or not item_bodies or
+                                       not isinstance(obj.node, (ast.FunctionDef, ast.ClassDef))):
+            helpers.append(obj)
+            continue
+        if helpers:
+            parts.append(as_solution(*helpers))
+            helpers = []
+        parts.append(as_given(obj) if name in task.given else with_solution_bodies(obj))
+    if helpers:
+        parts.append(as_solution(*helpers))
     return "\n\n\n".join(parts) + "\n"
 
 

@@ -6,8 +6,9 @@ comment lines right above it. An object is rendered one of three ways:
 
     given             as it is (starter code: a constant, a small utility)
     solution          wholly inside ### BEGIN/END SOLUTION (a helper the student writes)
-    solution bodies   signatures kept, every function body a solution region, and a
-                      class's other statements (docstring, class constants) a region too
+    solution bodies   signatures kept, every function body a solution region; a class's
+                      other statements (docstring, constants) and its private helper
+                      methods (`_build`) are a region too, so their design is the student's
 
 so the solution regions are the reference's own lines, never a copy that can drift.
 """
@@ -120,8 +121,12 @@ def as_given(obj: RefObject) -> str:
     return obj.text
 
 
-def as_solution(obj: RefObject) -> str:
-    return "\n".join(_region(list(obj.lines[obj.start:obj.end]), ""))
+def as_solution(*objects: RefObject) -> str:
+    """Objects wholly inside one region (neighbouring helpers need only one stub)."""
+    lines: list[str] = []
+    for obj in objects:
+        lines += ([""] * 2 if lines else []) + list(obj.lines[obj.start:obj.end])
+    return "\n".join(_region(lines, ""))
 
 
 def with_solution_bodies(obj: RefObject) -> str:
@@ -139,6 +144,10 @@ def _function(lines, start: int, node) -> list[str]:
     return [*lines[start:header_end], *_region(list(lines[header_end:node.end_lineno]), indent)]
 
 
+def _private(name: str) -> bool:
+    return name.startswith("_") and not (name.startswith("__") and name.endswith("__"))
+
+
 def _class(lines, start: int, node: ast.ClassDef) -> list[str]:
     header_end = _header_end(lines, _first_line(node))
     out = list(lines[start:header_end])
@@ -148,7 +157,7 @@ def _class(lines, start: int, node: ast.ClassDef) -> list[str]:
     for stmt in node.body:
         first = _leading_comments(lines, _first_line(stmt))
         gap = [line for line in lines[cursor:first] if not line.strip()]
-        if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)):
+        if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)) and not _private(stmt.name):
             if pending:
                 out += _region(pending, indent)
                 pending = []
