@@ -273,8 +273,8 @@ CATALOG: dict[str, dict[str, str]] = {
     "report.label.notebook_problems": {"ko": "노트북의 문제", "en": "Problems in the notebook"},
     # --- publish and check (instructor's publishing, students' local check) -----------
     "publish.chapter": {
-        "ko": "{assignment}: {source} 에서 학생용 노트북과 공개 테스트 {tests}개를 {folder} 에 만들었습니다.",
-        "en": "{assignment}: the student notebook and {tests} public tests from {source} are in {folder}."},
+        "ko": "{assignment}: {source} 에서 학생용 노트북과 공개 테스트 파일 {tests}개를 {folder} 에 만들었습니다.",
+        "en": "{assignment}: the student notebook and {tests} public test files from {source} are in {folder}."},
     "publish.failed": {"ko": "배포하지 못했습니다: {detail}", "en": "Could not publish: {detail}"},
     "publish.commit": {
         "ko": "{out} 을(를) 커밋하세요. 원본과 다르면 테스트가 실패합니다.",
