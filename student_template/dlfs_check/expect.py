@@ -57,6 +57,14 @@ def numbers(value, call: str, hint: str | None = "hint.return_array") -> np.ndar
     return arr.astype(np.float64)
 
 
+def scalar(value, call: str, hint: str | None = None) -> np.ndarray:
+    """One number (a float, a 0-d or a one-element array), as a 0-d float64 array."""
+    arr = numbers(value, call, hint)
+    if arr.size != 1:
+        raise Miss("why.shape", hint, call=call, got=str(arr.shape), want="()")
+    return arr.reshape(())
+
+
 def shape(value, want: tuple, call: str, hint: str | None = None) -> np.ndarray:
     arr = numbers(value, call)
     if arr.shape != tuple(want):
@@ -152,3 +160,19 @@ def gradient(analytic, numeric, call: str, hint: str | None = "hint.backward_mat
     if not error <= limit:
         raise Miss("why.grad", hint, call=call, error=_fmt(error), limit=_fmt(limit))
 
+
+
+def on_fresh_draws(check, attempts: int = 4) -> None:
+    """Run `check(attempt)` until it passes, at most `attempts` times, each on fresh data.
+
+    A ReLU kink or a max-pool switch hit by chance spoils a numerical gradient, even of a
+    correct network (a few percent of draws with random weights): a correct backward
+    passes one of a few fresh draws, a wrong one none. Only a failed check is retried;
+    an error in the student's code is reported at once."""
+    for attempt in range(attempts):
+        try:
+            check(attempt)
+            return
+        except Miss:
+            if attempt == attempts - 1:
+                raise
