@@ -89,13 +89,3 @@ def test_xor_gives_numbers(student):
     XOR returns one number 0 or 1"""
     _check_numbers(student, "XOR")
 
-
-@pytest.mark.item("XOR")
-def test_xor_is_built_from_the_other_gates(student):
-    """XOR(x1, x2) 는 여러분의 NAND, OR, AND 로 만든 AND(NAND(x1, x2), OR(x1, x2)) 와 같다
-    XOR(x1, x2) equals AND(NAND(x1, x2), OR(x1, x2)) built from your own gates"""
-    for x1, x2 in ROWS:
-        layered = student.AND(student.NAND(x1, x2), student.OR(x1, x2))
-        expect.close(expect.numbers(student.XOR(x1, x2), f"XOR({x1}, {x2})").reshape(-1)[:1],
-                     np.asarray(layered, dtype=float).reshape(-1)[:1],
-                     Fact("XOR = AND(NAND, OR)", "XOR = AND(NAND, OR)"), f"XOR({x1}, {x2})")

@@ -38,11 +38,12 @@ def test_adding_a_constant_changes_nothing(student, rng):
 
 
 def test_large_inputs_do_not_overflow(student):
-    """아주 큰 입력에서도 inf 나 nan 이 나오지 않는다
-    very large inputs give no inf or nan"""
-    x = np.array([1010.0, 1000.0, 990.0])
-    out = expect.finite(student.softmax(x), "softmax([1010, 1000, 990])", "hint.overflow")
-    expect.close(np.sum(out), 1.0, SUMS_TO_ONE, "softmax([1010, 1000, 990])", "hint.overflow")
+    """아주 크거나 넓게 퍼진 입력에서도 inf 나 nan 이 나오지 않는다
+    very large or widely spread inputs give no inf or nan"""
+    for x in (np.array([1010.0, 1000.0, 990.0]), np.array([1000.0, 0.0, -1000.0])):
+        call = f"softmax([{', '.join(f'{v:g}' for v in x)}])"
+        out = expect.finite(student.softmax(x), call, "hint.overflow")
+        expect.close(np.sum(out), 1.0, SUMS_TO_ONE, call, "hint.overflow")
 
 
 def test_each_row_of_a_batch(student, rng):

@@ -89,13 +89,14 @@ def test_predict_gives_probabilities(student, rng):
 
 
 @pytest.mark.item("predict")
-def test_predict_is_softmax_of_forward(student, rng):
-    """predict 는 같은 신경망의 forward 에 softmax 를 적용한 것이다 (여러분의 함수끼리 비교)
-    predict is softmax applied to forward of the same network (your functions compared)"""
+def test_predict_ignores_a_shift_of_the_output_bias(student, rng):
+    """출력층 편향 b3 의 모든 값에 같은 수를 더해도 predict 는 같다 (출력이 softmax 이므로)
+    adding the same number to every entry of b3 leaves predict unchanged (its output is a softmax)"""
     network, x = _network(rng, [4, 5, 6, 3]), rng.normal(size=(5, 4))
-    mine = student.softmax(student.forward(network, x))
-    expect.close(student.predict(network, x), mine,
-                 Fact("predict = softmax(forward)", "predict = softmax(forward)"), "predict(network, x)")
+    before = expect.shape(student.predict(network, x), (5, 3), "predict(network, x)")
+    shifted = dict(network, b3=network["b3"] + 4.0)
+    expect.close(student.predict(shifted, x), before,
+                 Fact("b3 + c 여도 같은 확률", "the same probabilities for b3 + c"), "predict(network, x)")
 
 
 def _labels(student, network, x):

@@ -38,11 +38,11 @@ def test_output_size_values(student):
 
 @pytest.mark.item("im2col")
 def test_im2col_shape_follows_the_output_size(student, rng):
-    """im2col 의 모양은 (N·OH·OW, C·FH·FW) 이고, OH, OW 는 여러분의 conv_output_size 와 같다
-    im2col has shape (N·OH·OW, C·FH·FW), with OH and OW from your conv_output_size"""
+    """im2col 의 모양은 (N·OH·OW, C·FH·FW) 이고, OH, OW 는 출력 크기 식 (7.2.4절) 을 따른다
+    im2col has shape (N·OH·OW, C·FH·FW), with OH and OW from the output-size formula (7.2.4)"""
     x = rng.normal(size=(2, 3, 7, 6))
     for fh, fw, stride, pad in ((3, 3, 1, 0), (3, 2, 2, 1)):
-        oh, ow = _out(student, 7, fh, stride, pad), _out(student, 6, fw, stride, pad)
+        oh, ow = (7 + 2 * pad - fh) // stride + 1, (6 + 2 * pad - fw) // stride + 1
         expect.shape(student.im2col(x, fh, fw, stride, pad), (2 * oh * ow, 3 * fh * fw),
                      f"im2col(x, {fh}, {fw}, {stride}, {pad})", "hint.output_size")
 
