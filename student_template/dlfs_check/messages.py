@@ -55,6 +55,8 @@ CATALOG = {
                         "en": "{name} is not defined. Did you define it under this name?"},
     "outcome.imported": {"ko": "{name} 을(를) 직접 작성하지 않고 {module} 에서 가져왔습니다",
                          "en": "{name} is imported from {module} instead of written here"},
+    "outcome.not_callable": {"ko": "{name} 이(가) 함수나 클래스가 아니라 {kind} 값입니다",
+                             "en": "{name} is a {kind} value, not a function or class"},
     "outcome.not_implemented": {"ko": "아직 구현하지 않았습니다 (NotImplementedError)",
                                 "en": "Not implemented yet (NotImplementedError)"},
     "outcome.raised": {"ko": "코드에서 {error} 이(가) 발생했습니다{where}",

@@ -23,7 +23,7 @@ import pytest
 
 from .expect import Miss
 from .messages import LANGS, say
-from .view import Imported, NotDefined
+from .view import Imported, NotCallable, NotDefined
 
 TEST_SECONDS = 20          # per test; a student's endless loop must not hang the check
 PACKAGE_DIR = Path(__file__).resolve().parent
@@ -80,6 +80,8 @@ def classify(exc: BaseException, when: str, tests_dir: Path) -> tuple[str, dict,
         return "missing", _both("outcome.missing", name=exc.name), none
     if isinstance(exc, Imported):
         return "missing", _both("outcome.imported", name=exc.name, module=exc.module), none
+    if isinstance(exc, NotCallable):
+        return "missing", _both("outcome.not_callable", name=exc.name, kind=exc.kind), none
     if isinstance(exc, TooSlow):
         return "timeout", _both("outcome.timeout", seconds=TEST_SECONDS), none
     if isinstance(exc, NotImplementedError):

@@ -28,6 +28,14 @@ class Imported(Exception):
         super().__init__(f"{name} from {module}")
 
 
+class NotCallable(Exception):
+    """The item's name holds a value, not a function or class."""
+
+    def __init__(self, name: str, kind: str):
+        self.name, self.kind = name, kind
+        super().__init__(f"{name}: {kind}")
+
+
 class StudentCode:
     def __init__(self, namespace: dict, aliases: dict | None = None, *, inplace: bool = False):
         self._namespace = namespace
@@ -46,7 +54,9 @@ class StudentCode:
                 value = self._namespace[name]
                 home = self._namespace.get("__name__")
                 module = getattr(value, "__module__", home)
-                if callable(value) and module != home:
+                if not callable(value):
+                    raise NotCallable(book_name, type(value).__name__)
+                if module != home:
                     # Written in the notebook means defined in its namespace (its __name__).
                     raise Imported(book_name, str(module))
                 return value if self._inplace else _guard(value)
