@@ -7,7 +7,8 @@ import pytest
 from dlfs_check import expect
 from dlfs_check.expect import Fact
 
-ROWS = ((0, 0), (1, 0), (0, 1), (1, 1))
+# The four input pairs, x1 varying fastest: (0, 0), (1, 0), (0, 1), (1, 1).
+ROWS = tuple((x1, x2) for x2 in (0, 1) for x1 in (0, 1))
 TABLES = {"AND": (0, 0, 0, 1), "NAND": (1, 1, 1, 0), "OR": (0, 1, 1, 1), "XOR": (0, 1, 1, 0)}
 
 
