@@ -49,7 +49,7 @@ def test_source_and_student_notebooks_run_top_to_bottom(spec):
 @pytest.mark.parametrize("spec", SPECS, ids=IDS)
 def test_task_headings_show_the_hidden_suites_points(spec):
     points = chapter_points(spec)
-    headings = {c.id: c.source for c in nbformat.read(spec.source_path, as_version=4).cells}
+    headings = {c.id: c.source for c in build_source(spec).cells}
     for task in spec.tasks:
         heading = headings[f"task-{task.item}-md"]
         if task.item in points:
