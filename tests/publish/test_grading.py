@@ -7,6 +7,8 @@ once it is merged (and published)."""
 
 from __future__ import annotations
 
+import functools
+
 import pytest
 
 from autograder.assignment import list_assignments
@@ -26,6 +28,12 @@ def _student_notebook(assignment):
     return TEMPLATE / folder / f"{folder}.ipynb"
 
 
+@functools.lru_cache(maxsize=None)
+def _graded_untouched(assignment_id: str):
+    assignment = next(a for a in PUBLISHED if a.id == assignment_id)
+    return grade(prepare(Submission("untouched", _student_notebook(assignment))))
+
+
 def test_every_assignment_is_published():
     """Does every chapter with an assignment.toml have a published chapter to start from?"""
     assert len(PUBLISHED) == len(list_assignments()) > 0
@@ -43,7 +51,7 @@ def test_source_notebook_gets_full_marks(assignment):
 @pytest.mark.parametrize("assignment", PUBLISHED, ids=IDS)
 def test_untouched_student_notebook_gets_zero_saying_not_implemented(assignment):
     path = _student_notebook(assignment)
-    result = grade(prepare(Submission("untouched", path)))
+    result = _graded_untouched(assignment.id)
     assert result.graded, result.error
     assert result.provenance.assignment_id == assignment.id      # from the stamped metadata
     assert result.points == 0 and result.max_points > 0
@@ -58,6 +66,6 @@ def test_untouched_student_notebook_gets_zero_saying_not_implemented(assignment)
 def test_check_cell_costs_nothing_in_grading(assignment):
     """The check cell's guarded import is skipped whole (a try statement), so no import
     failure reaches the feedback, and check_all() is skipped like any top-level call."""
-    result = grade(prepare(Submission("untouched", _student_notebook(assignment))))
+    result = _graded_untouched(assignment.id)
     assert result.import_errors == []
     assert result.ingest.skipped.get("try") == 1
