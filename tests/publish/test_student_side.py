@@ -57,3 +57,28 @@ def test_the_checker_runs_alone_from_student_template():
     outside = {m for m in loaded - set(sys.stdlib_module_names) - _requirements() - DEPENDENCIES
                if not m.startswith("_cython")} - {"dlfs_check", "__main__"}
     assert not outside, f"dlfs_check imported {sorted(outside)}, which requirements.txt does not install"
+
+
+KERNEL = """
+import json, sys
+cells = json.load(open(sys.argv[1], encoding="utf-8"))
+namespace = {"__name__": "__main__"}          # a kernel's user namespace
+for source in cells:
+    exec(compile(source, "<cell>", "exec"), namespace)
+"""
+
+
+def test_the_check_cell_runs_in_a_kernel_started_in_the_chapter_folder(tmp_path):
+    """A student opens the notebook from its folder, fills it in and runs every cell: does the
+    check cell find dlfs_check one folder up and test the kernel's own definitions?"""
+    import nbformat
+    folder = TEMPLATE / "ch03_neural_networks"
+    answers = nbformat.read(ASSIGNMENTS / "ch03_neural_networks" / "source.ipynb", as_version=4)
+    published = nbformat.read(folder / "ch03_neural_networks.ipynb", as_version=4)
+    cells = [c.source for c in answers.cells if c.cell_type == "code"] + [published.cells[-1].source]
+    (tmp_path / "cells.json").write_text(json.dumps(cells), encoding="utf-8")
+    (tmp_path / "kernel.py").write_text(KERNEL, encoding="utf-8")
+    done = subprocess.run([sys.executable, "-E", "-s", str(tmp_path / "kernel.py"), str(tmp_path / "cells.json")],
+                          cwd=folder, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert "공개 테스트" in done.stdout and "모두 통과했습니다" in done.stdout
