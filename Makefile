@@ -52,3 +52,20 @@ bench: setup-dev
 
 clean:
 	rm -rf $(OUT) .pytest_cache
+
+# --- publishing assignments and the students' local check ---------------------------
+NOTEBOOK   ?=
+CHECK_LANG ?= ko
+
+.PHONY: publish check
+
+# assignments/*/source.ipynb from tasks.toml and the reference, then student_template/
+# (commit both: a test fails while they differ from their sources). ASSIGNMENT=ch03: one.
+publish: setup
+	$(PY) -m autograder publish $(ASSIGNMENT)
+
+# The public tests of one saved notebook, as `python -m dlfs_check` runs them for a student:
+# make check NOTEBOOK=path/to/notebook.ipynb [CHECK_LANG=en]. Exit 0 only when all pass.
+check: setup
+	@test -n "$(NOTEBOOK)" || { echo "usage: make check NOTEBOOK=path/to/notebook.ipynb [CHECK_LANG=en]" >&2; exit 2; }
+	$(PY) -m autograder check "$(NOTEBOOK)" --lang $(CHECK_LANG)

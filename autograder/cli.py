@@ -1,5 +1,8 @@
 """Command line: `python -m autograder grade PATH... [--assignment chNN] [--out DIR] [--jobs N]`.
 
+`publish` and `check` (publishing assignments, the students' local check) live in
+autograder/publish/cli.py.
+
 Exit status: 0 when every submission got a result (whatever its score), 2 for misuse,
 1 for a fault of the grader itself.
 """
@@ -18,6 +21,7 @@ from .assignment import AssignmentConfigError, UnknownAssignment, load_assignmen
 from .batch import run_batch
 from .grading.runner import HiddenSuiteError
 from .messages import say
+from .publish.cli import add_commands as add_publish_commands
 from .report.render import render_summary
 from .sandbox import describe_limits
 from .submissions import SubmissionPathError, discover
@@ -43,6 +47,7 @@ def _parser() -> argparse.ArgumentParser:
     grade.add_argument("--seed", type=int, default=0, help="seed for the hidden tests' inputs")
     grade.add_argument("-v", "--verbose", action="store_true", help="log what each stage does")
     sub.add_parser("limits", help="list the sandbox limits an assignment.toml's [limits] may set")
+    add_publish_commands(sub)
     return parser
 
 
@@ -85,8 +90,10 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "limits":
         print(describe_limits())
         return EXIT_OK
-    logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING,
+    logging.basicConfig(level=logging.INFO if getattr(args, "verbose", False) else logging.WARNING,
                         format="%(levelname)s %(name)s: %(message)s")
+    if args.command != "grade":
+        return args.run(args)   # publish, check: autograder/publish/cli.py
     try:
         return _grade(args)
     except HiddenSuiteError as exc:

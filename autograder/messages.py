@@ -360,6 +360,20 @@ CATALOG: dict[str, dict[str, str]] = {
     "ingest.resolve.unread_missing": {
         "ko": "`{name}`은(는) 셀 {cell}에 있지만 그 셀을 읽을 수 없어({problem}) 채점할 정의가 없습니다.",
         "en": "`{name}` is in cell {cell}, but that cell could not be read ({problem}), so there is nothing to grade."},
+    # --- publish and check (instructor's publishing, students' local check) -----------
+    "publish.chapter": {
+        "ko": "{assignment}: {source} 에서 학생용 노트북과 공개 테스트 파일 {tests}개를 {folder} 에 만들었습니다.",
+        "en": "{assignment}: the student notebook and {tests} public test files from {source} are in {folder}."},
+    "publish.failed": {"ko": "배포하지 못했습니다: {detail}", "en": "Could not publish: {detail}"},
+    "publish.commit": {
+        "ko": "{out} 을(를) 커밋하세요. 원본과 다르면 테스트가 실패합니다.",
+        "en": "Commit {out}; the tests fail while it differs from its sources."},
+    "check.no_template": {
+        "ko": "{path} 에 dlfs_check 가 없습니다. 먼저 make publish 를 실행하세요.",
+        "en": "{path} holds no dlfs_check; run make publish first."},
+    "check.in_process": {
+        "ko": "노트북의 코드를 이 프로세스에서 실행합니다 (샌드박스 없음). 다른 사람의 노트북은 grade 로 채점하세요.",
+        "en": "The notebook's code runs in this process (no sandbox); grade other people's notebooks with grade."},
 }
 
 
