@@ -17,6 +17,9 @@ NUMERIC_MODULES = {"numpy", "math"}
 PURE_BUILTINS = {"range", "len", "int", "float", "bool", "str", "list", "tuple", "dict", "set",
                  "abs", "min", "max", "round", "sum", "zip", "enumerate", "sorted", "reversed"}
 CALLABLE_KINDS = {"function", "class", "lambda", "alias", "import"}
+# The students' local checker (student_template/dlfs_check) runs on their own machine; a
+# published notebook's check cell imports it, and grading neither needs nor reports it.
+LOCAL_ONLY_MODULES = {"dlfs_check"}
 SKIP_KIND = {"AsyncFor": "for", "AsyncWith": "with", "TryStar": "try", "Delete": "del",
              "AnnAssign": "assign", "ImportFrom": "future_import"}
 
@@ -24,6 +27,8 @@ SKIP_KIND = {"AsyncFor": "for", "AsyncWith": "with", "TryStar": "try", "Delete":
 def bindings(stmt: ast.stmt, cell: int, usable: dict[str, Definition]) -> list[Definition] | None:
     """The definitions a simple statement or def/class makes if it is kept, or None to skip it."""
     at = {"cell": cell, "line": stmt.lineno}
+    if isinstance(stmt, (ast.Import, ast.ImportFrom)) and _local_only(stmt):
+        return None
     if isinstance(stmt, ast.Import):
         return [Definition(a.asname or a.name.split(".")[0], "import", imported_from=a.name, **at)
                 for a in stmt.names]
@@ -161,7 +166,14 @@ def _imported_chain(node: ast.expr, usable: dict[str, Definition]) -> str | None
     return ".".join([known.imported_from or node.id, *reversed(parts[1:])])
 
 
+def _local_only(stmt: ast.Import | ast.ImportFrom) -> bool:
+    modules = [a.name for a in stmt.names] if isinstance(stmt, ast.Import) else [stmt.module or ""]
+    return any(m.split(".")[0] in LOCAL_ONLY_MODULES for m in modules)
+
+
 def skip_kind(stmt: ast.stmt) -> str:
+    if isinstance(stmt, (ast.Import, ast.ImportFrom)) and _local_only(stmt):
+        return "local_check"
     if isinstance(stmt, ast.Expr):
         return "call" if isinstance(stmt.value, ast.Call) else "expr"
     name = type(stmt).__name__

@@ -95,3 +95,16 @@ def test_redefinition_twice_in_one_cell_keeps_the_earlier_cells(write):
     result = ingest(write(notebook_bytes(*cells)))
     assert (result.definitions["f"].cell, result.definitions["f"].line) == (4, 3)
     assert result.definitions["f"].earlier == (2,)
+
+
+def test_the_local_checkers_import_is_neither_kept_nor_reported(tmp_path):
+    """A published notebook's check cell imports dlfs_check, which only a student's laptop has."""
+    import nbformat
+    from nbformat.v4 import new_code_cell, new_notebook
+    from autograder.ingest import ingest
+    path = tmp_path / "nb.ipynb"
+    nbformat.write(new_notebook(cells=[new_code_cell("import numpy as np\ndef relu(x):\n    return x\n"),
+                                       new_code_cell("from dlfs_check import check_all\nimport dlfs_check.view\ncheck_all()\n")]), path)
+    result = ingest(path)
+    assert "check_all" not in result.definitions and "dlfs_check" not in result.source
+    assert "relu" in result.definitions and result.report.skipped["local_check"] == 2

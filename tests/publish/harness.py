@@ -47,7 +47,7 @@ def public_through_sandbox(path: Path, assignment: Assignment) -> dict:
     prep = prepare(Submission(path.stem, path), assignment)
     assert prep.error is None, prep.error
     resolution = resolve_items(prep.ingest.definitions, list(assignment.items), assignment.aliases)
-    with Sandbox(limits=Limits(**assignment.limits)) as sandbox:
+    with Sandbox(limits=assignment.limits) as sandbox:
         sandbox.load(prep.ingest.blocks)
         student = StudentView(sandbox.module, resolution.bindings, resolution.unavailable)
         outcomes = run_hidden_suite(by_id(assignment.id, TEMPLATE).public_dir, student)

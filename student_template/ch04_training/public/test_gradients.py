@@ -14,6 +14,19 @@ def _number(value, call):
     return expect.scalar(value, call)
 
 
+def _own_gradient_is_right(student) -> bool:
+    """Does your numerical_gradient give 2x for sum(x²) and leave x as it was? Descent tests
+    hold gradient_descent to the minimum only then: a slip in numerical_gradient is that
+    item's (its own tests say so), not charged again here, as in grading."""
+    x = np.array([-3.0, 4.0, 0.5])
+    try:
+        grad = np.asarray(student.inplace.numerical_gradient(lambda v: np.sum(v ** 2), x), dtype=float)
+    except Exception:  # noqa: BLE001 - missing or broken: numerical_gradient's tests say why
+        return False
+    return grad.shape == x.shape and np.allclose(grad, 2 * np.array([-3.0, 4.0, 0.5]), atol=1e-4) \
+        and np.array_equal(x, [-3.0, 4.0, 0.5])
+
+
 @pytest.mark.item("numerical_diff")
 def test_numerical_diff_of_the_books_function(student):
     """f(x) = 0.01x² + 0.1x 의 x = 5, 10 에서의 미분이 해석적 미분 0.02x + 0.1 과 같다
@@ -62,8 +75,9 @@ def test_gradient_descent_finds_the_minimum(student):
     40 steps of lr=0.2 from (-3, 4) on f(x) = x0² + x1² reach the minimum (0, 0)"""
     x = expect.shape(student.gradient_descent(lambda v: np.sum(v ** 2), np.array([-3.0, 4.0]),
                                               lr=0.2, step_num=40), (2,), "gradient_descent(f, init_x)")
-    expect.close(x, [0.0, 0.0], Fact("최솟값 (0, 0) 근처", "near the minimum (0, 0)"),
-                 "gradient_descent(f, init_x)", "hint.step_direction", atol=1e-6)
+    if _own_gradient_is_right(student):
+        expect.close(x, [0.0, 0.0], Fact("최솟값 (0, 0) 근처", "near the minimum (0, 0)"),
+                     "gradient_descent(f, init_x)", "hint.step_direction", atol=1e-6)
 
 
 @pytest.mark.item("gradient_descent")
@@ -73,8 +87,9 @@ def test_gradient_descent_on_a_shifted_bowl(student):
     c = np.array([1.5, -2.0, 0.5])
     x = expect.shape(student.gradient_descent(lambda v: np.sum((v - c) ** 2), np.zeros(3),
                                               lr=0.3, step_num=30), (3,), "gradient_descent(f, init_x)")
-    expect.close(x, c, Fact("최솟값 c 근처", "near the minimum c"), "gradient_descent(f, init_x)",
-                 "hint.step_direction", atol=1e-6)
+    if _own_gradient_is_right(student):
+        expect.close(x, c, Fact("최솟값 c 근처", "near the minimum c"), "gradient_descent(f, init_x)",
+                     "hint.step_direction", atol=1e-6)
 
 
 @pytest.mark.item("gradient_descent")
