@@ -15,9 +15,9 @@ from contextlib import contextmanager
 import numpy as np
 
 from ..messages import say
-from ..sandbox.proxy import Handle
 from . import tolerances as tol
-from .student import Shielded, kind_of
+from .describe import at_index, failure_report, label, worst_index
+from .student import kind_of
 
 
 class CheckFailed(AssertionError):
@@ -26,81 +26,6 @@ class CheckFailed(AssertionError):
     def __init__(self, message: str, hint: str = ""):
         self.message, self.hint = message, hint
         super().__init__(f"{message}\n{hint}" if hint else message)
-
-
-# --- describing values (data formatting only; sentences come from the catalog) ------
-
-def preview(value, limit: int = 160) -> str:
-    """A short one-line rendering of a value, whatever its type."""
-    if isinstance(value, np.ndarray) or np.isscalar(value):
-        with np.printoptions(precision=6, threshold=12, edgeitems=3, linewidth=10_000):
-            text = np.array2string(np.asarray(value), separator=", ") \
-                if isinstance(value, np.ndarray) else repr(value)
-    elif callable(value):
-        text = getattr(value, "__name__", type(value).__name__)
-    else:
-        text = repr(value)
-    text = " ".join(text.split())
-    return text if len(text) <= limit else text[: limit - 3] + "..."
-
-
-def describe(value) -> str:
-    """Type, shape and dtype first (that is what students get wrong), then a preview."""
-    if isinstance(value, np.ndarray) and value.ndim == 0:
-        return f"{value.dtype} scalar: {_num(value)}"
-    if isinstance(value, np.ndarray):
-        return f"ndarray shape {value.shape} {value.dtype}: {preview(value)}"
-    if isinstance(value, (list, tuple)):
-        return f"{type(value).__name__} len {len(value)}: {preview(value)}"
-    if isinstance(value, np.generic):
-        return f"{type(value).__name__}: {_num(value)}"
-    if isinstance(value, (Shielded, Handle)):
-        return f"{kind_of(value)} object"
-    if callable(value) and not isinstance(value, type):
-        return f"function {preview(value)}"
-    return f"{type(value).__name__}: {preview(value)}"
-
-
-def _num(value) -> str:
-    """One number, without numpy's np.float64(...) wrapper."""
-    try:
-        return f"{float(value):.10g}"
-    except (TypeError, ValueError):
-        return preview(value)
-
-
-def _worst(scores: np.ndarray) -> tuple:
-    return tuple(int(i) for i in np.unravel_index(int(np.argmax(scores)), scores.shape))
-
-
-def _at(arr: np.ndarray, expected: np.ndarray, index: tuple) -> str:
-    return (f"{_label('worst')}: {index}: {_label('returned')} {_num(arr[index])}, "
-            f"{_label('expected')} {_num(expected[index])}")
-
-
-def describe_inputs(inputs) -> str:
-    if inputs is None:
-        return ""
-    if isinstance(inputs, Mapping):
-        return "; ".join(f"{name} = {describe(v)}" for name, v in inputs.items())
-    return describe(inputs)
-
-
-def _label(key: str) -> str:
-    return say(f"grading.label.{key}")
-
-
-def _report(headline: str, *, inputs=None, returned=None, expected=None,
-            extra: list[str] | None = None) -> str:
-    lines = [headline]
-    if inputs is not None:
-        lines.append(f"  {_label('inputs')}: {describe_inputs(inputs)}")
-    if returned is not None:
-        lines.append(f"  {_label('returned')}: {describe(returned)}")
-    if expected is not None:
-        lines.append(f"  {_label('expected')}: {describe(expected)}")
-    lines += [f"  {line}" for line in extra or []]
-    return "\n".join(lines)
 
 
 # --- what the assignment accepts in place of a float64 ndarray ----------------------
@@ -187,7 +112,7 @@ def _plain_array(actual, *, call: str, allow_list: bool, variants=None,
     Refuses None, objects, lists when `allow_list` is false, and ragged lists, each with
     its own message; `report` (inputs, expected) goes into the failure message."""
     def fail(key, hint="", **fields):
-        raise CheckFailed(_report(say(key, call=call, **fields), returned=actual, **report), hint)
+        raise CheckFailed(failure_report(say(key, call=call, **fields), returned=actual, **report), hint)
 
     if actual is None:
         fail("grading.returned_none")
@@ -219,7 +144,7 @@ def _to_array(actual, expected: np.ndarray, *, call, inputs, allow_list, allow_f
 
     def fail(key, **fields):
         hint = match_variant(arr, variants) if variants else ""
-        raise CheckFailed(_report(say(key, call=call, **fields), inputs=inputs,
+        raise CheckFailed(failure_report(say(key, call=call, **fields), inputs=inputs,
                                   returned=actual, expected=expected), hint)
 
     if arr.dtype.kind not in "biuf":
@@ -277,7 +202,7 @@ def _errors(arr: np.ndarray, expected: np.ndarray, rtol: float, atol: float):
         rel = diff / np.maximum(np.abs(e), np.finfo(np.float64).tiny)
         excess = diff / (atol + rtol * np.abs(e))
     excess = np.where(np.isnan(excess), np.inf, excess)
-    worst = _worst(excess) if e.ndim else ()
+    worst = worst_index(excess) if e.ndim else ()
     return float(np.max(diff)), float(np.max(rel)), worst, bool(np.all(excess <= 1.0))
 
 
@@ -304,15 +229,15 @@ def assert_close(actual, expected, *, call: str, inputs=None, rtol: float = tol.
         for text in notes:
             note(text)
         return arr
-    extra = [f"{_label('max_abs')}: {max_abs:.3g}; {_label('max_rel')}: {max_rel:.3g}; "
-             f"{_label('tolerance')}: rtol={rtol:g}, atol={atol:g}"]
+    extra = [f"{label('max_abs')}: {max_abs:.3g}; {label('max_rel')}: {max_rel:.3g}; "
+             f"{label('tolerance')}: rtol={rtol:g}, atol={atol:g}"]
     if arr.ndim:
-        extra.append(_at(arr, expected, worst))
+        extra.append(at_index(arr, expected, worst))
     bad = int(np.sum(~np.isfinite(arr.astype(np.float64)) & np.isfinite(expected.astype(np.float64))))
     if bad:
         extra.append(say("grading.nonfinite", count=bad))
     hint = match_variant(arr, variants) or _generic_hint(arr, expected)
-    raise CheckFailed(_report(say("grading.mismatch", call=call), inputs=inputs, returned=actual,
+    raise CheckFailed(failure_report(say("grading.mismatch", call=call), inputs=inputs, returned=actual,
                               expected=expected, extra=extra + notes), hint)
 
 
@@ -350,12 +275,12 @@ def assert_grad_close(actual, expected, *, call: str, inputs=None,
         for text in notes:
             note(text)
         return arr
-    worst = _worst(err) if err.ndim else ()
-    extra = [f"{_label('rel_error')}: {worst_rel:.3g} > {threshold:g}",
-             _at(arr, expected, worst)]
+    worst = worst_index(err) if err.ndim else ()
+    extra = [f"{label('rel_error')}: {worst_rel:.3g} > {threshold:g}",
+             at_index(arr, expected, worst)]
     hint = match_variant(arr, variants) or _generic_hint(arr, expected)
     headline = "grading.grad_mismatch_own" if own_forward else "grading.grad_mismatch"
-    raise CheckFailed(_report(say(headline, call=call), inputs=inputs,
+    raise CheckFailed(failure_report(say(headline, call=call), inputs=inputs,
                               returned=actual, expected=expected, extra=extra + notes), hint)
 
 
@@ -365,7 +290,7 @@ def assert_dtype_kind(actual, kinds: str, *, call: str, want: str, inputs=None) 
     if arr.dtype.kind in kinds:
         return
     hint = say("hint.bool_dtype") if arr.dtype.kind == "b" else ""
-    raise CheckFailed(_report(say("grading.wrong_dtype_kind", call=call, dtype=str(arr.dtype),
+    raise CheckFailed(failure_report(say("grading.wrong_dtype_kind", call=call, dtype=str(arr.dtype),
                                   want=want), inputs=inputs, returned=actual), hint)
 
 
@@ -374,7 +299,7 @@ def assert_restored(before, after, *, call: str) -> None:
     before = np.asarray(before, dtype=np.float64)
     after, _ = _plain_array(after, call=call, allow_list=True, expected=before)
     if after.dtype.kind not in "biuf":
-        raise CheckFailed(_report(say("grading.not_numeric", call=call, kind=str(after.dtype)),
+        raise CheckFailed(failure_report(say("grading.not_numeric", call=call, kind=str(after.dtype)),
                                   expected=before))
     after = after.astype(np.float64)
     if before.shape == after.shape and np.array_equal(before, after):
@@ -382,9 +307,9 @@ def assert_restored(before, after, *, call: str) -> None:
     extra = []
     if before.shape == after.shape:
         diff = np.abs(after - before)
-        worst = _worst(diff) if diff.ndim else ()
-        extra.append(f"{_label('max_abs')}: {float(np.max(diff)):.3g}; {_label('worst')}: {worst}")
-    raise CheckFailed(_report(say("grading.not_restored", call=call), returned=after,
+        worst = worst_index(diff) if diff.ndim else ()
+        extra.append(f"{label('max_abs')}: {float(np.max(diff)):.3g}; {label('worst')}: {worst}")
+    raise CheckFailed(failure_report(say("grading.not_restored", call=call), returned=after,
                               expected=before, extra=extra),
                       say("hint.grad_not_restored"))
 
@@ -395,16 +320,16 @@ def assert_keys(actual, keys, *, call: str) -> dict:
     Only a real dict counts (the sandbox hands one back as data); its items are read
     with dict's own methods, so a subclass cannot answer `in` or `[]` its own way."""
     if actual is None:
-        raise CheckFailed(_report(say("grading.returned_none", call=call)))
+        raise CheckFailed(failure_report(say("grading.returned_none", call=call)))
     if not isinstance(actual, dict):
-        raise CheckFailed(_report(say("grading.not_dict", call=call, kind=_kind_name(actual)),
+        raise CheckFailed(failure_report(say("grading.not_dict", call=call, kind=_kind_name(actual)),
                                   returned=actual))
     plain = actual if type(actual) is dict else dict(dict.items(actual))
     missing = [k for k in keys if k not in plain]
     if missing:
-        raise CheckFailed(_report(say("grading.missing_keys", call=call,
+        raise CheckFailed(failure_report(say("grading.missing_keys", call=call,
                                       keys=", ".join(map(repr, missing))),
-                                  extra=[f"{_label('returned')}: {sorted(map(str, plain))}"]))
+                                  extra=[f"{label('returned')}: {sorted(map(str, plain))}"]))
     return plain
 
 
@@ -414,10 +339,10 @@ def assert_shape(actual, shape: tuple, *, call: str) -> np.ndarray:
     The shape is read from the converted array, never from the student's object."""
     arr, _ = _plain_array(actual, call=call, allow_list=_policy(None, None)[0])
     if arr.dtype.kind not in "biuf":
-        raise CheckFailed(_report(say("grading.not_numeric", call=call,
+        raise CheckFailed(failure_report(say("grading.not_numeric", call=call,
                                       kind=f"{_kind_name(actual)} ({arr.dtype})"), returned=actual))
     if arr.shape != tuple(shape):
-        raise CheckFailed(_report(say("grading.wrong_shape", call=call, got=str(arr.shape),
+        raise CheckFailed(failure_report(say("grading.wrong_shape", call=call, got=str(arr.shape),
                                       want=str(tuple(shape))), returned=actual))
     return arr
 
@@ -425,5 +350,5 @@ def assert_shape(actual, shape: tuple, *, call: str) -> np.ndarray:
 def assert_true(condition: bool, *, call: str, what: str, returned=None) -> None:
     """A property of the answer (sums to 1, in [0, 1]); `what` names it in plain code."""
     if not condition:
-        raise CheckFailed(_report(say("grading.not_true", call=call, what=what),
+        raise CheckFailed(failure_report(say("grading.not_true", call=call, what=what),
                                   returned=returned))

@@ -1,0 +1,86 @@
+"""Describing a student's value in a failure message: type, shape and dtype first (what
+students get wrong), then a short preview. Data formatting only; sentences come from the
+catalog."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+import numpy as np
+
+from ..messages import say
+from ..sandbox.proxy import Handle
+from .student import Shielded, kind_of
+
+
+def preview(value, limit: int = 160) -> str:
+    """A short one-line rendering of a value, whatever its type."""
+    if isinstance(value, np.ndarray) or np.isscalar(value):
+        with np.printoptions(precision=6, threshold=12, edgeitems=3, linewidth=10_000):
+            text = np.array2string(np.asarray(value), separator=", ") \
+                if isinstance(value, np.ndarray) else repr(value)
+    elif callable(value):
+        text = getattr(value, "__name__", type(value).__name__)
+    else:
+        text = repr(value)
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
+def describe(value) -> str:
+    """Type, shape and dtype first (that is what students get wrong), then a preview."""
+    if isinstance(value, np.ndarray) and value.ndim == 0:
+        return f"{value.dtype} scalar: {number(value)}"
+    if isinstance(value, np.ndarray):
+        return f"ndarray shape {value.shape} {value.dtype}: {preview(value)}"
+    if isinstance(value, (list, tuple)):
+        return f"{type(value).__name__} len {len(value)}: {preview(value)}"
+    if isinstance(value, np.generic):
+        return f"{type(value).__name__}: {number(value)}"
+    if isinstance(value, (Shielded, Handle)):
+        return f"{kind_of(value)} object"
+    if callable(value) and not isinstance(value, type):
+        return f"function {preview(value)}"
+    return f"{type(value).__name__}: {preview(value)}"
+
+
+def number(value) -> str:
+    """One number, without numpy's np.float64(...) wrapper."""
+    try:
+        return f"{float(value):.10g}"
+    except (TypeError, ValueError):
+        return preview(value)
+
+
+def worst_index(scores: np.ndarray) -> tuple:
+    return tuple(int(i) for i in np.unravel_index(int(np.argmax(scores)), scores.shape))
+
+
+def at_index(arr: np.ndarray, expected: np.ndarray, index: tuple) -> str:
+    return (f"{label('worst')}: {index}: {label('returned')} {number(arr[index])}, "
+            f"{label('expected')} {number(expected[index])}")
+
+
+def describe_inputs(inputs) -> str:
+    if inputs is None:
+        return ""
+    if isinstance(inputs, Mapping):
+        return "; ".join(f"{name} = {describe(v)}" for name, v in inputs.items())
+    return describe(inputs)
+
+
+def label(key: str) -> str:
+    return say(f"grading.label.{key}")
+
+
+def failure_report(headline: str, *, inputs=None, returned=None, expected=None,
+            extra: list[str] | None = None) -> str:
+    lines = [headline]
+    if inputs is not None:
+        lines.append(f"  {label('inputs')}: {describe_inputs(inputs)}")
+    if returned is not None:
+        lines.append(f"  {label('returned')}: {describe(returned)}")
+    if expected is not None:
+        lines.append(f"  {label('expected')}: {describe(expected)}")
+    lines += [f"  {line}" for line in extra or []]
+    return "\n".join(lines)
