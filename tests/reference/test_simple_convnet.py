@@ -1,7 +1,6 @@
 """Chapter 7 SimpleConvNet: shapes, backprop against numerical gradients, learning digits."""
 
 import copy
-import time
 
 import numpy as np
 import pytest
@@ -111,12 +110,9 @@ def test_learns_digits(np_seed):
                         hidden_size=64, output_size=10, weight_init_std="relu")
     opt = Adam(lr=0.003)
     order = np.random.default_rng(0)
-    start = time.perf_counter()
     for _ in range(10):
         perm = order.permutation(len(x_train))
         for i in range(0, len(perm), 50):
             batch = perm[i:i + 50]
             opt.update(net.params, net.gradient(x_train[batch], t_train[batch]))
-    elapsed = time.perf_counter() - start
     assert net.accuracy(x_test, t_test) >= 0.95
-    assert elapsed < 20, f"training took {elapsed:.1f}s"
