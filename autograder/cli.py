@@ -45,6 +45,11 @@ def _parser() -> argparse.ArgumentParser:
     grade.add_argument("--force", action="store_true",
                        help="grade again even when the gradebook holds these exact bytes")
     grade.add_argument("--seed", type=int, default=0, help="seed for the hidden tests' inputs")
+    grade.add_argument("--lang", choices=("ko", "en"), default=None,
+                       help="language of the students' pages (default: the assignment's "
+                            "[report] lang, else ko)")
+    grade.add_argument("--roster", type=Path, default=None, metavar="CSV",
+                       help="roster CSV (student id, name, LMS ids) for canvas.csv and moodle.csv")
     grade.add_argument("-v", "--verbose", action="store_true", help="log what each stage does")
     sub.add_parser("limits", help="list the sandbox limits an assignment.toml's [limits] may set")
     add_publish_commands(sub)
@@ -79,7 +84,8 @@ def _grade(args) -> int:
         with bar:
             batch = run_batch(submissions, args.out, assignment=assignment,
                               assignment_from_file=from_file, jobs=args.jobs,
-                              force=args.force, seed=args.seed, progress=lambda _r: bar.update())
+                              force=args.force, seed=args.seed, progress=lambda _r: bar.update(),
+                              lang=args.lang, roster=args.roster)
     print(render_summary(batch.results, batch.elapsed, batch.cached))
     print(say("cli.results_written", out=args.out))
     return EXIT_OK

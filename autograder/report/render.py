@@ -17,7 +17,10 @@ from ..messages import say
 from ..result import GradingResult
 from .results_json import to_dict
 from ..text import csv_cell, fence, md_inline
-from .view import batch_rows, dashboard_view, identical_groups, submission_view
+from .page import labels, submission_view
+from .view import batch_rows, dashboard_view, identical_groups
+
+DEFAULT_LANG = "ko"      # the course's students read Korean first; `--lang en` for the others
 
 _env = Environment(loader=PackageLoader("autograder.report", "templates"),
                    autoescape=select_autoescape(enabled_extensions=("html", "html.j2")), keep_trailing_newline=True,
@@ -46,14 +49,10 @@ _env.filters["fence"] = fence
 _env.filters["md"] = md_inline
 
 
-def _labels() -> dict:
-    return {key: say(f"report.label.{key}") for key in
-            ("score", "item", "points", "status", "not_graded", "notebook_problems", "hint",
-             "dashboard", "full_marks", "mean", "student", "assignment")}
-
-
-def render_feedback(result: GradingResult, fmt: str) -> str:
-    return _env.get_template(f"feedback.{fmt}.j2").render(v=submission_view(result), labels=_labels())
+def render_feedback(result: GradingResult, fmt: str, lang: str = DEFAULT_LANG) -> str:
+    """The student's page in one language ("ko" or "en")."""
+    return _env.get_template(f"feedback.{fmt}.j2").render(v=submission_view(result, lang),
+                                                          labels=labels(lang))
 
 
 SUMMARY_COLUMNS = (("student_id", "student"), ("assignment", "assignment"), ("score", "score"),
@@ -77,8 +76,8 @@ def render_summary(all_results: list[GradingResult], elapsed: float, cached: int
                                                       footer=footer)
 
 
-def render_dashboard(all_results: list[GradingResult], students_dir: str) -> str:
-    return _env.get_template("dashboard.html.j2").render(labels=_labels(),
+def render_dashboard(all_results: list[GradingResult], students_dir: str, lang: str = DEFAULT_LANG) -> str:
+    return _env.get_template("dashboard.html.j2").render(labels=labels(lang),
                                                          **dashboard_view(all_results, students_dir))
 
 
@@ -98,7 +97,7 @@ def atomic_write(path: Path, text: str) -> None:
         raise
 
 
-def write_submission(students_dir: Path, result: GradingResult) -> Path:
+def write_submission(students_dir: Path, result: GradingResult, lang: str = DEFAULT_LANG) -> Path:
     """<students_dir>/<student>/results.json plus feedback.md/.html; an earlier results.json
     is kept in history/."""
     folder = students_dir / result.student_id
@@ -110,8 +109,8 @@ def write_submission(students_dir: Path, result: GradingResult) -> Path:
         stamp = time.strftime("%Y%m%dT%H%M%S", time.localtime(target.stat().st_mtime))
         os.replace(target, history / f"results-{stamp}-{os.getpid()}.json")
     atomic_write(target, text)
-    atomic_write(folder / "feedback.md", render_feedback(result, "md"))
-    atomic_write(folder / "feedback.html", render_feedback(result, "html"))
+    atomic_write(folder / "feedback.md", render_feedback(result, "md", lang))
+    atomic_write(folder / "feedback.html", render_feedback(result, "html", lang))
     return target
 
 
