@@ -22,6 +22,7 @@ from .executor import Executor, WorkerLost, local_executor
 from .gradebook import Gradebook
 from .messages import say
 from .pipeline import Prepared, error_result, grade, prepare
+from .report.exports import read_roster, write_exports
 from .report.render import (DEFAULT_LANG, atomic_write, render_dashboard, write_submission,
                             write_summary_csv)
 from .result import ErrorCode, GradingResult, RunError
@@ -50,6 +51,7 @@ def run_batch(submissions: list[Submission], out_dir: Path, *, assignment: Assig
     finished: dict[str, GradingResult] = {}
     cached = 0
     configs: dict = {}
+    roster_rows = read_roster(roster)     # read first: a bad roster fails before any grading
 
     def page_lang(prep: Prepared) -> str:
         """The command line's --lang, else the assignment's [report] lang, else Korean."""
@@ -96,6 +98,7 @@ def run_batch(submissions: list[Submission], out_dir: Path, *, assignment: Assig
 
         latest = book.latest_results()
         write_summary_csv(out_dir / "summary.csv", latest)
+        write_exports(out_dir, latest, roster_rows, lang or DEFAULT_LANG)
         atomic_write(out_dir / "dashboard.html", render_dashboard(latest, STUDENTS_DIR, lang or DEFAULT_LANG))
     ordered = [finished[s.student_id] for s in submissions if s.student_id in finished]
     return BatchResult(ordered, time.monotonic() - started, cached)

@@ -22,6 +22,7 @@ from .batch import run_batch
 from .grading.runner import HiddenSuiteError
 from .messages import say
 from .publish.cli import add_commands as add_publish_commands
+from .report.exports import RosterError, read_roster
 from .report.render import render_summary
 from .sandbox import describe_limits
 from .submissions import SubmissionPathError, discover
@@ -67,6 +68,11 @@ def _grade(args) -> int:
         except (UnknownAssignment, AssignmentConfigError) as exc:
             print(f"error: {exc}", file=sys.stderr)
             return EXIT_MISUSE
+    try:
+        read_roster(args.roster)
+    except RosterError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_MISUSE
     if args.jobs is not None and args.jobs < 1:
         print("error: --jobs must be at least 1", file=sys.stderr)
         return EXIT_MISUSE

@@ -172,4 +172,6 @@ def labels(lang: str) -> dict:
     return {key: say(f"report.label.{key}", lang=lang) for key in
             ("score", "item", "points", "status", "not_graded", "notebook_problems", "hint",
              "dashboard", "full_marks", "mean", "student", "assignment", "fix_first",
-             "items_to_fix", "full_items", "example", "show_all", "failed_tests")}
+             "items_to_fix", "full_items", "example", "show_all", "failed_tests", "distribution",
+             "matrix", "failure_rates", "test", "failed", "example_message", "problems",
+             "submissions", "runtime", "similar", "similar_note", "similarity")}

@@ -18,7 +18,8 @@ from ..result import GradingResult
 from .results_json import to_dict
 from ..text import csv_cell, fence, md_inline
 from .page import labels, submission_view
-from .view import batch_rows, dashboard_view, identical_groups
+from .dashboard import dashboard_view
+from .view import batch_rows, identical_groups
 
 DEFAULT_LANG = "ko"      # the course's students read Korean first; `--lang en` for the others
 
@@ -76,9 +77,10 @@ def render_summary(all_results: list[GradingResult], elapsed: float, cached: int
                                                       footer=footer)
 
 
-def render_dashboard(all_results: list[GradingResult], students_dir: str, lang: str = DEFAULT_LANG) -> str:
-    return _env.get_template("dashboard.html.j2").render(labels=labels(lang),
-                                                         **dashboard_view(all_results, students_dir))
+def render_dashboard(all_results: list[GradingResult], students_dir: str, lang: str = DEFAULT_LANG,
+                     similar: list[dict] | None = None) -> str:
+    return _env.get_template("dashboard.html.j2").render(
+        labels=labels(lang), **dashboard_view(all_results, students_dir, lang, similar))
 
 
 def atomic_write(path: Path, text: str) -> None:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from ..grading.score import ItemStatus
-from ..messages import say
 from ..result import ErrorCode, GradingResult
 from ..text import one_line
 from .page import number, percent
@@ -25,38 +24,6 @@ def batch_rows(results: list[GradingResult]) -> list[dict]:
             "problem": problem,
         })
     return rows
-
-
-def dashboard_view(results: list[GradingResult], students_dir: str) -> dict:
-    """Class-level figures per assignment and item, from each student's latest result."""
-    by_assignment: dict[str, list[GradingResult]] = {}
-    for result in results:
-        if result.graded and result.score:
-            by_assignment.setdefault(result.provenance.assignment_id, []).append(result)
-    assignments = []
-    for assignment_id, graded in sorted(by_assignment.items()):
-        per_item: dict[str, list] = {}
-        for result in graded:
-            for item in result.score.items:
-                per_item.setdefault(item.item, []).append(item)
-        items = []
-        for name, entries in per_item.items():
-            share = sum(e.points for e in entries) / max(1e-9, sum(e.max_points for e in entries))
-            items.append({"name": name,
-                          "full": f"{sum(e.status is ItemStatus.FULL for e in entries)} / {len(entries)}",
-                          "mean": f"{100 * share:.0f}%", "bar": round(200 * share)})
-        scores = sorted(r.points for r in graded)
-        assignments.append({
-            "id": assignment_id, "items": items,
-            "stats": say("report.dashboard_stats", count=len(graded), max_score=number(graded[0].max_points),
-                         mean=f"{sum(scores) / len(scores):.1f}",
-                         median=number(scores[len(scores) // 2]))})
-    students = [dict(row, link=f"{students_dir}/{result.student_id}/feedback.html")
-                for row, result in zip(batch_rows(results), results)]
-    errors = sum(1 for r in results if not r.graded)
-    return {"assignments": assignments, "students": students,
-            "summary": say("report.dashboard_summary", total=len(results), errors=errors),
-            "identical": [say("batch.identical", students=g) for g in identical_groups(results)]}
 
 
 def identical_groups(results: list[GradingResult]) -> list[str]:
