@@ -22,6 +22,7 @@ from .executor import Executor, WorkerLost, local_executor
 from .gradebook import Gradebook
 from .messages import say
 from .pipeline import Prepared, error_result, grade, prepare
+from .report.history import history_rows
 from .report.exports import read_roster, write_exports
 from .report.render import (DEFAULT_LANG, atomic_write, render_dashboard, write_submission,
                             write_summary_csv)
@@ -53,18 +54,23 @@ def run_batch(submissions: list[Submission], out_dir: Path, *, assignment: Assig
     configs: dict = {}
     roster_rows = read_roster(roster)     # read first: a bad roster fails before any grading
 
-    def page_lang(prep: Prepared) -> str:
-        """The command line's --lang, else the assignment's [report] lang, else Korean."""
-        if lang or prep.assignment is None:
-            return lang or DEFAULT_LANG
+    def config(prep: Prepared):
+        if prep.assignment is None:
+            return None
         if prep.assignment not in configs:
             configs[prep.assignment] = prep.assignment.load()
-        return configs[prep.assignment].lang or DEFAULT_LANG
+        return configs[prep.assignment]
+
+    def page_lang(prep: Prepared) -> str:
+        """The command line's --lang, else the assignment's [report] lang, else Korean."""
+        return lang or getattr(config(prep), "lang", None) or DEFAULT_LANG
 
     with Gradebook(out_dir / "gradebook.sqlite") as book:
         def finish(prep: Prepared, result: GradingResult) -> None:
             book.record(result)
-            write_submission(out_dir / STUDENTS_DIR, result, page_lang(prep))
+            write_submission(out_dir / STUDENTS_DIR, result, page_lang(prep),
+                             getattr(config(prep), "visibility", None),
+                             history_rows(book.history(result.student_id)))
             finished[prep.submission.student_id] = result
             if progress:
                 progress(result)

@@ -23,6 +23,8 @@ from .grading.runner import HiddenSuiteError
 from .messages import say
 from .publish.cli import add_commands as add_publish_commands
 from .report.exports import RosterError, read_roster
+from .gradebook import Gradebook
+from .report.history import history_rows, history_text
 from .report.render import render_summary
 from .sandbox import describe_limits
 from .submissions import SubmissionPathError, discover
@@ -52,6 +54,10 @@ def _parser() -> argparse.ArgumentParser:
     grade.add_argument("--roster", type=Path, default=None, metavar="CSV",
                        help="roster CSV (student id, name, LMS ids) for canvas.csv and moodle.csv")
     grade.add_argument("-v", "--verbose", action="store_true", help="log what each stage does")
+    history = sub.add_parser("history", help="a student's grading runs over time, from the gradebook")
+    history.add_argument("student", metavar="STUDENT", help="the student id, as in OUT/students/")
+    history.add_argument("--out", type=Path, default=Path("graded"), metavar="DIR",
+                         help="the folder holding gradebook.sqlite (default: graded/)")
     sub.add_parser("limits", help="list the sandbox limits an assignment.toml's [limits] may set")
     add_publish_commands(sub)
     return parser
@@ -97,6 +103,17 @@ def _grade(args) -> int:
     return EXIT_OK
 
 
+def _history(args) -> int:
+    path = args.out / "gradebook.sqlite"
+    if not path.is_file():
+        print(f"error: no gradebook at {path}", file=sys.stderr)
+        return EXIT_MISUSE
+    with Gradebook(path) as book:
+        rows = history_rows(book.history(args.student))
+    print(history_text(args.student, rows))
+    return EXIT_OK
+
+
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     if args.command == "limits":
@@ -104,6 +121,8 @@ def main(argv: list[str] | None = None) -> int:
         return EXIT_OK
     logging.basicConfig(level=logging.INFO if getattr(args, "verbose", False) else logging.WARNING,
                         format="%(levelname)s %(name)s: %(message)s")
+    if args.command == "history":
+        return _history(args)
     if args.command != "grade":
         return args.run(args)   # publish, check: autograder/publish/cli.py
     try:

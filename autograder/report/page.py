@@ -20,6 +20,7 @@ from ..messages import CATALOG, say
 from ..result import GradingResult
 from ..text import clip
 from .lang import pick
+from .visibility import VISIBLE, visibility_of
 
 # A detail line longer than this is shown clipped, with the whole line folded below it.
 SHORT_LINE = 90
@@ -126,11 +127,14 @@ def _fix_first(result: GradingResult, lang: str) -> list[str]:
     return lines
 
 
-def submission_view(result: GradingResult, lang: str = "ko") -> dict:
+def submission_view(result: GradingResult, lang: str = "ko",
+                    visibility: dict[str, str] | None = None) -> dict:
     assignment_id = result.provenance.assignment_id
     by_item: dict[str, list[TestOutcome]] = {}
     for outcome in result.outcomes:
-        by_item.setdefault(outcome.item, []).append(outcome)
+        # A test that is not visible yet counts in the points, but says nothing on the page.
+        if visibility_of(outcome, visibility) == VISIBLE:
+            by_item.setdefault(outcome.item, []).append(outcome)
     items, missing = [], []
     for i in (result.score.items if result.score else ()):
         tests = by_item.get(i.item, [])
@@ -174,4 +178,4 @@ def labels(lang: str) -> dict:
              "dashboard", "full_marks", "mean", "student", "assignment", "fix_first",
              "items_to_fix", "full_items", "example", "show_all", "failed_tests", "distribution",
              "matrix", "failure_rates", "test", "failed", "example_message", "problems",
-             "submissions", "runtime", "similar", "similar_note", "similarity")}
+             "submissions", "runtime", "similar", "similar_note", "similarity", "history", "when")}

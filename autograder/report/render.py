@@ -50,10 +50,12 @@ _env.filters["fence"] = fence
 _env.filters["md"] = md_inline
 
 
-def render_feedback(result: GradingResult, fmt: str, lang: str = DEFAULT_LANG) -> str:
-    """The student's page in one language ("ko" or "en")."""
-    return _env.get_template(f"feedback.{fmt}.j2").render(v=submission_view(result, lang),
-                                                          labels=labels(lang))
+def render_feedback(result: GradingResult, fmt: str, lang: str = DEFAULT_LANG,
+                    visibility: dict[str, str] | None = None, history: list[dict] | None = None) -> str:
+    """The student's page in one language ("ko" or "en"), visible tests only; `history`:
+    report.history.history_rows of the student's earlier runs."""
+    return _env.get_template(f"feedback.{fmt}.j2").render(v=submission_view(result, lang, visibility),
+                                                          labels=labels(lang), history=history or [])
 
 
 SUMMARY_COLUMNS = (("student_id", "student"), ("assignment", "assignment"), ("score", "score"),
@@ -99,20 +101,21 @@ def atomic_write(path: Path, text: str) -> None:
         raise
 
 
-def write_submission(students_dir: Path, result: GradingResult, lang: str = DEFAULT_LANG) -> Path:
+def write_submission(students_dir: Path, result: GradingResult, lang: str = DEFAULT_LANG,
+                     visibility: dict[str, str] | None = None, history: list[dict] | None = None) -> Path:
     """<students_dir>/<student>/results.json plus feedback.md/.html; an earlier results.json
     is kept in history/."""
     folder = students_dir / result.student_id
     target = folder / "results.json"
-    text = json.dumps(to_dict(result), ensure_ascii=False, indent=2)
+    text = json.dumps(to_dict(result, visibility), ensure_ascii=False, indent=2)
     if target.exists() and target.read_text(encoding="utf-8") != text:
-        history = folder / "history"
-        history.mkdir(parents=True, exist_ok=True)
+        kept = folder / "history"
+        kept.mkdir(parents=True, exist_ok=True)
         stamp = time.strftime("%Y%m%dT%H%M%S", time.localtime(target.stat().st_mtime))
-        os.replace(target, history / f"results-{stamp}-{os.getpid()}.json")
+        os.replace(target, kept / f"results-{stamp}-{os.getpid()}.json")
     atomic_write(target, text)
-    atomic_write(folder / "feedback.md", render_feedback(result, "md", lang))
-    atomic_write(folder / "feedback.html", render_feedback(result, "html", lang))
+    atomic_write(folder / "feedback.md", render_feedback(result, "md", lang, visibility, history))
+    atomic_write(folder / "feedback.html", render_feedback(result, "html", lang, visibility, history))
     return target
 
 

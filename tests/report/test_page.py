@@ -73,3 +73,13 @@ def test_long_values_are_folded_in_html():
     html = render_feedback(result, "html", "en")
     assert "<details>" in html and 'lang="en"' in html
     assert max(len(line) for line in render_feedback(result, "md", "en").splitlines()) < 160
+
+
+def test_hidden_tests_count_but_say_nothing_on_the_page_and_are_marked_in_results_json():
+    from autograder.report.results_json import to_dict
+    rules = {"test_b": "hidden", "*batch*": "after_due_date"}
+    text = render_feedback(_result(), "md", "en", rules)
+    assert "mse of any vectors" not in text and "mse of a batch" not in text
+    assert "mse of the book's example" in text and "0 / 6" in text     # the item's points stay
+    marks = [t["visibility"] for t in to_dict(_result(), rules)["tests"]]
+    assert marks == ["visible", "hidden", "after_due_date", "visible"]
