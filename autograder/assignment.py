@@ -24,6 +24,10 @@ from .sandbox.limits import Limits, LimitsError
 
 # What an assignment may refuse in place of a float64 ndarray (both accepted by default).
 CHECK_OPTIONS = {"allow_list", "allow_float32"}
+# Languages a student page can be written in ([report] lang), and Gradescope's per-test
+# visibilities ([visibility]: test-name glob -> one of these).
+REPORT_LANGS = ("ko", "en")
+VISIBILITIES = ("visible", "hidden", "after_due_date", "after_published")
 HINTS_NAME = "hints.py"
 
 
@@ -47,6 +51,8 @@ class Assignment:
     config_path: Path | None = None
     checks: dict[str, bool] = field(default_factory=dict)     # [checks]: allow_list, allow_float32
     package: str | None = None            # the chapter's reference package (the `reference` fixture)
+    lang: str | None = None               # [report] lang: the students' page language (None: ko)
+    visibility: dict[str, str] = field(default_factory=dict)  # [visibility]: test glob -> visibility
 
     @property
     def display_title(self) -> str:
@@ -162,6 +168,13 @@ def _parse(path: Path) -> Assignment:
     if not isinstance(checks, dict) or set(checks) - CHECK_OPTIONS or \
             not all(isinstance(v, bool) for v in checks.values()):
         _fail(path, f"[checks] takes only true/false for {sorted(CHECK_OPTIONS)}")
+    report = data.get("report", {})
+    if not isinstance(report, dict) or set(report) - {"lang"} or \
+            report.get("lang", "ko") not in REPORT_LANGS:
+        _fail(path, f"[report] takes only lang, one of {list(REPORT_LANGS)}")
+    visibility = data.get("visibility", {})
+    if not isinstance(visibility, dict) or not all(v in VISIBILITIES for v in visibility.values()):
+        _fail(path, f"[visibility] maps test names (globs) to one of {list(VISIBILITIES)}")
     suite_dir = (path.parent / data["suite"]).resolve()
     if not suite_dir.is_dir():
         _fail(path, f"suite directory {suite_dir} does not exist")
@@ -169,7 +182,8 @@ def _parse(path: Path) -> Assignment:
                       version=data["version"], items=tuple(items),
                       aliases={name: list(a) for name, a in items.items()},
                       suite_dir=suite_dir, limits=limits, config_path=path,
-                      checks=dict(checks), package=package_of(path.parent))
+                      checks=dict(checks), package=package_of(path.parent),
+                      lang=report.get("lang"), visibility=dict(visibility))
 
 
 def list_assignments(root: Path | None = None) -> list[Assignment]:

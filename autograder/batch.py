@@ -22,7 +22,10 @@ from .executor import Executor, WorkerLost, local_executor
 from .gradebook import Gradebook
 from .messages import say
 from .pipeline import Prepared, error_result, grade, prepare
-from .report.render import atomic_write, render_dashboard, write_submission, write_summary_csv
+from .report.history import history_rows
+from .report.exports import read_roster, write_exports
+from .report.render import (DEFAULT_LANG, atomic_write, render_dashboard, write_submission,
+                            write_summary_csv)
 from .result import ErrorCode, GradingResult, RunError
 from .submissions import Submission
 
@@ -41,16 +44,33 @@ class BatchResult:
 def run_batch(submissions: list[Submission], out_dir: Path, *, assignment: Assignment | None = None,
               assignment_from_file: bool = False, jobs: int | None = None, force: bool = False,
               seed: int = 0, executor: Executor | None = None,
-              progress: Callable[[GradingResult], None] | None = None) -> BatchResult:
+              progress: Callable[[GradingResult], None] | None = None,
+              lang: str | None = None, roster: Path | None = None) -> BatchResult:
     started = time.monotonic()
     out_dir.mkdir(parents=True, exist_ok=True)
     jobs = max(1, jobs or os.cpu_count() or 1)
     finished: dict[str, GradingResult] = {}
     cached = 0
+    configs: dict = {}
+    roster_rows = read_roster(roster)     # read first: a bad roster fails before any grading
+
+    def config(prep: Prepared):
+        if prep.assignment is None:
+            return None
+        if prep.assignment not in configs:
+            configs[prep.assignment] = prep.assignment.load()
+        return configs[prep.assignment]
+
+    def page_lang(prep: Prepared) -> str:
+        """The command line's --lang, else the assignment's [report] lang, else Korean."""
+        return lang or getattr(config(prep), "lang", None) or DEFAULT_LANG
+
     with Gradebook(out_dir / "gradebook.sqlite") as book:
         def finish(prep: Prepared, result: GradingResult) -> None:
             book.record(result)
-            write_submission(out_dir / STUDENTS_DIR, result)
+            write_submission(out_dir / STUDENTS_DIR, result, page_lang(prep),
+                             getattr(config(prep), "visibility", None),
+                             history_rows(book.history(result.student_id)))
             finished[prep.submission.student_id] = result
             if progress:
                 progress(result)
@@ -84,6 +104,7 @@ def run_batch(submissions: list[Submission], out_dir: Path, *, assignment: Assig
 
         latest = book.latest_results()
         write_summary_csv(out_dir / "summary.csv", latest)
-        atomic_write(out_dir / "dashboard.html", render_dashboard(latest, STUDENTS_DIR))
+        write_exports(out_dir, latest, roster_rows, lang or DEFAULT_LANG)
+        atomic_write(out_dir / "dashboard.html", render_dashboard(latest, STUDENTS_DIR, lang or DEFAULT_LANG))
     ordered = [finished[s.student_id] for s in submissions if s.student_id in finished]
     return BatchResult(ordered, time.monotonic() - started, cached)

@@ -22,6 +22,9 @@ from .batch import run_batch
 from .grading.runner import HiddenSuiteError
 from .messages import say
 from .publish.cli import add_commands as add_publish_commands
+from .report.exports import RosterError, read_roster
+from .gradebook import Gradebook
+from .report.history import history_rows, history_text
 from .report.render import render_summary
 from .sandbox import describe_limits
 from .submissions import SubmissionPathError, discover
@@ -45,7 +48,16 @@ def _parser() -> argparse.ArgumentParser:
     grade.add_argument("--force", action="store_true",
                        help="grade again even when the gradebook holds these exact bytes")
     grade.add_argument("--seed", type=int, default=0, help="seed for the hidden tests' inputs")
+    grade.add_argument("--lang", choices=("ko", "en"), default=None,
+                       help="language of the students' pages (default: the assignment's "
+                            "[report] lang, else ko)")
+    grade.add_argument("--roster", type=Path, default=None, metavar="CSV",
+                       help="roster CSV (student id, name, LMS ids) for canvas.csv and moodle.csv")
     grade.add_argument("-v", "--verbose", action="store_true", help="log what each stage does")
+    history = sub.add_parser("history", help="a student's grading runs over time, from the gradebook")
+    history.add_argument("student", metavar="STUDENT", help="the student id, as in OUT/students/")
+    history.add_argument("--out", type=Path, default=Path("graded"), metavar="DIR",
+                         help="the folder holding gradebook.sqlite (default: graded/)")
     sub.add_parser("limits", help="list the sandbox limits an assignment.toml's [limits] may set")
     add_publish_commands(sub)
     return parser
@@ -62,6 +74,11 @@ def _grade(args) -> int:
         except (UnknownAssignment, AssignmentConfigError) as exc:
             print(f"error: {exc}", file=sys.stderr)
             return EXIT_MISUSE
+    try:
+        read_roster(args.roster)
+    except RosterError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_MISUSE
     if args.jobs is not None and args.jobs < 1:
         print("error: --jobs must be at least 1", file=sys.stderr)
         return EXIT_MISUSE
@@ -79,9 +96,21 @@ def _grade(args) -> int:
         with bar:
             batch = run_batch(submissions, args.out, assignment=assignment,
                               assignment_from_file=from_file, jobs=args.jobs,
-                              force=args.force, seed=args.seed, progress=lambda _r: bar.update())
+                              force=args.force, seed=args.seed, progress=lambda _r: bar.update(),
+                              lang=args.lang, roster=args.roster)
     print(render_summary(batch.results, batch.elapsed, batch.cached))
     print(say("cli.results_written", out=args.out))
+    return EXIT_OK
+
+
+def _history(args) -> int:
+    path = args.out / "gradebook.sqlite"
+    if not path.is_file():
+        print(f"error: no gradebook at {path}", file=sys.stderr)
+        return EXIT_MISUSE
+    with Gradebook(path) as book:
+        rows = history_rows(book.history(args.student))
+    print(history_text(args.student, rows))
     return EXIT_OK
 
 
@@ -92,6 +121,8 @@ def main(argv: list[str] | None = None) -> int:
         return EXIT_OK
     logging.basicConfig(level=logging.INFO if getattr(args, "verbose", False) else logging.WARNING,
                         format="%(levelname)s %(name)s: %(message)s")
+    if args.command == "history":
+        return _history(args)
     if args.command != "grade":
         return args.run(args)   # publish, check: autograder/publish/cli.py
     try:

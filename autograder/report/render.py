@@ -17,7 +17,11 @@ from ..messages import say
 from ..result import GradingResult
 from .results_json import to_dict
 from ..text import csv_cell, fence, md_inline
-from .view import batch_rows, dashboard_view, identical_groups, submission_view
+from .page import labels, submission_view
+from .dashboard import dashboard_view
+from .view import batch_rows, identical_groups
+
+DEFAULT_LANG = "ko"      # the course's students read Korean first; `--lang en` for the others
 
 _env = Environment(loader=PackageLoader("autograder.report", "templates"),
                    autoescape=select_autoescape(enabled_extensions=("html", "html.j2")), keep_trailing_newline=True,
@@ -46,14 +50,12 @@ _env.filters["fence"] = fence
 _env.filters["md"] = md_inline
 
 
-def _labels() -> dict:
-    return {key: say(f"report.label.{key}") for key in
-            ("score", "item", "points", "status", "not_graded", "notebook_problems", "hint",
-             "dashboard", "full_marks", "mean", "student", "assignment")}
-
-
-def render_feedback(result: GradingResult, fmt: str) -> str:
-    return _env.get_template(f"feedback.{fmt}.j2").render(v=submission_view(result), labels=_labels())
+def render_feedback(result: GradingResult, fmt: str, lang: str = DEFAULT_LANG,
+                    visibility: dict[str, str] | None = None, history: list[dict] | None = None) -> str:
+    """The student's page in one language ("ko" or "en"), visible tests only; `history`:
+    report.history.history_rows of the student's earlier runs."""
+    return _env.get_template(f"feedback.{fmt}.j2").render(v=submission_view(result, lang, visibility),
+                                                          labels=labels(lang), history=history or [])
 
 
 SUMMARY_COLUMNS = (("student_id", "student"), ("assignment", "assignment"), ("score", "score"),
@@ -77,9 +79,10 @@ def render_summary(all_results: list[GradingResult], elapsed: float, cached: int
                                                       footer=footer)
 
 
-def render_dashboard(all_results: list[GradingResult], students_dir: str) -> str:
-    return _env.get_template("dashboard.html.j2").render(labels=_labels(),
-                                                         **dashboard_view(all_results, students_dir))
+def render_dashboard(all_results: list[GradingResult], students_dir: str, lang: str = DEFAULT_LANG,
+                     similar: list[dict] | None = None) -> str:
+    return _env.get_template("dashboard.html.j2").render(
+        labels=labels(lang), **dashboard_view(all_results, students_dir, lang, similar))
 
 
 def atomic_write(path: Path, text: str) -> None:
@@ -98,20 +101,21 @@ def atomic_write(path: Path, text: str) -> None:
         raise
 
 
-def write_submission(students_dir: Path, result: GradingResult) -> Path:
+def write_submission(students_dir: Path, result: GradingResult, lang: str = DEFAULT_LANG,
+                     visibility: dict[str, str] | None = None, history: list[dict] | None = None) -> Path:
     """<students_dir>/<student>/results.json plus feedback.md/.html; an earlier results.json
     is kept in history/."""
     folder = students_dir / result.student_id
     target = folder / "results.json"
-    text = json.dumps(to_dict(result), ensure_ascii=False, indent=2)
+    text = json.dumps(to_dict(result, visibility), ensure_ascii=False, indent=2)
     if target.exists() and target.read_text(encoding="utf-8") != text:
-        history = folder / "history"
-        history.mkdir(parents=True, exist_ok=True)
+        kept = folder / "history"
+        kept.mkdir(parents=True, exist_ok=True)
         stamp = time.strftime("%Y%m%dT%H%M%S", time.localtime(target.stat().st_mtime))
-        os.replace(target, history / f"results-{stamp}-{os.getpid()}.json")
+        os.replace(target, kept / f"results-{stamp}-{os.getpid()}.json")
     atomic_write(target, text)
-    atomic_write(folder / "feedback.md", render_feedback(result, "md"))
-    atomic_write(folder / "feedback.html", render_feedback(result, "html"))
+    atomic_write(folder / "feedback.md", render_feedback(result, "md", lang, visibility, history))
+    atomic_write(folder / "feedback.html", render_feedback(result, "html", lang, visibility, history))
     return target
 
 

@@ -12,6 +12,7 @@ import dataclasses
 
 from ..grading.outcome import Status, TestOutcome
 from ..text import clip
+from .visibility import visibility_of
 from ..grading.score import ItemScore, ItemStatus, Score
 from ..ingest.model import IngestReport
 from ..result import (BlockError, ErrorCode, GradingResult, ImportFailure, LoadSummary, Provenance,
@@ -26,7 +27,7 @@ MAX_OUTPUT = 64 * 1024
 MAX_TRACEBACK = 16 * 1024
 
 
-def _test_entry(number: int, outcome: TestOutcome) -> dict:
+def _test_entry(number: int, outcome: TestOutcome, visibility: str = "visible") -> dict:
     outcome = dataclasses.replace(outcome, message=clip(outcome.message, MAX_TEST_TEXT),
                                   hint=clip(outcome.hint, MAX_TEST_TEXT))
     output = outcome.message
@@ -40,7 +41,7 @@ def _test_entry(number: int, outcome: TestOutcome) -> dict:
         "status": "passed" if outcome.status is Status.PASSED else "failed",
         "output": output,
         "tags": [outcome.item],
-        "visibility": "visible",
+        "visibility": visibility,
         # Gradescope shows `output` (message and hint together); our own reports show the
         # hint apart, so it is kept on its own here too.
         "extra_data": {"outcome": outcome.status.value, "test_id": outcome.test_id,
@@ -58,7 +59,8 @@ def _outcome(entry: dict) -> TestOutcome:
                        hint=extra.get("hint", ""), duration=float(extra.get("duration", 0.0)))
 
 
-def to_dict(result: GradingResult) -> dict:
+def to_dict(result: GradingResult, visibility: dict[str, str] | None = None) -> dict:
+    """`visibility`: the assignment's [visibility] rules (see report/visibility.py)."""
     prov = result.provenance
     dlfs: dict = {"student_id": prov.student_id, "source": prov.source, "sha256": prov.sha256,
                   "grader_version": prov.grader_version, "assignment_id": prov.assignment_id,
@@ -94,7 +96,8 @@ def to_dict(result: GradingResult) -> dict:
         "output": clip(result.output, MAX_OUTPUT),
         "visibility": "visible",
         "stdout_visibility": "hidden",
-        "tests": [_test_entry(i, o) for i, o in enumerate(result.outcomes, start=1)],
+        "tests": [_test_entry(i, o, visibility_of(o, visibility))
+                  for i, o in enumerate(result.outcomes, start=1)],
         "dlfs": dlfs,
     }
 

@@ -1,0 +1,181 @@
+"""The student's feedback page as plain data: one language, summary first, one block per cause.
+
+What a student needs, in order: the total and each item's points; what to fix before
+anything else (cells that do not compile, failed imports, blocks that raised, items not
+found); then each item that lost points, in the assignment's order, with its failing
+tests grouped by cause (the same hint, the same exception, the same wrong value), the
+cause said once and one example call shown, long values folded. Items with full points
+take one line. Every sentence comes from the catalog in the page's language (see lang.py
+for messages that arrive joined); everything the student controls stays plain text for
+the template to escape.
+"""
+
+from __future__ import annotations
+
+import re
+
+from ..grading.outcome import Status, TestOutcome
+from ..grading.score import ItemStatus
+from ..messages import CATALOG, say
+from ..result import GradingResult
+from ..text import clip
+from .lang import pick
+from .visibility import VISIBLE, visibility_of
+
+# A detail line longer than this is shown clipped, with the whole line folded below it.
+SHORT_LINE = 90
+MAX_REST = 1500          # a traceback or printed output under a failure
+# Inputs are "name = description; name = description": one line each reads better.
+_INPUT_SPLIT = re.compile(r"; (?=[A-Za-z_][A-Za-z0-9_]* = )")
+_EXCEPTION_LINE = re.compile(r"^[A-Za-z_][\w.]*(Error|Exception|Warning|Interrupt|Exit)\b.*")
+
+
+def number(x) -> str:
+    return f"{x:g}" if x is not None else "-"
+
+
+def percent(score, max_score) -> str:
+    return f"{100 * score / max_score:.0f}%" if max_score else "-"
+
+
+def test_title(outcome: TestOutcome, assignment_id: str | None, lang: str) -> str:
+    """A test's title in the page's language: a catalog entry `title.<assignment>.<test
+    function>` when the chapter gives one (its messages.toml), else the docstring's line."""
+    function = outcome.test_id.rsplit("::", 1)[-1].split("[", 1)[0].lower()
+    entry = CATALOG.get(f"title.{assignment_id}.{function}")
+    if entry and lang in entry:
+        return entry[lang]
+    return pick(outcome.name, lang)
+
+
+def _detail(line: str) -> dict:
+    """One "label: value" line of a failure message, with a short form when it is long."""
+    line = line.strip()
+    label, sep, value = line.partition(": ")
+    if not sep or len(label) > 40:
+        label, value = "", line
+    parts = _INPUT_SPLIT.split(value) if len(value) > SHORT_LINE else [value]
+    return {"label": label,
+            "values": [{"short": clip(p, SHORT_LINE), "full": p, "folded": len(p) > SHORT_LINE}
+                       for p in parts]}
+
+
+def split_message(message: str) -> dict:
+    """A failure message as headline, detail lines ("  label: value") and the rest
+    (a traceback, the student's output), each shown in its own way."""
+    lines = message.splitlines()
+    headline = lines[0] if lines else ""
+    details, rest = [], []
+    for line in lines[1:]:
+        if line.startswith("  ") and not rest and ": " in line:
+            details.append(_detail(line))
+        elif line.strip() or rest:
+            rest.append(line)
+    view = {"headline": headline, "details": details, "rest": clip("\n".join(rest).strip("\n"), MAX_REST)}
+    view["text"] = "\n".join([headline] + [
+        f"  {d['label']}: " * bool(d["label"]) + "\n      ".join(p["short"] for p in d["values"])
+        for d in details] + ([view["rest"]] if view["rest"] else []))
+    return view
+
+
+def cause_of(outcome: TestOutcome, message: str, hint: str) -> tuple:
+    """What a failing test's block is keyed on: its hint when one matched (a known miss),
+    else the exception it raised, else the headline with the wrong value it returned."""
+    if hint:
+        return ("hint", hint)
+    lines = [line for line in message.splitlines() if line.strip()]
+    if outcome.status is Status.ERROR:
+        raised = [line for line in lines if _EXCEPTION_LINE.match(line.strip())]
+        return ("error", raised[-1].strip() if raised else (lines[0] if lines else ""))
+    return ("value", "\n".join(lines[:1] + [line for line in lines[1:3] if line.startswith("  ")]))
+
+
+def _blocks(outcomes: list[TestOutcome], assignment_id: str | None, lang: str) -> list[dict]:
+    blocks: dict[tuple, dict] = {}
+    for outcome in outcomes:
+        if outcome.status is Status.PASSED:
+            continue
+        message, hint = pick(outcome.message, lang), pick(outcome.hint, lang)
+        key = cause_of(outcome, message, hint)
+        block = blocks.get(key)
+        if block is None:
+            example = split_message(message)
+            block = blocks[key] = {"kind": key[0], "hint": hint, "example": example,
+                                   "example_text": example["text"], "tests": [], "lost": 0.0}
+        block["tests"].append({"title": test_title(outcome, assignment_id, lang),
+                               "points": f"0 / {number(outcome.max_points)}"})
+        block["lost"] += outcome.max_points
+    out = list(blocks.values())
+    for block in out:
+        block["count"] = len(block["tests"])
+        block["summary"] = say("report.cause_tests", lang=lang, count=block["count"],
+                               points=number(block["lost"]))
+    # The cause that costs the most points first: fixing it pays most.
+    return sorted(out, key=lambda b: -b["lost"])
+
+
+def _fix_first(result: GradingResult, lang: str) -> list[str]:
+    """Problems with the notebook itself: each can cost points in many tests at once."""
+    lines = [pick(w, lang) for w in (result.ingest.warnings if result.ingest else ())]
+    lines += [say("report.import_failed", lang=lang, label=f.label, line=f.line,
+                  statement=f.statement, error=f.error) for f in result.import_errors]
+    lines += [say("report.block_failed", lang=lang, label=e.label, line=e.line,
+                  error=f"{e.exc_type}: {e.message}")
+              for e in (result.load.block_errors if result.load else ())]
+    if result.load and result.load.timed_out:
+        lines.append(say("report.load_timed_out", lang=lang))
+    return lines
+
+
+def submission_view(result: GradingResult, lang: str = "ko",
+                    visibility: dict[str, str] | None = None) -> dict:
+    assignment_id = result.provenance.assignment_id
+    by_item: dict[str, list[TestOutcome]] = {}
+    for outcome in result.outcomes:
+        # A test that is not visible yet counts in the points, but says nothing on the page.
+        if visibility_of(outcome, visibility) == VISIBLE:
+            by_item.setdefault(outcome.item, []).append(outcome)
+    items, missing = [], []
+    for i in (result.score.items if result.score else ()):
+        tests = by_item.get(i.item, [])
+        status = say(f"report.status.{i.status.value}", lang=lang)
+        entry = {"item": i.item, "score": number(i.points), "max_score": number(i.max_points),
+                 "status": i.status.value, "status_text": status, "full": i.status is ItemStatus.FULL,
+                 "note": pick(result.notes.get(i.item, ""), lang), "blocks": [], "missing": ""}
+        if i.status is ItemStatus.MISSING:
+            # Every test of a missing item says the same thing: say it once, among the fixes.
+            entry["missing"] = pick(tests[0].message, lang) if tests else ""
+            missing.append(entry["missing"])
+        elif not entry["full"]:
+            entry["blocks"] = _blocks(tests, assignment_id, lang)
+        items.append(entry)
+    ingest = result.ingest
+    return {
+        "lang": lang,
+        "student_id": result.student_id,
+        "assignment": assignment_id or "-",
+        "graded": result.graded,
+        "error": pick(result.error.message, lang) if result.error else "",
+        "score": number(result.points),
+        "max_score": number(result.max_points),
+        "percent": percent(result.points, result.max_points),
+        "items": items,
+        "open_items": [i for i in items if not i["full"] and not i["missing"]],
+        "full_items": [i for i in items if i["full"]],
+        "fix_first": _fix_first(result, lang) + [m for m in missing if m],
+        "skipped": say("report.skipped", lang=lang, count=ingest.skipped_total,
+                       kinds=", ".join(f"{k} {n}" for k, n in ingest.skipped.items()))
+        if ingest and ingest.skipped_total else "",
+        "sha256": result.provenance.sha256[:12],
+        "grader_version": result.provenance.grader_version,
+        "isolation": result.isolation or "-",
+    }
+
+
+def labels(lang: str) -> dict:
+    return {key: say(f"report.label.{key}", lang=lang) for key in
+            ("score", "item", "points", "status", "not_graded", "notebook_problems", "hint",
+             "dashboard", "full_marks", "mean", "student", "assignment", "fix_first",
+             "items_to_fix", "full_items", "example", "show_all", "failed_tests", "distribution",
+             "matrix", "failure_rates", "test", "failed", "example_message", "problems",
+             "submissions", "runtime", "similar", "similar_note", "similarity", "history", "when")}
