@@ -360,6 +360,31 @@ CATALOG: dict[str, dict[str, str]] = {
     "ingest.resolve.unread_missing": {
         "ko": "`{name}`은(는) 셀 {cell}에 있지만 그 셀을 읽을 수 없어({problem}) 채점할 정의가 없습니다.",
         "en": "`{name}` is in cell {cell}, but that cell could not be read ({problem}), so there is nothing to grade."},
+    # --- names students choose, and what a missing name points at ----------------------
+    "ingest.match.params": {
+        "ko": "`{student}`을(를) `{book}`(으)로 채점했습니다: 매개변수가 같습니다(`{shape}`). 확실히 하려면 이름을 `{book}`(으)로 바꾸세요.",
+        "en": "`{student}` was graded as `{book}`: its parameters match (`{shape}`). Name it `{book}` to be sure."},
+    "ingest.match.methods": {
+        "ko": "`{student}`을(를) `{book}`(으)로 채점했습니다: 메서드와 __init__ 매개변수가 같습니다(`{shape}`). 확실히 하려면 이름을 `{book}`(으)로 바꾸세요.",
+        "en": "`{student}` was graded as `{book}`: its methods and __init__ parameters match (`{shape}`). Name it `{book}` to be sure."},
+    "ingest.match.name": {
+        "ko": "`{student}`을(를) `{book}`(으)로 채점했습니다: 이름이 비슷하고 모양이 맞습니다(`{shape}`). 확실히 하려면 이름을 `{book}`(으)로 바꾸세요.",
+        "en": "`{student}` was graded as `{book}`: its name is close and its shape fits (`{shape}`). Name it `{book}` to be sure."},
+    "ingest.match.several": {
+        "ko": "`{name}`을(를) 찾을 수 없습니다. 모양이 맞는 정의가 여럿이라({candidates}) 어느 것도 채점하지 않았습니다. 채점받을 정의의 이름을 `{name}`(으)로 바꾸세요.",
+        "en": "`{name}` is not defined in the notebook, and several definitions fit its shape equally ({candidates}), so none was graded. Rename the one you mean to `{name}`."},
+    "ingest.resolve.unmatched": {
+        "ko": "노트북에 있지만 채점에 쓰이지 않은 함수·클래스: {listing}.",
+        "en": "Functions and classes in the notebook that were not graded: {listing}."},
+    "ingest.resolve.instance": {
+        "ko": "셀 {cell}, {line}행에서 `{name}`은(는) `{call}`의 인스턴스입니다. 채점에는 이런 최상위 코드를 실행하지 않고, 채점할 것은 클래스 자체입니다. 클래스 이름을 `{name}`(으)로 하고 인스턴스는 다른 이름(예: `net`)에 담으세요.",
+        "en": "In cell {cell}, line {line}, `{name}` is an instance of `{call}`; grading does not run such top-level code, and it grades the class itself. Name the class `{name}` and give the instance another name (e.g. `net`)."},
+    "ingest.resolve.only_skipped": {
+        "ko": "`{name}`은(는) 셀 {cell}, {line}행의 최상위 코드({kind})에서만 만들어지는데, 채점에는 그런 코드를 실행하지 않습니다. `{name}`을(를) 최상위에서 def나 class로 정의하세요.",
+        "en": "`{name}` is only made by top-level code in cell {cell}, line {line} ({kind}), which grading does not run. Define `{name}` at the top level with def or class."},
+    "ingest.resolve.rebound_instance": {
+        "ko": "셀 {cell}, {line}행이 `{name}`을(를) `{call}`의 인스턴스로 바꿉니다. 채점은 클래스를 썼지만 노트북에서는 그 줄 뒤로 `{name}`이(가) 클래스가 아닙니다. 인스턴스는 다른 이름(예: `net`)에 담으세요.",
+        "en": "Cell {cell}, line {line} turns `{name}` into an instance of `{call}`. Grading used the class, but in your notebook `{name}` is no longer a class after that line: give the instance another name (e.g. `net`)."},
 }
 
 

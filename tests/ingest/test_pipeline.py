@@ -85,7 +85,8 @@ SAMPLE_FIELDS = {"path": "kim.ipynb", "reason": "Permission denied", "size_mb": 
                  "module": "common.functions", "student": "ce_loss", "book": "cross_entropy_error",
                  "cells": "2, 5", "limit": 100, "count": 2, "block": "try", "names": "`relu`",
                  "graded": 3, "problem": "syntax error, line 3",
-                 "size_kb": 150, "limit_kb": 100}
+                 "size_kb": 150, "limit_kb": 100, "shape": "gd(f, init_x, lr=, step_num=)",
+                 "candidates": "`gd`, `gd2`", "listing": "`gd(f, x)`", "call": "SimpleNet"}
 
 
 @pytest.mark.parametrize("key", sorted(k for k in CATALOG if k.startswith("ingest.")))
