@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
+import importlib
 import logging
 import time
 import traceback
@@ -26,6 +27,8 @@ from .grading.score import score_outcomes
 from .grading.student import StudentView
 from .ingest import IngestError, IngestResult, ingest_bytes, resolve_items
 from .ingest.decode import MAX_BYTES
+from .ingest.model import Shape
+from .ingest.shape import shape_of_object
 from .messages import say
 from .result import (BlockError, ErrorCode, GradingResult, ImportFailure, LoadSummary,
                      Provenance, RunError, RunStatus, Timings)
@@ -149,8 +152,9 @@ def grade(prep: Prepared, *, seed: int = 0, limits: dict | None = None) -> Gradi
 
 
 def _grade(prep: Prepared, asg: Assignment, seed: int, limits: Limits) -> GradingResult:
+    shapes = reference_shapes(asg)
     resolution = resolve_items(prep.ingest.definitions, items=list(asg.items), aliases=asg.aliases,
-                               unread=prep.ingest.unread)
+                               unread=prep.ingest.unread, shapes=shapes, skipped=prep.ingest.skipped)
     clock = time.perf_counter
     with ExitStack() as stack:
         t0 = clock()
@@ -176,6 +180,16 @@ def _grade(prep: Prepared, asg: Assignment, seed: int, limits: Limits) -> Gradin
     result.timings = dataclasses.replace(prep.timings, sandbox_start=t1 - t0, load=t2 - t1,
                                          suite=t3 - t2, report=clock() - t3)
     return result
+
+
+def reference_shapes(asg: Assignment) -> dict[str, Shape]:
+    """Each item's shape, read from the chapter's reference itself, so a new chapter needs
+    no table of parameters and methods for its items to be found by shape."""
+    if asg.package is None:
+        return {}
+    package = importlib.import_module(asg.package)
+    shapes = {item: shape_of_object(getattr(package, item, None)) for item in asg.items}
+    return {item: shape for item, shape in shapes.items() if shape is not None}
 
 
 def _import_errors(sandbox) -> list[ImportFailure]:

@@ -131,7 +131,7 @@ def _missing(item: str, names: list[str], definitions: Mapping[str, Definition],
     if several:
         return say("ingest.match.several", name=item,
                    candidates=", ".join(f"`{n}`" for n in several))
-    message = _missing_name(item, names, definitions, skipped)
+    message = _missing_name(item, names, definitions, skipped, bound)
     listed = [signature(d) for d in definitions.values()
               if d.shape is not None and _usable(d) and d.name not in bound
               and not d.name.startswith("_")]
@@ -143,7 +143,7 @@ def _missing(item: str, names: list[str], definitions: Mapping[str, Definition],
 
 
 def _missing_name(item: str, names: list[str], definitions: Mapping[str, Definition],
-                  skipped: Mapping[str, Skipped]) -> str:
+                  skipped: Mapping[str, Skipped], bound: set[str]) -> str:
     for name in names:
         if (binding := skipped.get(name)) is None:
             continue
@@ -155,7 +155,8 @@ def _missing_name(item: str, names: list[str], definitions: Mapping[str, Definit
     star = [d.imported_from for d in definitions.values() if d.name == "*"]
     if star:
         return say("ingest.resolve.missing_star_import", name=item, module=star[-1])
-    own = [name for name, d in definitions.items() if _usable(d)]
+    # A name graded as another item is not this one (`numerical_gradient` for numerical_diff).
+    own = [name for name, d in definitions.items() if _usable(d) and name not in bound]
     # Case is the classic slip (`Softmax`), so compare folded; the cutoff keeps sibling
     # layers (`AddLayer` for `MulLayer`) out of the suggestions.
     folded = {name.lower(): name for name in own}

@@ -150,3 +150,9 @@ def test_an_item_only_made_inside_a_loop_says_where():
     _, resolution = resolve("ch03", "for i in range(2):\n    def softmax(x):\n        return x\n")
     assert resolution.unavailable["softmax"] == say("ingest.resolve.only_skipped", name="softmax",
                                                     cell=1, line=1, kind="for")
+
+
+def test_a_name_graded_as_another_item_is_not_suggested():
+    """numerical_diff missing, numerical_gradient written: is the plain message given, no suggestion?"""
+    _, resolution = resolve("ch04", "def numerical_gradient(f, x):\n    return x\n")
+    assert resolution.unavailable["numerical_diff"] == say("ingest.resolve.missing", name="numerical_diff")
