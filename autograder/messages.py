@@ -385,6 +385,9 @@ CATALOG: dict[str, dict[str, str]] = {
     "ingest.resolve.rebound_instance": {
         "ko": "셀 {cell}, {line}행이 `{name}`을(를) `{call}`의 인스턴스로 바꿉니다. 채점은 클래스를 썼지만 노트북에서는 그 줄 뒤로 `{name}`이(가) 클래스가 아닙니다. 인스턴스는 다른 이름(예: `net`)에 담으세요.",
         "en": "Cell {cell}, line {line} turns `{name}` into an instance of `{call}`. Grading used the class, but in your notebook `{name}` is no longer a class after that line: give the instance another name (e.g. `net`)."},
+    "ingest.resolve.shadowed": {
+        "ko": "`{name}`을(를) 셀 {cell}에서 직접 작성했지만, 위에서부터 실행하면 셀 {import_cell}의 import(`{module}`)가 그것을 덮어씁니다. 가져온 코드는 채점하지 않으니(0점) 그 import를 지우세요.",
+        "en": "`{name}` is written in cell {cell}, but the import in cell {import_cell} (from `{module}`) replaces it, as a top-to-bottom run would; imported code is not graded (0 points). Remove that import."},
 }
 
 

@@ -97,7 +97,7 @@ def register(stmt: ast.stmt, bound: list[Definition], cell: Cell, ctx: IngestCon
         if earlier is not None:
             # Kept so the report can say which of several definitions is graded.
             cells = earlier.earlier + ((earlier.cell,) if earlier.cell != definition.cell else ())
-            definition = replace(definition, earlier=cells)
+            definition = replace(definition, earlier=cells, replaced=earlier.kind)
         ctx.definitions[key] = definition
         ctx.unread.pop(key, None)  # a readable definition after the unread one wins
         if definition.name != "*":

@@ -99,6 +99,7 @@ class Definition:
     block_line: int = 0  # ... which starts on this line of the same cell
     unread_later: tuple[Unread, ...] = ()  # later cells that redefine it but could not be read
     shape: Shape | None = None  # for a function, lambda or class: what shape matching reads
+    replaced: str = ""  # the kind of the definition this one replaced (an import over a def)
 
 
 @dataclass(frozen=True)

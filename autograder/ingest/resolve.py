@@ -9,10 +9,10 @@ candidates, and the notebook's functions and classes that were not graded.
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
+from autograder.ingest.explain import close_names, instance_of_class, shadowed, written_cell
 from autograder.ingest.match import Fit, match_shapes
 from autograder.ingest.model import Definition, Shape, Skipped, Unread
 from autograder.ingest.unread import describe
@@ -96,7 +96,7 @@ def _bind(resolution: Resolution, item: str, chosen: Definition, skipped: Mappin
     for later in chosen.unread_later[-MAX_UNREAD_NOTES:]:
         notes.append(say("ingest.resolve.unread_later", name=name, cell=later.cell,
                          problem=describe(later.problem), graded=chosen.cell))
-    if (rebound := _instance_of_class(skipped.get(name), definitions)) \
+    if (rebound := instance_of_class(skipped.get(name), definitions)) \
             and (rebound.cell, rebound.line) > (chosen.cell, chosen.line):
         # Grading never runs `SimpleNet = SimpleNet()`, so the class is graded; the
         # student's own notebook has lost it after that line, which is worth knowing.
@@ -106,20 +106,14 @@ def _bind(resolution: Resolution, item: str, chosen: Definition, skipped: Mappin
         resolution.notes[item] = " ".join(notes)
 
 
-def _instance_of_class(binding: Skipped | None,
-                       definitions: Mapping[str, Definition]) -> Skipped | None:
-    """The skipped binding when it is `name = SomeClass(...)` with a class of the notebook."""
-    if binding is None or not binding.call:
-        return None
-    called = definitions.get(binding.call)
-    return binding if called is not None and called.kind == "class" else None
-
-
 def _usable(definition: Definition) -> bool:
     return definition.kind in CALLABLE_KINDS and definition.imported_from is None
 
 
 def _why_not(definition: Definition) -> str:
+    if shadowed(definition):
+        return say("ingest.resolve.shadowed", name=definition.name, cell=written_cell(definition),
+                   import_cell=definition.cell, module=definition.imported_from)
     if definition.imported_from is not None:
         return say("ingest.resolve.imported", name=definition.name, module=definition.imported_from)
     return say("ingest.resolve.not_callable", name=definition.name, cell=definition.cell,
@@ -147,7 +141,7 @@ def _missing_name(item: str, names: list[str], definitions: Mapping[str, Definit
     for name in names:
         if (binding := skipped.get(name)) is None:
             continue
-        if _instance_of_class(binding, definitions):
+        if instance_of_class(binding, definitions):
             return say("ingest.resolve.instance", name=name, call=binding.call,
                        cell=binding.cell, line=binding.line)
         return say("ingest.resolve.only_skipped", name=name, cell=binding.cell,
@@ -155,16 +149,13 @@ def _missing_name(item: str, names: list[str], definitions: Mapping[str, Definit
     star = [d.imported_from for d in definitions.values() if d.name == "*"]
     if star:
         return say("ingest.resolve.missing_star_import", name=item, module=star[-1])
-    # A name graded as another item is not this one (`numerical_gradient` for numerical_diff).
-    own = [name for name, d in definitions.items() if _usable(d) and name not in bound]
-    # Case is the classic slip (`Softmax`), so compare folded; the cutoff keeps sibling
-    # layers (`AddLayer` for `MulLayer`) out of the suggestions.
-    folded = {name.lower(): name for name in own}
-    close = difflib.get_close_matches(item.lower(), list(folded), n=3, cutoff=0.75)
+    # A name graded as another item is not this one (`numerical_gradient` for numerical_diff);
+    # the cutoff keeps sibling layers (`AddLayer` for `MulLayer`) out of the suggestions.
+    close = close_names(item, [n for n, d in definitions.items() if _usable(d) and n not in bound])
     if not close:
         return say("ingest.resolve.missing", name=item)
     return say("ingest.resolve.missing_did_you_mean", name=item,
-               suggestions=", ".join(f"`{folded[c]}`" for c in close))
+               suggestions=", ".join(f"`{c}`" for c in close))
 
 
 def signature(definition: Definition) -> str:

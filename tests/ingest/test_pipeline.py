@@ -86,7 +86,8 @@ SAMPLE_FIELDS = {"path": "kim.ipynb", "reason": "Permission denied", "size_mb": 
                  "cells": "2, 5", "limit": 100, "count": 2, "block": "try", "names": "`relu`",
                  "graded": 3, "problem": "syntax error, line 3",
                  "size_kb": 150, "limit_kb": 100, "shape": "gd(f, init_x, lr=, step_num=)",
-                 "candidates": "`gd`, `gd2`", "listing": "`gd(f, x)`", "call": "SimpleNet"}
+                 "candidates": "`gd`, `gd2`", "listing": "`gd(f, x)`", "call": "SimpleNet",
+                 "import_cell": 9}
 
 
 @pytest.mark.parametrize("key", sorted(k for k in CATALOG if k.startswith("ingest.")))

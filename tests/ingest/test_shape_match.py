@@ -156,3 +156,16 @@ def test_a_name_graded_as_another_item_is_not_suggested():
     """numerical_diff missing, numerical_gradient written: is the plain message given, no suggestion?"""
     _, resolution = resolve("ch04", "def numerical_gradient(f, x):\n    return x\n")
     assert resolution.unavailable["numerical_diff"] == say("ingest.resolve.missing", name="numerical_diff")
+
+
+def test_an_item_replaced_by_a_later_import_says_so():
+    """softmax written in cell 1, then `from common.functions import softmax`: is the import named?"""
+    result, resolution = resolve("ch03", "def softmax(x):\n    return x\n",
+                                 "from common.functions import softmax\n")
+    assert result.definitions["softmax"].replaced == "function"
+    assert resolution.unavailable["softmax"] == say("ingest.resolve.shadowed", name="softmax", cell=1,
+                                                    import_cell=2, module="common.functions")
+    # An import that replaces another import is only an import.
+    _, plain = resolve("ch03", "import os as softmax\n", "from common.functions import softmax\n")
+    assert plain.unavailable["softmax"] == say("ingest.resolve.imported", name="softmax",
+                                               module="common.functions")
