@@ -388,6 +388,30 @@ CATALOG: dict[str, dict[str, str]] = {
     "ingest.resolve.shadowed": {
         "ko": "`{name}`을(를) 셀 {cell}에서 직접 작성했지만, 위에서부터 실행하면 셀 {import_cell}의 import(`{module}`)가 그것을 덮어씁니다. 가져온 코드는 채점하지 않으니(0점) 그 import를 지우세요.",
         "en": "`{name}` is written in cell {cell}, but the import in cell {import_cell} (from `{module}`) replaces it, as a top-to-bottom run would; imported code is not graded (0 points). Remove that import."},
+    "grading.cause.unread": {
+        "ko": "`{name}`은(는) 셀 {cell}에 있는데, 그 셀은 컴파일되지 않습니다({problem}). 그 셀의 코드는 채점에서 하나도 실행되지 않으니 고쳐 주세요.",
+        "en": "`{name}` is in cell {cell}, which does not compile ({problem}); nothing in that cell runs in grading. Fix that cell."},
+    "grading.cause.skipped": {
+        "ko": "`{name}`은(는) 셀 {cell}, {line}행의 최상위 코드({kind})가 만드는데, 채점에는 그 코드를 실행하지 않습니다.",
+        "en": "`{name}` is made by top-level code in cell {cell}, line {line} ({kind}), which grading does not run."},
+    "grading.cause.did_you_mean": {
+        "ko": "`{name}`은(는) 노트북에 정의되어 있지 않습니다. 혹시 `{suggestion}`을(를) 쓰려고 했나요?",
+        "en": "`{name}` is not defined in this notebook; did you mean `{suggestion}`?"},
+    "grading.cause.star_import": {
+        "ko": "`{name}`은(는) 셀 {cell}의 `from {module} import *`에서 오는 이름으로 보이는데, 채점 환경에는 {module}이(가) 없습니다. `{name}`을(를) 노트북에 직접 정의하세요.",
+        "en": "`{name}` would come from `from {module} import *` in cell {cell}, but grading does not have {module}: define `{name}` in the notebook itself."},
+    "grading.cause.nowhere": {
+        "ko": "`{name}`은(는) 이 노트북 어디에도 정의되어 있지 않습니다. 노트북은 하나씩 따로 채점되므로 다른 노트북이나 책의 파일에 있는 정의는 쓸 수 없습니다. `{name}`을(를) 이 노트북에 정의하세요.",
+        "en": "`{name}` is defined nowhere in this notebook. Each notebook is graded on its own, without other notebooks or the book's files: define `{name}` here."},
+    "grading.cause.nowhere_readable": {
+        "ko": "`{name}`은(는) 읽을 수 있는 셀 어디에도 정의되어 있지 않습니다. 셀 {cells}은(는) 컴파일되지 않아 채점에서 빠졌으니, 거기에 있다면 그 셀을 고치고, 아니면 `{name}`을(를) 이 노트북에 정의하세요.",
+        "en": "`{name}` is not defined in any cell that could be read. Cells {cells} do not compile and were left out: if it is there, fix that cell; otherwise define `{name}` in this notebook."},
+    "grading.cause.load_failed": {
+        "ko": "`{name}`은(는) 셀 {cell}, {line}행에 정의되어 있지만, 채점에서 그 셀을 불러오다가 {failed_line}행에서 멈춰({error}) 그 정의까지 가지 못했습니다.",
+        "en": "`{name}` is defined in cell {cell}, line {line}, but loading that cell stopped at line {failed_line} ({error}) before reaching it."},
+    "grading.constructor_positional": {
+        "ko": "`{name}`의 매개변수 이름이 책과 달라 키워드 인자({keywords})로 만들 수 없어서, 같은 값을 책의 순서대로 위치 인자로 넘겼습니다.",
+        "en": "`{name}` names its parameters differently from the book, so it could not be built with keyword arguments ({keywords}); the same values were passed by position, in the book's order."},
 }
 
 

@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 from . import __version__
 from .assignment import Assignment, load_assignment, load_assignment_file
 from .detect import AssignmentChoiceError, choose_assignment
+from .grading.causes import NotebookSummary, cell_number, summarize
 from .grading.runner import HiddenSuiteError, run_hidden_suite
 from .grading.score import score_outcomes
 from .grading.student import StudentView
@@ -165,7 +166,8 @@ def _grade(prep: Prepared, asg: Assignment, seed: int, limits: Limits) -> Gradin
         t2 = clock()
         student = StudentView(sandbox.module, resolution.bindings, resolution.unavailable)
         outcomes = run_hidden_suite(asg.suite_dir, student, seed=seed, accept=asg.checks,
-                                    reference=asg.package)
+                                    reference=asg.package,
+                                    notebook=_notebook(prep, asg, resolution, load, import_errors))
         isolation = sandbox.isolation
         output = sandbox.output()
         t3 = clock()
@@ -180,6 +182,18 @@ def _grade(prep: Prepared, asg: Assignment, seed: int, limits: Limits) -> Gradin
     result.timings = dataclasses.replace(prep.timings, sandbox_start=t1 - t0, load=t2 - t1,
                                          suite=t3 - t2, report=clock() - t3)
     return result
+
+
+def _notebook(prep: Prepared, asg: Assignment, resolution, load, import_errors) -> NotebookSummary:
+    """What ingest and loading learned about the notebook, for the hints of the suite."""
+    graded = {name: student for item, student in resolution.bindings.items()
+              for name in [item, *asg.aliases.get(item, [])]}
+    stopped = {}
+    for error in load.block_errors:
+        if (cell := cell_number(error.label)) is not None and error.lineno:
+            stopped[cell] = (error.lineno, f"{error.exc_type}: {error.message}"[:MAX_IMPORT_FIELD])
+    return summarize(prep.ingest, graded, stopped,
+                     tuple((f.label, f.statement) for f in import_errors))
 
 
 def reference_shapes(asg: Assignment) -> dict[str, Shape]:
