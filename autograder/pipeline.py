@@ -164,7 +164,9 @@ def _grade(prep: Prepared, asg: Assignment, seed: int, limits: Limits) -> Gradin
         load = sandbox.load(prep.ingest.blocks)
         import_errors = _import_errors(sandbox)
         t2 = clock()
-        student = StudentView(sandbox.module, resolution.bindings, resolution.unavailable)
+        orders = {item: shape.params.names for item, shape in shapes.items() if shape.kind == "class"}
+        student = StudentView(sandbox.module, resolution.bindings, resolution.unavailable,
+                              orders=orders)
         outcomes = run_hidden_suite(asg.suite_dir, student, seed=seed, accept=asg.checks,
                                     reference=asg.package,
                                     notebook=_notebook(prep, asg, resolution, load, import_errors))
