@@ -1,7 +1,6 @@
 """The whole stage on a notebook shaped like real submissions, and every message it can say."""
 
 import json
-import time
 
 import pytest
 
@@ -48,13 +47,14 @@ def test_seed_like_notebook_report(seed_result):
     assert seed_result.metadata["dlfs"]["assignment"] == "ch04"
 
 
-def test_seed_like_notebook_loads_fast(seed_result):
-    """Does the kept module load in well under a second, with MNIST and common imports recorded?"""
+def test_seed_like_notebook_loads_without_its_training_loop(seed_result):
+    """Does the kept module load without running the loop, with MNIST and common imports recorded?"""
     namespace: dict = {}
-    started = time.monotonic()
     for label, source in seed_result.blocks:
         exec(compile(source, label, "exec"), namespace)
-    assert time.monotonic() - started < 1.0
+    # The loop would have appended 10,000 entries (a wall-clock bound here failed whenever
+    # importing matplotlib alone took a second on a busy machine).
+    assert namespace["train_loss_list"] == []
     failed = {statement for _, _, statement, _ in namespace["__ingest_import_errors__"]}
     assert failed >= {"from dataset.mnist import load_mnist", "from common.functions import *"}
     assert namespace["cross_entropy"] is namespace["ce_loss"]
