@@ -13,7 +13,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from autograder.ingest.explain import close_names, instance_of_class, shadowed, written_cell
-from autograder.ingest.match import Fit, match_shapes
+from autograder.ingest.match import Fit, match_shapes, similarity
 from autograder.ingest.model import Definition, Shape, Skipped, Unread
 from autograder.ingest.unread import describe
 from autograder.messages import say
@@ -71,7 +71,8 @@ def resolve_items(definitions: dict[str, Definition], items: list[str],
             resolution.unavailable[item] = _missing(item, [item, *aliases.get(item, [])],
                                                     definitions, skipped,
                                                     matches.several.get(item, ()),
-                                                    set(resolution.bindings.values()))
+                                                    set(resolution.bindings.values()),
+                                                    (shapes or {}).get(item))
     return resolution
 
 
@@ -121,19 +122,30 @@ def _why_not(definition: Definition) -> str:
 
 
 def _missing(item: str, names: list[str], definitions: Mapping[str, Definition],
-             skipped: Mapping[str, Skipped], several: tuple[str, ...], bound: set[str]) -> str:
+             skipped: Mapping[str, Skipped], several: tuple[str, ...], bound: set[str],
+             shape: Shape | None) -> str:
     if several:
         return say("ingest.match.several", name=item,
                    candidates=", ".join(f"`{n}`" for n in several))
     message = _missing_name(item, names, definitions, skipped, bound)
-    listed = [signature(d) for d in definitions.values()
-              if d.shape is not None and _usable(d) and d.name not in bound
-              and not d.name.startswith("_")]
+    listed = [signature(d) for d in _unmatched(definitions, bound, shape)]
     if listed:
         shown = ", ".join(f"`{s}`" for s in listed[:MAX_LISTED])
         message += " " + say("ingest.resolve.unmatched",
                              listing=shown + (", ..." if len(listed) > MAX_LISTED else ""))
     return message
+
+
+def _unmatched(definitions: Mapping[str, Definition], bound: set[str],
+               shape: Shape | None) -> list[Definition]:
+    """The student's functions and classes graded as nothing: with the item's shape known,
+    those of its kind only, the ones that could be called like it first."""
+    pool = [d for d in definitions.values() if d.shape is not None and _usable(d)
+            and d.name not in bound and not d.name.startswith("_")]
+    if shape is None:
+        return pool
+    pool = [d for d in pool if d.shape.kind == shape.kind]
+    return sorted(pool, key=lambda d: similarity(shape, d.shape) is None)
 
 
 def _missing_name(item: str, names: list[str], definitions: Mapping[str, Definition],

@@ -169,3 +169,11 @@ def test_an_item_replaced_by_a_later_import_says_so():
     _, plain = resolve("ch03", "import os as softmax\n", "from common.functions import softmax\n")
     assert plain.unavailable["softmax"] == say("ingest.resolve.imported", name="softmax",
                                                module="common.functions")
+
+
+def test_the_listing_keeps_the_items_kind_and_puts_callable_alike_first():
+    """For a missing function: classes left out, and `f(a, b)` before `g(a, b, c)` for (y, t)?"""
+    _, resolution = resolve("ch04", "def g(a, b, c):\n    return a\n", "def f(a, b):\n    return a\n",
+                            "class Thing:\n    def run(self):\n        pass\n")
+    assert resolution.unavailable["mean_squared_error"].endswith(
+        say("ingest.resolve.unmatched", listing="`f(a, b)`, `g(a, b, c)`"))
