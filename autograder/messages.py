@@ -406,6 +406,9 @@ CATALOG: dict[str, dict[str, str]] = {
     "grading.cause.nowhere_readable": {
         "ko": "`{name}`은(는) 읽을 수 있는 셀 어디에도 정의되어 있지 않습니다. 셀 {cells}은(는) 컴파일되지 않아 채점에서 빠졌으니, 거기에 있다면 그 셀을 고치고, 아니면 `{name}`을(를) 이 노트북에 정의하세요.",
         "en": "`{name}` is not defined in any cell that could be read. Cells {cells} do not compile and were left out: if it is there, fix that cell; otherwise define `{name}` in this notebook."},
+    "grading.cause.not_imported": {
+        "ko": "`{name}`을(를) 이 노트북에서 import하지 않았습니다. 노트북은 하나씩 따로 채점되니 첫 셀에 `{statement}`을(를) 넣으세요.",
+        "en": "`{name}` is never imported in this notebook, and each notebook is graded on its own: put `{statement}` in its first cell."},
     "grading.cause.load_failed": {
         "ko": "`{name}`은(는) 셀 {cell}, {line}행에 정의되어 있지만, 채점에서 그 셀을 불러오다가 {failed_line}행에서 멈춰({error}) 그 정의까지 가지 못했습니다.",
         "en": "`{name}` is defined in cell {cell}, line {line}, but loading that cell stopped at line {failed_line} ({error}) before reaching it."},

@@ -26,6 +26,9 @@ from ..ingest.unread import describe
 from ..messages import say
 
 NAME_ERROR = re.compile(r"name '([^'\s]{1,200})' is not defined")
+# Names that are a module by convention, with the import that makes them: numpy is the
+# one package grading has, so "define `np` here" would be the wrong advice.
+MODULE_NAMES = {"np": "import numpy as np", "numpy": "import numpy"}
 CELL_LABEL = re.compile(r"cell (\d+)")
 # Cells named in one hint, at most.
 MAX_CELLS = 5
@@ -99,6 +102,8 @@ def explain_name(name: str, notebook: NotebookSummary) -> str:
     if notebook.broken_cells:
         cells = ", ".join(str(c) for c, _ in notebook.broken_cells[:MAX_CELLS])
         return say("grading.cause.nowhere_readable", name=name, cells=cells)
+    if name in MODULE_NAMES:
+        return say("grading.cause.not_imported", name=name, statement=MODULE_NAMES[name])
     return say("grading.cause.nowhere", name=name)
 
 

@@ -87,3 +87,9 @@ def test_the_plugin_uses_the_notebook_and_keeps_its_old_hint_without_one():
     other = StudentRaised("predict(network, x)", "ValueError", "name 'softmax' is not defined")
     assert classify(other, "call", summary).status is Status.ERROR
     assert classify(other, "call", summary).hint == ""
+
+
+def test_numpy_never_imported_asks_for_the_import():
+    """`np` used but never imported: is the advice the import, not "define `np`"?"""
+    assert hint("np", notebook(PREDICT)) == say("grading.cause.not_imported", name="np",
+                                                statement="import numpy as np")
