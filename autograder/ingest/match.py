@@ -55,7 +55,7 @@ def match_shapes(definitions: Mapping[str, Definition], missing: Iterable[str],
     `names` every item's book name and aliases, `reserved` the names not to take."""
     pool = {name: _effective(d, definitions) for name, d in definitions.items()
             if d.kind in CANDIDATE_KINDS and d.imported_from is None and d.shape is not None
-            and name not in reserved and not name.startswith("_")}
+            and name not in reserved and not name.startswith("_") and not _stray_method(d.shape)}
     fits = {item: _fits(item, shapes, names.get(item, [item]), pool)
             for item in missing if item in shapes}
     best_item: dict[str, list[tuple[float, str]]] = {}
@@ -75,6 +75,11 @@ def match_shapes(definitions: Mapping[str, Definition], missing: Iterable[str],
             matches.several[item] = tuple(f.candidate for f in own
                                           if own[0].score - f.score < MARGIN)
     return matches
+
+
+def _stray_method(shape: Shape) -> bool:
+    """`def loss(self, x, t)` at the top level: a method that lost its class, not a function."""
+    return shape.kind == "function" and shape.params.names[:1] == ("self",)
 
 
 def _leads(scores: list[tuple[float, str]], item: str) -> bool:

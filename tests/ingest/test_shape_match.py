@@ -177,3 +177,9 @@ def test_the_listing_keeps_the_items_kind_and_puts_callable_alike_first():
                             "class Thing:\n    def run(self):\n        pass\n")
     assert resolution.unavailable["mean_squared_error"].endswith(
         say("ingest.resolve.unmatched", listing="`f(a, b)`, `g(a, b, c)`"))
+
+
+def test_a_method_outside_its_class_is_no_candidate():
+    """`def gd_step(self, f, init_x, ...)` at the top level: is it left alone, though its name fits?"""
+    _, resolution = resolve("ch04", "def gd_step(self, f, init_x, lr=0.01, step_num=100):\n    return init_x\n")
+    assert "gradient_descent" not in resolution.bindings
