@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
+import importlib
 import logging
 import time
 import traceback
@@ -21,11 +22,14 @@ from dataclasses import dataclass, field
 from . import __version__
 from .assignment import Assignment, load_assignment, load_assignment_file
 from .detect import AssignmentChoiceError, choose_assignment
+from .grading.causes import NotebookSummary, cell_number, summarize
 from .grading.runner import HiddenSuiteError, run_hidden_suite
 from .grading.score import score_outcomes
 from .grading.student import StudentView
 from .ingest import IngestError, IngestResult, ingest_bytes, resolve_items
 from .ingest.decode import MAX_BYTES
+from .ingest.model import Shape
+from .ingest.shape import shape_of_object
 from .messages import say
 from .result import (BlockError, ErrorCode, GradingResult, ImportFailure, LoadSummary,
                      Provenance, RunError, RunStatus, Timings)
@@ -149,8 +153,9 @@ def grade(prep: Prepared, *, seed: int = 0, limits: dict | None = None) -> Gradi
 
 
 def _grade(prep: Prepared, asg: Assignment, seed: int, limits: Limits) -> GradingResult:
+    shapes = reference_shapes(asg)
     resolution = resolve_items(prep.ingest.definitions, items=list(asg.items), aliases=asg.aliases,
-                               unread=prep.ingest.unread)
+                               unread=prep.ingest.unread, shapes=shapes, skipped=prep.ingest.skipped)
     clock = time.perf_counter
     with ExitStack() as stack:
         t0 = clock()
@@ -159,9 +164,12 @@ def _grade(prep: Prepared, asg: Assignment, seed: int, limits: Limits) -> Gradin
         load = sandbox.load(prep.ingest.blocks)
         import_errors = _import_errors(sandbox)
         t2 = clock()
-        student = StudentView(sandbox.module, resolution.bindings, resolution.unavailable)
+        orders = {item: shape.params.names for item, shape in shapes.items() if shape.kind == "class"}
+        student = StudentView(sandbox.module, resolution.bindings, resolution.unavailable,
+                              orders=orders)
         outcomes = run_hidden_suite(asg.suite_dir, student, seed=seed, accept=asg.checks,
-                                    reference=asg.package)
+                                    reference=asg.package,
+                                    notebook=_notebook(prep, asg, resolution, load, import_errors))
         isolation = sandbox.isolation
         output = sandbox.output()
         t3 = clock()
@@ -176,6 +184,28 @@ def _grade(prep: Prepared, asg: Assignment, seed: int, limits: Limits) -> Gradin
     result.timings = dataclasses.replace(prep.timings, sandbox_start=t1 - t0, load=t2 - t1,
                                          suite=t3 - t2, report=clock() - t3)
     return result
+
+
+def _notebook(prep: Prepared, asg: Assignment, resolution, load, import_errors) -> NotebookSummary:
+    """What ingest and loading learned about the notebook, for the hints of the suite."""
+    graded = {name: student for item, student in resolution.bindings.items()
+              for name in [item, *asg.aliases.get(item, [])]}
+    stopped = {}
+    for error in load.block_errors:
+        if (cell := cell_number(error.label)) is not None and error.lineno:
+            stopped[cell] = (error.lineno, f"{error.exc_type}: {error.message}"[:MAX_IMPORT_FIELD])
+    return summarize(prep.ingest, graded, stopped,
+                     tuple((f.label, f.statement) for f in import_errors))
+
+
+def reference_shapes(asg: Assignment) -> dict[str, Shape]:
+    """Each item's shape, read from the chapter's reference itself, so a new chapter needs
+    no table of parameters and methods for its items to be found by shape."""
+    if asg.package is None:
+        return {}
+    package = importlib.import_module(asg.package)
+    shapes = {item: shape_of_object(getattr(package, item, None)) for item in asg.items}
+    return {item: shape for item, shape in shapes.items() if shape is not None}
 
 
 def _import_errors(sandbox) -> list[ImportFailure]:

@@ -24,6 +24,7 @@ import pytest
 from ..messages import say
 from ..sandbox.errors import (SandboxCrashed, StaleHandle, StudentFault, StudentRaised,
                               TimeLimitExceeded, UnsafeValue)
+from .causes import NotebookSummary, name_error_hint
 from .checks import CheckFailed, collecting_notes
 from .outcome import Status, TestOutcome
 from .student import ItemUnavailable
@@ -78,19 +79,24 @@ FAULT_HINTS = {"FileNotFoundError": "hint.file_missing",
                "NameError": "hint.name_undefined"}
 
 
-def _fault_hint(exc: StudentFault) -> str:
+def _fault_hint(exc: StudentFault, notebook: NotebookSummary | None = None) -> str:
+    if notebook is not None and isinstance(exc, StudentRaised) and exc.exc_type == "NameError":
+        # What ingest knows about the notebook says which of several causes it is.
+        if hint := name_error_hint(exc.message, notebook):
+            return hint
     key = FAULT_HINTS.get(exc.exc_type) if isinstance(exc, StudentRaised) else None
     return say(key) if key else ""
 
 
-def classify(exc: BaseException, when: str) -> Verdict:
-    """Status of a test from the exception one of its phases raised."""
+def classify(exc: BaseException, when: str, notebook: NotebookSummary | None = None) -> Verdict:
+    """Status of a test from the exception one of its phases raised; `notebook` (what
+    ingest knows) explains a NameError, when given."""
     if isinstance(exc, ItemUnavailable):
         return Verdict(Status.MISSING, str(exc))
     if isinstance(exc, NotRerunAfterTimeout):
         return Verdict(Status.ERROR, str(exc))
     if isinstance(exc, StudentFault):
-        return Verdict(Status.ERROR, fault_message(exc), _fault_hint(exc))
+        return Verdict(Status.ERROR, fault_message(exc), _fault_hint(exc, notebook))
     if when != "call":  # a broken fixture is not a wrong answer (junitxml: error)
         return Verdict(Status.ERROR, say("grading.setup_error", exc_type=type(exc).__name__,
                                          message=str(exc)))
@@ -109,8 +115,10 @@ def _title(item: pytest.Item) -> str:
 
 
 class GradingPlugin:
-    def __init__(self, student, seed: int = 0, reference: str | None = None):
+    def __init__(self, student, seed: int = 0, reference: str | None = None,
+                 notebook: NotebookSummary | None = None):
         self._student = student
+        self._notebook = notebook
         self._reference = reference
         self._seed = seed
         self._meta: dict[str, tuple[str, str, float]] = {}   # nodeid -> (name, item, points)
@@ -183,7 +191,7 @@ class GradingPlugin:
             report.grading_verdict = Verdict(Status.MISSING, say("grading.skipped",
                                                                  reason=str(call.excinfo.value)))
         else:
-            report.grading_verdict = classify(call.excinfo.value, call.when)
+            report.grading_verdict = classify(call.excinfo.value, call.when, self._notebook)
             if call.when == "call" and call.excinfo.errisinstance(TimeLimitExceeded):
                 self._timed_out.add(self._meta.get(item.nodeid, ("", "", 0))[1])
             if report.grading_verdict.status is Status.FAILED and call.when == "call" \

@@ -9,12 +9,20 @@ its input in place (`y -= t`) must not change the expected value the test comput
 nor the inputs the report shows. A test about in-place behaviour itself (is x restored?
 does update() change params?) asks for `student.inplace`, where the student's changes
 reach the test's own objects, as they would in a notebook.
+
+A class whose constructor refuses the book's keyword arguments only because the student
+named its parameters differently (`TwoLayerNet(input_size=...)` against `__init__(self,
+n_in, ...)`) is built again with the same values by position, in the order of the
+reference's signature (`orders`, handed in by the caller: this module imports no
+reference), so the item's other tests still run; the test's outcome carries a note.
 """
 
 from __future__ import annotations
 
 import numpy as np
 
+from ..messages import say
+from ..sandbox.errors import StudentRaised
 from ..sandbox.proxy import Handle, remote_type
 
 
@@ -24,17 +32,21 @@ class ItemUnavailable(Exception):
 
 class StudentView:
     def __init__(self, module, bindings: dict[str, str] | None = None,
-                 unavailable: dict[str, str] | None = None, *, inplace: bool = False):
+                 unavailable: dict[str, str] | None = None, *, inplace: bool = False,
+                 orders: dict[str, tuple[str, ...]] | None = None):
         # `module` is a sandbox ModuleProxy in grading, or a plain module in our own tests.
+        # `orders`: for a class item, the reference constructor's parameter names in order.
         self._module = module
         self._bindings = dict(bindings or {})
         self._unavailable = dict(unavailable or {})
         self._inplace = inplace
+        self._orders = dict(orders or {})
 
     @property
     def inplace(self) -> StudentView:
         """The same submission, with the student's in-place changes reaching the caller."""
-        return StudentView(self._module, self._bindings, self._unavailable, inplace=True)
+        return StudentView(self._module, self._bindings, self._unavailable, inplace=True,
+                           orders=self._orders)
 
     def __getattr__(self, book_name: str):
         if book_name.startswith("_"):
@@ -42,7 +54,11 @@ class StudentView:
         if book_name in self._unavailable:
             raise ItemUnavailable(self._unavailable[book_name])
         value = getattr(self._module, self._bindings.get(book_name, book_name))
-        return value if self._inplace else _shield(value)
+        if self._inplace:
+            return value
+        if book_name in self._orders and not isinstance(value, _DATA):
+            return Shielded(value, (book_name, self._orders[book_name]))
+        return _shield(value)
 
 
 def _copied(value):
@@ -76,14 +92,27 @@ class Shielded:
     on a network made through the view copies x and t as well.
     """
 
-    __slots__ = ("_target",)
+    __slots__ = ("_target", "_book")
 
-    def __init__(self, target):
+    def __init__(self, target, book: tuple[str, tuple[str, ...]] | None = None):
         object.__setattr__(self, "_target", target)
+        object.__setattr__(self, "_book", book)  # (book name, reference parameter order)
 
     def __call__(self, *args, **kwargs):
         target = object.__getattribute__(self, "_target")
-        return _shield(target(*_copied(args), **_copied(kwargs)))
+        try:
+            return _shield(target(*_copied(args), **_copied(kwargs)))
+        except (TypeError, StudentRaised) as exc:
+            book = object.__getattribute__(self, "_book")
+            positional = _by_position(target, exc, book, args, kwargs)
+            if positional is None:
+                raise
+        result = _shield(target(*_copied(positional)))
+        # checks imports this module, so its note() is looked up only when it is needed.
+        from .checks import note
+        note(say("grading.constructor_positional", name=book[0],
+                 keywords=", ".join(f"{k}=" for k in kwargs)))
+        return result
 
     def __getattr__(self, name):
         return _shield(getattr(object.__getattribute__(self, "_target"), name))
@@ -99,6 +128,33 @@ class Shielded:
 
     def __repr__(self):
         return repr(object.__getattribute__(self, "_target"))
+
+
+def _by_position(target, exc: Exception, book: tuple[str, tuple[str, ...]] | None,
+                 args: tuple, kwargs: dict) -> tuple | None:
+    """The same call with its keyword arguments moved to their positions in the book's
+    signature, or None when a retry is not clearly the same call: only a class, only for
+    a TypeError about an unexpected keyword argument, only when every keyword is one of
+    the book's and they fill the positions right after the positional arguments."""
+    if book is None or not kwargs or not _is_class(target):
+        return None
+    kind = exc.exc_type if isinstance(exc, StudentRaised) else type(exc).__name__
+    text = exc.message if isinstance(exc, StudentRaised) else str(exc)
+    if kind != "TypeError" or "unexpected keyword argument" not in text:
+        return None
+    order = book[1]
+    if not set(kwargs) <= set(order):
+        return None
+    places = sorted(order.index(k) for k in kwargs)
+    if places != list(range(len(args), len(args) + len(kwargs))):
+        return None
+    return tuple(args) + tuple(kwargs[order[i]] for i in places)
+
+
+def _is_class(target) -> bool:
+    if isinstance(target, Handle):
+        return remote_type(target) == "type"
+    return isinstance(target, type)
 
 
 def kind_of(value) -> str:

@@ -14,7 +14,7 @@ import logging
 from dataclasses import replace
 
 from autograder.ingest.blocks import BlockPlan, block_kind, hidden_definitions, open_block
-from autograder.ingest.model import Cell, Definition, IngestContext
+from autograder.ingest.model import Cell, Definition, IngestContext, Skipped
 from autograder.ingest.rules import bindings, calls_get_ipython, rebound_names, skip_kind
 from autograder.ingest.unread import note_unread
 from autograder.messages import say
@@ -97,7 +97,7 @@ def register(stmt: ast.stmt, bound: list[Definition], cell: Cell, ctx: IngestCon
         if earlier is not None:
             # Kept so the report can say which of several definitions is graded.
             cells = earlier.earlier + ((earlier.cell,) if earlier.cell != definition.cell else ())
-            definition = replace(definition, earlier=cells)
+            definition = replace(definition, earlier=cells, replaced=earlier.kind)
         ctx.definitions[key] = definition
         ctx.unread.pop(key, None)  # a readable definition after the unread one wins
         if definition.name != "*":
@@ -105,14 +105,26 @@ def register(stmt: ast.stmt, bound: list[Definition], cell: Cell, ctx: IngestCon
 
 
 def skip(stmt: ast.stmt, cell: Cell, ctx: IngestContext) -> None:
+    kind = skip_kind(stmt)
     if calls_get_ipython(stmt):
         ctx.report.magics_stripped += 1
     else:
-        ctx.report.skipped[skip_kind(stmt)] += 1
+        ctx.report.skipped[kind] += 1
     # The kept module never sees this rebinding, so later constants must not build on
-    # the stale value it would still hold.
+    # the stale value it would still hold; where it happened is kept for the NameError
+    # (or the class rebound to an instance) it explains later.
+    called = _called_name(stmt)
     for name in rebound_names(stmt):
         ctx.usable.pop(name, None)
+        ctx.skipped[name] = Skipped(cell.number, stmt.lineno, kind, called)
+
+
+def _called_name(stmt: ast.stmt) -> str:
+    """`net = TwoLayerNet(...)`: TwoLayerNet (what `net` would be an instance of)."""
+    if isinstance(stmt, ast.Assign) and isinstance(stmt.value, ast.Call) \
+            and isinstance(stmt.value.func, ast.Name):
+        return stmt.value.func.id
+    return ""
 
 
 def _warn_if_stray_method(stmt: ast.FunctionDef | ast.AsyncFunctionDef, cell: Cell,

@@ -43,6 +43,48 @@ class Unread:
 
 
 @dataclass(frozen=True)
+class Params:
+    """A callable's parameters as a caller sees them: the positional names in order
+    (without self), how many of them need a value, and whether *args/**kwargs take more."""
+
+    names: tuple[str, ...] = ()
+    required: int = 0
+    variadic: bool = False
+
+    def accepts(self, low: int, high: int) -> bool:
+        """Can it be called with some count of positional arguments in [low, high]?"""
+        return self.required <= high and (self.variadic or len(self.names) >= low)
+
+    @property
+    def text(self) -> str:
+        names = [n if i < self.required else f"{n}=" for i, n in enumerate(self.names)]
+        return ", ".join(names + (["..."] if self.variadic else []))
+
+
+@dataclass(frozen=True)
+class Shape:
+    """What shape matching compares: a function's parameters, or a class's __init__
+    parameters and public methods. Built from the student's source (ingest) and from the
+    reference objects (inspect), so both sides are described the same way."""
+
+    kind: str  # function or class
+    params: Params = Params()  # the function's, or the class's __init__'s
+    methods: tuple[tuple[str, Params], ...] = ()  # a class's public methods, in order
+    bases: tuple[str, ...] = ()  # a class's bases, by name (a notebook base adds methods)
+    inherits_init: bool = False  # a class with bases and no __init__ of its own
+
+
+@dataclass(frozen=True)
+class Skipped:
+    """Where a skipped top-level statement would have bound a name (grading never runs it)."""
+
+    cell: int
+    line: int
+    kind: str  # the skip kind the report counts: assign, for, call, ...
+    call: str = ""  # `name = Something(...)`: the called name (an instance, if a class)
+
+
+@dataclass(frozen=True)
 class Definition:
     """A top-level name the kept module binds, where the student bound it last."""
 
@@ -56,6 +98,8 @@ class Definition:
     block: str = ""  # "if", "try" or "with": found inside that top-level block ...
     block_line: int = 0  # ... which starts on this line of the same cell
     unread_later: tuple[Unread, ...] = ()  # later cells that redefine it but could not be read
+    shape: Shape | None = None  # for a function, lambda or class: what shape matching reads
+    replaced: str = ""  # the kind of the definition this one replaced (an import over a def)
 
 
 @dataclass(frozen=True)
@@ -139,6 +183,8 @@ class IngestContext:
     usable: dict[str, Definition] = field(default_factory=dict)
     # Names only left-out cells define (no readable definition came before them).
     unread: dict[str, tuple[Unread, ...]] = field(default_factory=dict)
+    # The last skipped statement that would have bound each name.
+    skipped: dict[str, Skipped] = field(default_factory=dict)
 
 
 @dataclass
@@ -149,6 +195,9 @@ class IngestResult:
     report: IngestReport
     # Names written only in cells that could not be read: resolve_items(unread=...) says so.
     unread: dict[str, tuple[Unread, ...]] = field(default_factory=dict)
+    # The last skipped statement binding each name, before or after any kept definition of
+    # it: where a NameError's name would have come from, or a class rebound to an instance.
+    skipped: dict[str, Skipped] = field(default_factory=dict)
 
     @property
     def source(self) -> str:

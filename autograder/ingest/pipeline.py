@@ -52,4 +52,5 @@ def ingest_bytes(data: bytes, name: str) -> IngestResult:
     log.info("%s: %s, %d code cells, %d kept definitions, %d statements skipped",
              path.name, report.format, report.cells_code, len(ctx.definitions),
              report.skipped_total)
-    return IngestResult(blocks_of(cells), ctx.definitions, metadata, report, ctx.unread)
+    return IngestResult(blocks_of(cells), ctx.definitions, metadata, report, ctx.unread,
+                        ctx.skipped)

@@ -1,17 +1,28 @@
-"""Match the book's item names to what the student defined, or say why an item cannot be graded."""
+"""Match the book's item names to what the student defined, or say why an item cannot be graded.
+
+An item is found under its book name, then its aliases; one found under neither is looked
+for by shape among the notebook's other definitions (match.py), when the caller gives the
+items' reference shapes. A missing item's message says what ingest knows: the name only
+made by skipped code (an instance, a loop), a star import, a near name, several equal
+candidates, and the notebook's functions and classes that were not graded.
+"""
 
 from __future__ import annotations
 
-import difflib
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-from autograder.ingest.model import Definition, Unread
+from autograder.ingest.explain import close_names, instance_of_class, shadowed, written_cell
+from autograder.ingest.match import Fit, match_shapes, similarity
+from autograder.ingest.model import Definition, Shape, Skipped, Unread
 from autograder.ingest.unread import describe
 from autograder.messages import say
 
 CALLABLE_KINDS = {"function", "class", "lambda", "alias"}
 # Notes about later definitions that could not be read, per item, at most.
 MAX_UNREAD_NOTES = 3
+# A missing item's message lists this many of the notebook's other definitions, at most.
+MAX_LISTED = 6
 
 
 @dataclass
@@ -23,42 +34,77 @@ class Resolution:
 
 def resolve_items(definitions: dict[str, Definition], items: list[str],
                   aliases: dict[str, list[str]] | None = None,
-                  unread: dict[str, tuple[Unread, ...]] | None = None) -> Resolution:
-    """`unread` (IngestResult.unread) lets a missing item say the cell it was in could not be read."""
+                  unread: dict[str, tuple[Unread, ...]] | None = None,
+                  shapes: Mapping[str, Shape] | None = None,
+                  skipped: Mapping[str, Skipped] | None = None) -> Resolution:
+    """`unread` (IngestResult.unread) lets a missing item say the cell it was in could not be
+    read; `shapes` (each item's reference shape) lets a missing item be found by shape;
+    `skipped` (IngestResult.skipped) says where skipped code would have bound a name."""
     aliases = aliases or {}
     unread = unread or {}
+    skipped = skipped or {}
     resolution = Resolution()
+    missing = []
     for item in items:
-        candidates = [n for n in [item, *aliases.get(item, [])] if n in definitions]
+        names = [item, *aliases.get(item, [])]
+        candidates = [n for n in names if n in definitions]
         written = [n for n in candidates if _usable(definitions[n])]
         if written:
-            chosen = definitions[written[0]]
-            resolution.bindings[item] = written[0]
-            notes = []
-            if written[0] != item:
-                notes.append(say("ingest.resolve.alias_note", student=written[0], book=item))
-            if chosen.earlier:
-                notes.append(say("ingest.resolve.redefined", name=written[0],
-                                 cells=", ".join(str(c) for c in (*chosen.earlier, chosen.cell)),
-                                 cell=chosen.cell))
-            if chosen.block:
-                notes.append(say("ingest.resolve.in_block", name=written[0], block=chosen.block,
-                                 cell=chosen.cell, line=chosen.block_line))
-            # A later attempt that could not be read leaves this one graded: say so.
-            for later in chosen.unread_later[-MAX_UNREAD_NOTES:]:
-                notes.append(say("ingest.resolve.unread_later", name=written[0], cell=later.cell,
-                                 problem=describe(later.problem), graded=chosen.cell))
-            if notes:
-                resolution.notes[item] = " ".join(notes)
+            _bind(resolution, item, definitions[written[0]], skipped, definitions)
         elif candidates:
             resolution.unavailable[item] = _why_not(definitions[candidates[0]])
-        elif lost := [(n, unread[n][-1]) for n in [item, *aliases.get(item, [])] if n in unread]:
+        elif lost := [(n, unread[n][-1]) for n in names if n in unread]:
             name, last = lost[0]
             resolution.unavailable[item] = say("ingest.resolve.unread_missing", name=name,
                                                cell=last.cell, problem=describe(last.problem))
         else:
-            resolution.unavailable[item] = _missing(item, definitions)
+            missing.append(item)
+    reserved = {n for item in items for n in [item, *aliases.get(item, [])]}
+    matches = match_shapes(definitions, missing, shapes or {},
+                           {item: [item, *aliases.get(item, [])] for item in items},
+                           reserved | set(resolution.bindings.values()))
+    for item in missing:
+        if fit := matches.bound.get(item):
+            _bind(resolution, item, definitions[fit.candidate], skipped, definitions, fit)
+    for item in missing:
+        if item not in resolution.bindings:
+            resolution.unavailable[item] = _missing(item, [item, *aliases.get(item, [])],
+                                                    definitions, skipped,
+                                                    matches.several.get(item, ()),
+                                                    set(resolution.bindings.values()),
+                                                    (shapes or {}).get(item))
     return resolution
+
+
+def _bind(resolution: Resolution, item: str, chosen: Definition, skipped: Mapping[str, Skipped],
+          definitions: Mapping[str, Definition], fit: Fit | None = None) -> None:
+    name = chosen.name
+    resolution.bindings[item] = name
+    notes = []
+    if fit is not None:
+        notes.append(say(f"ingest.match.{fit.by}", student=name, book=item,
+                         shape=signature(chosen)))
+    elif name != item:
+        notes.append(say("ingest.resolve.alias_note", student=name, book=item))
+    if chosen.earlier:
+        notes.append(say("ingest.resolve.redefined", name=name,
+                         cells=", ".join(str(c) for c in (*chosen.earlier, chosen.cell)),
+                         cell=chosen.cell))
+    if chosen.block:
+        notes.append(say("ingest.resolve.in_block", name=name, block=chosen.block,
+                         cell=chosen.cell, line=chosen.block_line))
+    # A later attempt that could not be read leaves this one graded: say so.
+    for later in chosen.unread_later[-MAX_UNREAD_NOTES:]:
+        notes.append(say("ingest.resolve.unread_later", name=name, cell=later.cell,
+                         problem=describe(later.problem), graded=chosen.cell))
+    if (rebound := instance_of_class(skipped.get(name), definitions)) \
+            and (rebound.cell, rebound.line) > (chosen.cell, chosen.line):
+        # Grading never runs `SimpleNet = SimpleNet()`, so the class is graded; the
+        # student's own notebook has lost it after that line, which is worth knowing.
+        notes.append(say("ingest.resolve.rebound_instance", name=name, call=rebound.call,
+                         cell=rebound.cell, line=rebound.line))
+    if notes:
+        resolution.notes[item] = " ".join(notes)
 
 
 def _usable(definition: Definition) -> bool:
@@ -66,22 +112,70 @@ def _usable(definition: Definition) -> bool:
 
 
 def _why_not(definition: Definition) -> str:
+    if shadowed(definition):
+        return say("ingest.resolve.shadowed", name=definition.name, cell=written_cell(definition),
+                   import_cell=definition.cell, module=definition.imported_from)
     if definition.imported_from is not None:
         return say("ingest.resolve.imported", name=definition.name, module=definition.imported_from)
     return say("ingest.resolve.not_callable", name=definition.name, cell=definition.cell,
                line=definition.line)
 
 
-def _missing(item: str, definitions: dict[str, Definition]) -> str:
+def _missing(item: str, names: list[str], definitions: Mapping[str, Definition],
+             skipped: Mapping[str, Skipped], several: tuple[str, ...], bound: set[str],
+             shape: Shape | None) -> str:
+    if several:
+        return say("ingest.match.several", name=item,
+                   candidates=", ".join(f"`{n}`" for n in several))
+    message = _missing_name(item, names, definitions, skipped, bound)
+    listed = [signature(d) for d in _unmatched(definitions, bound, shape)]
+    if listed:
+        shown = ", ".join(f"`{s}`" for s in listed[:MAX_LISTED])
+        message += " " + say("ingest.resolve.unmatched",
+                             listing=shown + (", ..." if len(listed) > MAX_LISTED else ""))
+    return message
+
+
+def _unmatched(definitions: Mapping[str, Definition], bound: set[str],
+               shape: Shape | None) -> list[Definition]:
+    """The student's functions and classes graded as nothing: with the item's shape known,
+    those of its kind only, the ones that could be called like it first."""
+    pool = [d for d in definitions.values() if d.shape is not None and _usable(d)
+            and d.name not in bound and not d.name.startswith("_")]
+    if shape is None:
+        return pool
+    pool = [d for d in pool if d.shape.kind == shape.kind]
+    return sorted(pool, key=lambda d: similarity(shape, d.shape) is None)
+
+
+def _missing_name(item: str, names: list[str], definitions: Mapping[str, Definition],
+                  skipped: Mapping[str, Skipped], bound: set[str]) -> str:
+    for name in names:
+        if (binding := skipped.get(name)) is None:
+            continue
+        if instance_of_class(binding, definitions):
+            return say("ingest.resolve.instance", name=name, call=binding.call,
+                       cell=binding.cell, line=binding.line)
+        return say("ingest.resolve.only_skipped", name=name, cell=binding.cell,
+                   line=binding.line, kind=binding.kind)
     star = [d.imported_from for d in definitions.values() if d.name == "*"]
     if star:
         return say("ingest.resolve.missing_star_import", name=item, module=star[-1])
-    own = [name for name, d in definitions.items() if _usable(d)]
-    # Case is the classic slip (`Softmax`), so compare folded; the cutoff keeps sibling
-    # layers (`AddLayer` for `MulLayer`) out of the suggestions.
-    folded = {name.lower(): name for name in own}
-    close = difflib.get_close_matches(item.lower(), list(folded), n=3, cutoff=0.75)
+    # A name graded as another item is not this one (`numerical_gradient` for numerical_diff);
+    # the cutoff keeps sibling layers (`AddLayer` for `MulLayer`) out of the suggestions.
+    close = close_names(item, [n for n, d in definitions.items() if _usable(d) and n not in bound])
     if not close:
         return say("ingest.resolve.missing", name=item)
     return say("ingest.resolve.missing_did_you_mean", name=item,
-               suggestions=", ".join(f"`{folded[c]}`" for c in close))
+               suggestions=", ".join(f"`{c}`" for c in close))
+
+
+def signature(definition: Definition) -> str:
+    """`gd(f, init_x, lr=, step_num=)`, or `Linear(W, b): forward, backward` for a class."""
+    shape = definition.shape
+    if shape is None:
+        return definition.name
+    text = f"{definition.name}({shape.params.text})"
+    if shape.kind == "class" and shape.methods:
+        text += ": " + ", ".join(name for name, _ in shape.methods)
+    return text

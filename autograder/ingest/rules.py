@@ -11,6 +11,7 @@ from __future__ import annotations
 import ast
 
 from autograder.ingest.model import Definition
+from autograder.ingest.shape import shape_of_node
 
 # Modules whose functions compute a value from their arguments and nothing else.
 NUMERIC_MODULES = {"numpy", "math"}
@@ -39,9 +40,9 @@ def bindings(stmt: ast.stmt, cell: int, usable: dict[str, Definition]) -> list[D
         return [Definition(a.asname or a.name, "import", imported_from=module, **at)
                 for a in stmt.names]
     if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)):
-        return [Definition(stmt.name, "function", **at)]
+        return [Definition(stmt.name, "function", shape=shape_of_node(stmt), **at)]
     if isinstance(stmt, ast.ClassDef):
-        return [Definition(stmt.name, "class", **at)]
+        return [Definition(stmt.name, "class", shape=shape_of_node(stmt), **at)]
     if isinstance(stmt, ast.Assign):
         return _assignment(stmt.targets, stmt.value, at, usable)
     if isinstance(stmt, ast.AnnAssign) and stmt.value is not None and stmt.simple:
@@ -63,7 +64,7 @@ def _assignment(targets: list[ast.expr], value: ast.expr, at: dict,
         return None
     simple = all(isinstance(t, ast.Name) for t in targets)
     if isinstance(value, ast.Lambda) and simple:
-        return [Definition(n, "lambda", **at) for n in names]
+        return [Definition(n, "lambda", shape=shape_of_node(value), **at) for n in names]
     if isinstance(value, ast.Name) and value.id in usable and simple:
         source = usable[value.id]
         kind = "alias" if source.kind in CALLABLE_KINDS else "constant"

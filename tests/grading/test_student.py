@@ -77,3 +77,54 @@ def test_a_wrong_return_type_is_named_as_the_student_wrote_it():
     with pytest.raises(CheckFailed) as info:
         assert_close(view.relu(np.ones(2)), np.ones(2), call="relu(x)")
     assert say("grading.not_numeric", call="relu(x)", kind="Thing") in info.value.message
+
+
+OWN_NAMES = """
+class TwoLayerNet:
+    def __init__(self, n_in, n_hidden, n_out, scale=0.01):
+        self.sizes = (n_in, n_hidden, n_out, scale)
+
+def gradient_descent(f, x0, learning_rate=0.01):
+    return x0
+"""
+BOOK_ORDER = {"TwoLayerNet": ("input_size", "hidden_size", "output_size", "weight_init_std")}
+
+
+def test_a_class_with_its_own_parameter_names_is_built_by_position_with_a_note():
+    """`TwoLayerNet(input_size=4, ...)` against `__init__(self, n_in, ...)`: built, and noted?"""
+    from autograder.grading.checks import collecting_notes
+    from autograder.messages import say
+    module = reference_student(TwoLayerNet=define(OWN_NAMES, "TwoLayerNet"))
+    view = StudentView(module, orders=BOOK_ORDER)
+    with collecting_notes() as notes:
+        net = view.TwoLayerNet(4, hidden_size=5, output_size=3)
+    assert net.sizes == (4, 5, 3, 0.01)
+    assert notes == [say("grading.constructor_positional", name="TwoLayerNet",
+                         keywords="hidden_size=, output_size=")]
+
+
+@pytest.mark.parametrize("call", [
+    lambda view: view.TwoLayerNet(4, 5, 3, weight_init_std=0.1, extra=1),   # not a book parameter
+    lambda view: view.TwoLayerNet(4, 5, weight_init_std=0.1),               # a gap before it
+    lambda view: StudentView(view._module).TwoLayerNet(input_size=4),        # no order known
+    lambda view: view.gradient_descent(lambda x: 0.0, 1.0, lr=0.1),         # not a class
+])
+def test_no_retry_unless_it_is_clearly_the_same_call(call):
+    module = reference_student(TwoLayerNet=define(OWN_NAMES, "TwoLayerNet"),
+                               gradient_descent=define(OWN_NAMES, "gradient_descent"))
+    view = StudentView(module, orders={**BOOK_ORDER, "gradient_descent": ("f", "init_x", "lr")})
+    with pytest.raises(TypeError, match="unexpected keyword argument"):
+        call(view)
+
+
+def test_the_retry_works_through_the_sandbox():
+    """In grading the TypeError arrives as StudentRaised: is the class still rebuilt by position?"""
+    from autograder.sandbox import Limits, Sandbox
+    from autograder.sandbox.errors import StudentRaised
+    with Sandbox(limits=Limits(call_seconds=5.0, load_seconds=5.0)) as sandbox:
+        assert sandbox.load([("cell 1", OWN_NAMES)]).ok
+        net = StudentView(sandbox.module, orders=BOOK_ORDER).TwoLayerNet(input_size=4, hidden_size=5,
+                                                                          output_size=3)
+        assert net.sizes == (4, 5, 3, 0.01)
+        with pytest.raises(StudentRaised, match="unexpected keyword"):
+            StudentView(sandbox.module).TwoLayerNet(input_size=4, hidden_size=5, output_size=3)
