@@ -11,7 +11,7 @@ JOBS       ?=
 ASSIGNMENT ?=
 FORCE      ?=
 
-.PHONY: setup setup-dev sandbox-tools grade test bench mutants clean
+.PHONY: setup setup-dev sandbox-tools grade test bench mutants clean gradescope
 
 $(RUNTIME_STAMP): requirements.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -52,6 +52,12 @@ bench: setup-dev
 
 clean:
 	rm -rf $(OUT) .pytest_cache
+
+# dist/chNN-gradescope.zip: setup.sh and run_autograder at its root, the grader and its
+# chapters inside; upload it as the assignment's autograder on Gradescope.
+gradescope: setup
+	@test -n "$(ASSIGNMENT)" || { echo "usage: make gradescope ASSIGNMENT=chNN" >&2; exit 2; }
+	$(PY) -m autograder.report.gradescope build $(ASSIGNMENT) --dist dist
 
 # --- publishing assignments and the students' local check ---------------------------
 NOTEBOOK   ?=
