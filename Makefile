@@ -11,7 +11,7 @@ JOBS       ?=
 ASSIGNMENT ?=
 FORCE      ?=
 
-.PHONY: setup setup-dev sandbox-tools grade test bench mutants clean
+.PHONY: setup setup-dev sandbox-tools browser-tools grade test bench mutants clean gradescope
 
 $(RUNTIME_STAMP): requirements.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -23,7 +23,7 @@ $(DEV_STAMP): $(RUNTIME_STAMP) requirements-dev.txt
 	touch $@
 
 setup: $(RUNTIME_STAMP) sandbox-tools
-setup-dev: $(DEV_STAMP) sandbox-tools
+setup-dev: $(DEV_STAMP) sandbox-tools browser-tools
 
 # bubblewrap is the outer wall of the sandbox. Without it the grader still runs,
 # falls back to rlimits + a dropped uid, and says so in its log.
@@ -33,6 +33,15 @@ sandbox-tools:
 	    (apt-get update -qq && apt-get install -y -qq bubblewrap) >/dev/null 2>&1 \
 	      || echo "note: could not install bubblewrap; the sandbox will use its fallback layer"; \
 	  else echo "note: bubblewrap missing and not root; the sandbox will use its fallback layer"; fi; }
+
+# Headless Chromium for tests/browser (the pages as a browser shows them). Those tests
+# fail, never skip, when it is missing.
+browser-tools:
+	@command -v chromedriver >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	    (apt-get update -qq && apt-get install -y -qq chromium chromium-driver) >/dev/null 2>&1 \
+	      || echo "note: could not install chromium; tests/browser will fail"; \
+	  else echo "note: chromium-driver missing and not root; tests/browser will fail"; fi; }
 
 grade: setup
 	$(PY) -m autograder grade $(SUBMISSION) --out $(OUT) \
@@ -52,6 +61,12 @@ bench: setup-dev
 
 clean:
 	rm -rf $(OUT) .pytest_cache
+
+# dist/chNN-gradescope.zip: setup.sh and run_autograder at its root, the grader and its
+# chapters inside; upload it as the assignment's autograder on Gradescope.
+gradescope: setup
+	@test -n "$(ASSIGNMENT)" || { echo "usage: make gradescope ASSIGNMENT=chNN" >&2; exit 2; }
+	$(PY) -m autograder.report.gradescope build $(ASSIGNMENT) --dist dist
 
 # --- publishing assignments and the students' local check ---------------------------
 NOTEBOOK   ?=

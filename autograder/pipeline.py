@@ -31,6 +31,7 @@ from .ingest.decode import MAX_BYTES
 from .ingest.model import Shape
 from .ingest.shape import shape_of_object
 from .messages import say
+from .report.sources import item_sources
 from .result import (BlockError, ErrorCode, GradingResult, ImportFailure, LoadSummary,
                      Provenance, RunError, RunStatus, Timings)
 from .sandbox import Limits, Sandbox, StudentFault
@@ -180,7 +181,9 @@ def _grade(prep: Prepared, asg: Assignment, seed: int, limits: Limits) -> Gradin
                            ingest=prep.ingest.report if prep.ingest else None, load=load_summary,
                            import_errors=import_errors, notes=dict(resolution.notes),
                            isolation=isolation, seed=seed,
-                           output=_summary_line(score, load_summary, output))
+                           output=_summary_line(score, load_summary, output),
+                           item_sources=item_sources(prep.ingest.blocks, prep.ingest.definitions,
+                                                     resolution.bindings))
     result.timings = dataclasses.replace(prep.timings, sandbox_start=t1 - t0, load=t2 - t1,
                                          suite=t3 - t2, report=clock() - t3)
     return result

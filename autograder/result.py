@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from .grading.outcome import TestOutcome
 from .ingest.model import IngestReport
 from .grading.score import Score
+from .report.sources import ItemSource
 
 
 class RunStatus(str, enum.Enum):
@@ -143,6 +144,8 @@ class GradingResult:
     output: str = ""                                         # the summary line and what the code printed
     timings: Timings = field(default_factory=Timings)
     reused_run: int | None = None                            # gradebook run whose result this repeats
+    # item -> the student's code graded for it (report/sources.py): shown, compared
+    item_sources: dict[str, ItemSource] = field(default_factory=dict)
 
     @property
     def graded(self) -> bool:

@@ -19,6 +19,7 @@ from ..grading.score import ItemStatus
 from ..messages import CATALOG, say
 from ..result import GradingResult
 from ..text import clip
+from .code_view import code_view
 from .lang import pick
 from .visibility import VISIBLE, visibility_of
 
@@ -141,13 +142,15 @@ def submission_view(result: GradingResult, lang: str = "ko",
         status = say(f"report.status.{i.status.value}", lang=lang)
         entry = {"item": i.item, "score": number(i.points), "max_score": number(i.max_points),
                  "status": i.status.value, "status_text": status, "full": i.status is ItemStatus.FULL,
-                 "note": pick(result.notes.get(i.item, ""), lang), "blocks": [], "missing": ""}
+                 "note": pick(result.notes.get(i.item, ""), lang), "blocks": [], "missing": "",
+                 "code": None}
         if i.status is ItemStatus.MISSING:
             # Every test of a missing item says the same thing: say it once, among the fixes.
             entry["missing"] = pick(tests[0].message, lang) if tests else ""
             missing.append(entry["missing"])
         elif not entry["full"]:
             entry["blocks"] = _blocks(tests, assignment_id, lang)
+            entry["code"] = code_view(result, i.item, lang)
         items.append(entry)
     ingest = result.ingest
     return {
@@ -178,4 +181,5 @@ def labels(lang: str) -> dict:
              "dashboard", "full_marks", "mean", "student", "assignment", "fix_first",
              "items_to_fix", "full_items", "example", "show_all", "failed_tests", "distribution",
              "matrix", "failure_rates", "test", "failed", "example_message", "problems",
-             "submissions", "runtime", "similar", "similar_note", "similarity", "history", "when")}
+             "submissions", "runtime", "similar", "similar_note", "similarity", "history", "when",
+             "your_code")}

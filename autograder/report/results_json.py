@@ -13,6 +13,7 @@ import dataclasses
 from ..grading.outcome import Status, TestOutcome
 from ..text import clip
 from .visibility import visibility_of
+from .sources import MAX_ITEM_SOURCE, ItemSource
 from ..grading.score import ItemScore, ItemStatus, Score
 from ..ingest.model import IngestReport
 from ..result import (BlockError, ErrorCode, GradingResult, ImportFailure, LoadSummary, Provenance,
@@ -90,6 +91,10 @@ def to_dict(result: GradingResult, visibility: dict[str, str] | None = None) -> 
                          for s in result.score.items]
     if result.reused_run is not None:
         dlfs["reused_run"] = result.reused_run
+    if result.item_sources:
+        dlfs["item_sources"] = {item: {"cell": s.cell, "line": s.line,
+                                       "code": clip(s.code, MAX_ITEM_SOURCE)}
+                                for item, s in result.item_sources.items()}
     return {
         "score": result.points,
         "execution_time": round(result.timings.total, 3),
@@ -135,4 +140,6 @@ def from_dict(data: dict) -> GradingResult:
         # Results written before per-stage timings have none: zeros, never a made-up split.
         timings=Timings(**{k: float(v) for k, v in timings.items() if k in Timings.__annotations__}),
         reused_run=dlfs.get("reused_run"),
+        item_sources={item: ItemSource(int(s["cell"]), int(s["line"]), str(s["code"]))
+                      for item, s in (dlfs.get("item_sources") or {}).items()},
     )

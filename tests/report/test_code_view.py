@@ -1,0 +1,47 @@
+"""Does the page show the student's own code of each item that lost points, failing line marked?"""
+
+from autograder.grading.outcome import Status, TestOutcome
+from autograder.grading.score import score_outcomes
+from autograder.report.render import render_feedback
+from autograder.report.sources import ItemSource, failing_lines
+from autograder.result import GradingResult, Provenance, RunStatus
+
+CODE = 'def ce_loss(y, t):\n    delta = 1e-7\n    return -np.sum(t * np.log(y + delta))  # "</pre><script>x</script>"\n'
+TRACEBACK = ('ce_loss raised ValueError\nFile "<cell 5>", line 4, in ce_loss\n'
+             '    return -np.sum(t * np.log(y + delta))\nValueError: operands could not be broadcast')
+
+
+def _result(message=TRACEBACK):
+    outcomes = [TestOutcome("t1", "batch", "cross_entropy_error", 3, Status.ERROR, message=message),
+                TestOutcome("t2", "relu", "relu", 1, Status.PASSED)]
+    return GradingResult(Provenance("kim", "kim.ipynb", "ab" * 32, "0.1.0", "ch04", "1"), RunStatus.GRADED,
+                         score=score_outcomes(outcomes, ["cross_entropy_error", "relu"]), outcomes=outcomes,
+                         item_sources={"cross_entropy_error": ItemSource(5, 2, CODE),
+                                       "relu": ItemSource(6, 1, "def relu(x):\n    return np.maximum(0, x)\n")})
+
+
+def test_failing_lines_are_found_in_tracebacks_and_load_errors_of_the_same_cell_only():
+    source = ItemSource(5, 2, CODE)
+    assert failing_lines(source, [TRACEBACK]) == {3}
+    assert failing_lines(source, ["cell 5, line 2"]) == {1}
+    assert failing_lines(source, ['File "<cell 4>", line 4', "cell 5, line 9", "no line here"]) == set()
+
+
+def test_html_page_shows_the_highlighted_code_with_the_failing_line_marked():
+    html = render_feedback(_result(), "html", "en")
+    assert "Your code — From cell 5, line 2" in html
+    assert "It failed at cell 5, line 4 (highlighted)." in html
+    assert 'style="background-color: #ffffcc"' in html          # Pygments' inline line mark
+    assert "<script>x" not in html and "&lt;script&gt;x" in html  # the student's text is escaped
+    assert "def relu" not in html                                # items with full points: no code
+
+
+def test_markdown_page_fences_the_code_and_names_the_failing_line():
+    md = render_feedback(_result(), "md", "ko")
+    assert "```python\n" + CODE.rstrip("\n") in md
+    assert "cell 5, 4번째 줄(강조 표시)에서 실패했습니다." in md
+
+
+def test_without_a_line_in_the_messages_the_code_is_shown_unmarked():
+    html = render_feedback(_result("returned 3, expected 1"), "html", "en")
+    assert "Your code" in html and "ffffcc" not in html and "It failed at" not in html

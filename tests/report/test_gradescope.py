@@ -1,0 +1,98 @@
+"""Does the Gradescope zip, unpacked like Gradescope does, grade a submission into results.json?"""
+
+import json
+import os
+import shutil
+import stat
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from autograder.assignment import UnknownAssignment
+from autograder.report.gradescope import build, find_notebook
+
+EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "kim_minsu_ch03.ipynb"
+
+
+@pytest.fixture(scope="module")
+def package(tmp_path_factory):
+    return build("ch03", tmp_path_factory.mktemp("dist"))
+
+
+def _fake_autograder(zip_path: Path, root: Path, notebook: Path | None) -> Path:
+    """A folder laid out as Gradescope's /autograder: source/ unpacked, submission/, results/."""
+    with zipfile.ZipFile(zip_path) as zf:
+        zf.extractall(root / "source")
+        for info in zf.infolist():  # zipfile does not restore modes; Gradescope's unzip does
+            mode = (info.external_attr >> 16) & 0o777
+            if mode:
+                os.chmod(root / "source" / info.filename, mode)
+    (root / "submission").mkdir()
+    (root / "results").mkdir()
+    if notebook:
+        shutil.copy(notebook, root / "submission" / "my homework.ipynb")
+    return root
+
+
+def _run(root: Path) -> subprocess.CompletedProcess:
+    env = dict(os.environ, AUTOGRADER_ROOT=str(root), AUTOGRADER_PYTHON=sys.executable)
+    env.pop("PYTHONPATH", None)
+    return subprocess.run([str(root / "source" / "run_autograder")], env=env, cwd=root,
+                          capture_output=True, text=True)
+
+
+def test_the_zip_holds_the_scripts_at_its_root_and_the_grader(package):
+    assert package.name == "ch03-gradescope.zip"
+    with zipfile.ZipFile(package) as zf:
+        names = set(zf.namelist())
+        modes = {i.filename: (i.external_attr >> 16) & 0o777 for i in zf.infolist()}
+        run_script = zf.read("run_autograder").decode()
+    assert {"setup.sh", "run_autograder", "requirements.txt", "autograder/pipeline.py",
+            "autograder/report/templates/feedback.html.j2"} <= names
+    assert any(n.startswith("reference/") and n.endswith("assignment.toml") for n in names)
+    assert not [n for n in names if "__pycache__" in n or n.endswith(".pyc")]
+    assert modes["run_autograder"] & stat.S_IXUSR and modes["setup.sh"] & stat.S_IXUSR
+    assert "--assignment ch03" in run_script and "AUTOGRADER_ROOT:-/autograder" in run_script
+
+
+def test_an_unknown_assignment_builds_nothing(tmp_path):
+    with pytest.raises(UnknownAssignment):
+        build("ch99", tmp_path)
+    with pytest.raises(ValueError):
+        build("ch03; rm -rf /", tmp_path)
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_run_autograder_writes_gradescopes_results_json(package, tmp_path):
+    root = _fake_autograder(package, tmp_path, EXAMPLE)
+    proc = _run(root)
+    assert proc.returncode == 0, proc.stderr
+    results = json.loads((root / "results" / "results.json").read_text(encoding="utf-8"))
+    assert results["dlfs"]["status"] == "graded" and results["dlfs"]["assignment_id"] == "ch03"
+    assert results["tests"] and results["score"] == results["dlfs"]["max_score"] == 50  # as `grade` gives it
+    assert results["score"] == pytest.approx(sum(t["score"] for t in results["tests"]))
+    for test in results["tests"]:
+        assert test["status"] in ("passed", "failed")
+        assert test["visibility"] in ("visible", "hidden", "after_due_date", "after_published")
+    assert results["dlfs"]["source"] == "my homework.ipynb"
+
+
+def test_an_empty_submission_folder_gets_a_result_not_a_crash(package, tmp_path):
+    root = _fake_autograder(package, tmp_path, None)
+    proc = _run(root)
+    assert proc.returncode == 0, proc.stderr
+    results = json.loads((root / "results" / "results.json").read_text(encoding="utf-8"))
+    assert results["score"] == 0 and results["dlfs"]["error"]["code"] == "no_notebook"
+
+
+def test_setup_can_be_skipped_and_checkpoints_are_not_the_notebook(package, tmp_path):
+    root = _fake_autograder(package, tmp_path, EXAMPLE)
+    env = dict(os.environ, AUTOGRADER_ROOT=str(root), AUTOGRADER_SKIP_SETUP="1")
+    proc = subprocess.run([str(root / "source" / "setup.sh")], env=env, capture_output=True, text=True)
+    assert proc.returncode == 0 and "nothing installed" in proc.stdout
+    (root / "submission" / ".ipynb_checkpoints").mkdir()
+    (root / "submission" / ".ipynb_checkpoints" / "zz.ipynb").write_text("{}")
+    assert find_notebook(root / "submission").name == "my homework.ipynb"
