@@ -69,10 +69,11 @@ def note(text: str) -> None:
         bucket.append(text)
 
 
-def _policy(allow_list: bool | None, allow_float32: bool | None) -> tuple[bool, bool]:
+def _policy(allow_list: bool | None, allow_float32: bool | None) -> dict[str, bool]:
+    """The call's own choice where it made one, else the assignment's [checks] policy."""
     current = _ACCEPT.get()
-    return (current["allow_list"] if allow_list is None else allow_list,
-            current["allow_float32"] if allow_float32 is None else allow_float32)
+    return {"allow_list": current["allow_list"] if allow_list is None else allow_list,
+            "allow_float32": current["allow_float32"] if allow_float32 is None else allow_float32}
 
 
 # --- turning a return value into a comparable array ----------------------------------
@@ -217,11 +218,9 @@ def assert_close(actual, expected, *, call: str, inputs=None, rtol: float = tol.
     Returns the student's value as an array, for further checks. A list or float32
     answer is accepted (with a note) unless the call or the assignment says otherwise.
     """
-    allow_list, allow_float32 = _policy(allow_list, allow_float32)
     expected = np.asarray(expected)
     arr, notes, single = _to_array(actual, expected, call=call, inputs=inputs,
-                                   allow_list=allow_list, allow_float32=allow_float32,
-                                   variants=variants)
+                                   **_policy(allow_list, allow_float32), variants=variants)
     if single:
         rtol, atol = max(rtol, tol.FLOAT32_RTOL), max(atol, tol.FLOAT32_ATOL)
     max_abs, max_rel, worst, ok = _errors(arr, expected, rtol, atol)
@@ -262,11 +261,9 @@ def assert_grad_close(actual, expected, *, call: str, inputs=None,
 
     `own_forward`: `expected` is the numerical gradient of the student's own forward
     (gradcheck.numerical_grad_of), and the message says so, not "the reference"."""
-    allow_list, allow_float32 = _policy(allow_list, allow_float32)
     expected = np.asarray(expected)
     arr, notes, single = _to_array(actual, expected, call=call, inputs=inputs,
-                                   allow_list=allow_list, allow_float32=allow_float32,
-                                   variants=variants)
+                                   **_policy(allow_list, allow_float32), variants=variants)
     if single:
         threshold = max(threshold, tol.FLOAT32_RTOL)
     err = rel_error(arr, expected, atol)
@@ -286,7 +283,7 @@ def assert_grad_close(actual, expected, *, call: str, inputs=None,
 
 def assert_dtype_kind(actual, kinds: str, *, call: str, want: str, inputs=None) -> None:
     """The returned array's dtype.kind is one of `kinds` ('iuf' for 'numbers')."""
-    arr, _ = _plain_array(actual, call=call, allow_list=_policy(None, None)[0], inputs=inputs)
+    arr, _ = _plain_array(actual, call=call, allow_list=_policy(None, None)["allow_list"], inputs=inputs)
     if arr.dtype.kind in kinds:
         return
     hint = say("hint.bool_dtype") if arr.dtype.kind == "b" else ""
@@ -337,7 +334,7 @@ def assert_shape(actual, shape: tuple, *, call: str) -> np.ndarray:
     """`actual` is an array of numbers of exactly this shape; returns it as a real array.
 
     The shape is read from the converted array, never from the student's object."""
-    arr, _ = _plain_array(actual, call=call, allow_list=_policy(None, None)[0])
+    arr, _ = _plain_array(actual, call=call, allow_list=_policy(None, None)["allow_list"])
     if arr.dtype.kind not in "biuf":
         raise CheckFailed(failure_report(say("grading.not_numeric", call=call,
                                       kind=f"{_kind_name(actual)} ({arr.dtype})"), returned=actual))

@@ -115,14 +115,19 @@ def request_to_wire(req: Request, *, on_other=None, caps: Caps) -> bytes:
     return codec.encode(body, on_other=on_other, caps=caps)
 
 
-def request_from_wire(raw, *, caps: Caps) -> Request:
+def _decoded(raw, caps: Caps, key: str, kind):
+    """The message's body and its `key` read as the enum `kind` (op or status)."""
     body = codec.decode(raw, caps=caps)
-    if type(body) is not dict or "op" not in body:
-        raise ProtocolViolation("a request is a dict with an op")
+    if type(body) is not dict or key not in body:
+        raise ProtocolViolation(f"a message is a dict with a {key}")
     try:
-        op = Op(body["op"])
+        return body, kind(body[key])
     except ValueError:
-        raise ProtocolViolation(f"unknown op {clipped_repr(body['op'])}") from None
+        raise ProtocolViolation(f"unknown {key} {clipped_repr(body[key])}") from None
+
+
+def request_from_wire(raw, *, caps: Caps) -> Request:
+    body, op = _decoded(raw, caps, "op", Op)
     release = body.get("release", [])
     if type(release) is not list or any(type(oid) is not int for oid in release):
         raise ProtocolViolation("release must be a list of ints")
@@ -162,13 +167,7 @@ def _check_response(status: Status, fields: dict) -> None:
 
 
 def response_from_wire(raw, *, caps: Caps) -> Response:
-    body = codec.decode(raw, caps=caps)
-    if type(body) is not dict or "status" not in body:
-        raise ProtocolViolation("a response is a dict with a status")
-    try:
-        status = Status(body["status"])
-    except ValueError:
-        raise ProtocolViolation(f"unknown status {clipped_repr(body['status'])}") from None
+    body, status = _decoded(raw, caps, "status", Status)
     fields = _check(status.value, body, RESPONSE_FIELDS[status])
     _check_response(status, fields)
     return Response(status, fields, _seq(body))
