@@ -158,8 +158,8 @@ CATALOG: dict[str, dict[str, str]] = {
         "ko": "채점은 빈 폴더에서 실행되므로 sample_weight.pkl이나 MNIST 같은 파일이 없습니다. 채점되는 함수는 파일을 읽지 말고 값을 직접 만들어야 합니다.",
         "en": "Grading runs in an empty folder: files such as sample_weight.pkl or MNIST are not there. A graded function must build its values, not read files."},
     "hint.module_missing": {
-        "ko": "채점 환경에는 numpy만 있습니다(책의 common, dataset 패키지나 matplotlib은 없음). 필요한 함수는 노트북 안에 직접 작성하세요.",
-        "en": "Grading has numpy only (not the book's common or dataset packages, nor matplotlib). Write what you need in the notebook itself."},
+        "ko": "채점 환경에는 numpy와 matplotlib만 있습니다(책의 common, dataset 패키지는 없음). 필요한 함수는 노트북 안에 직접 작성하세요.",
+        "en": "Grading has numpy and matplotlib only (not the book's common or dataset packages). Write what you need in the notebook itself."},
     "hint.name_undefined": {
         "ko": "채점에는 함수·클래스 정의, import, 상수만 쓰입니다. 학습 루프나 데이터 로딩 같은 최상위 코드가 만든 변수는 없으니, 함수 안에서 쓰는 값은 인자로 받거나 함수 안에서 만드세요.",
         "en": "Grading keeps definitions, imports and constants only: variables made by top-level code (training loops, data loading) do not exist. Take such values as arguments or build them inside the function."},
