@@ -195,3 +195,22 @@ write("fake_shape_object", None,
       {"status": "graded", "assignment": "ch03", "full": CH03_ITEMS, "zero": ["init_network"],
        "messages": {"init_network": "fakearray"}},
       raw=nbformat.writes(fake).encode("utf-8"))
+
+# --- student code that plots while it computes ---
+
+DESCENT_LOOP = "    for i in range(step_num):\n        x -= lr * numerical_gradient(f, x)\n"
+assert DESCENT_LOOP in NUMERIC
+write("plots_in_graded_function",
+      [IMPORTS, ACTS, MSE, CEE,
+       NUMERIC.replace(DESCENT_LOOP,
+                       "    for i in range(step_num):\n"
+                       "        plt.scatter(x[0], x[1], s=4, c='b')\n"
+                       "        x -= lr * numerical_gradient(f, x)\n"
+                       "    plt.plot([-3, 3], [0, 0], '--')\n"
+                       "    plt.xlabel('X0')\n"
+                       "    plt.ylabel('X1')\n"
+                       "    plt.savefig('gradient_path.png')\n"
+                       "    plt.show()\n"),
+       SIMPLE, TWO],
+      # The first call that plots imports matplotlib for real: room for a busy machine.
+      {"status": "graded", "assignment": "ch04", "full": ALL, "limits": {"call_seconds": 20}})
