@@ -107,6 +107,8 @@ def _closure() -> tuple[str, ...]:
 def font_list() -> str | None:
     """The path of a font list matplotlib accepts as its cache, built once per process."""
     with _lock:
+        if _font_list and _font_list[0] is not None and not os.path.exists(_font_list[0]):
+            _font_list.clear()  # a cleaner of temporary files took it: a mount of it would fail
         if not _font_list:
             _font_list.append(_build_font_list() if _has_matplotlib() else None)
         return _font_list[0]
