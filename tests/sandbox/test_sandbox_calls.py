@@ -207,3 +207,27 @@ def test_handles_from_a_restarted_process_are_stale(make_sandbox):
     box.load([("cell 9", "import os\ndef die():\n    os._exit(1)\n")] + STUDENT)
     with pytest.raises(StaleHandle):
         net.predict(np.ones((1, 2)))
+
+
+ROOTS = [("cell 1", "def softmax(x):\n    return 1 / x\n"),
+         ("cell 2", "import sys\n\nclass Net:\n    def loss(self, x):\n        return softmax(x)\n\n"
+                    "    def quiet_loss(self, x):\n        sys.tracebacklimit = 0\n        return softmax(x)\n")]
+
+
+def test_a_raise_names_each_student_frame_by_its_qualified_name(make_sandbox):
+    box = make_sandbox()
+    assert box.load(ROOTS).ok
+    with pytest.raises(StudentRaised) as info:
+        box.module.Net().loss(0)
+    assert info.value.frames == (("cell 2", 5, "Net.loss"), ("cell 1", 2, "softmax"))
+    # The text reads as Python's own, with the class in front of the method.
+    assert 'File "<cell 2>", line 5, in Net.loss\n    return softmax(x)\n' in info.value.traceback
+    assert info.value.traceback.rstrip().endswith("ZeroDivisionError: division by zero")
+
+
+def test_the_students_traceback_limit_does_not_mix_up_the_frames(make_sandbox):
+    box = make_sandbox()
+    assert box.load(ROOTS).ok
+    with pytest.raises(StudentRaised) as info:
+        box.module.Net().quiet_loss(0)
+    assert info.value.frames == (("cell 2", 9, "Net.quiet_loss"), ("cell 1", 2, "softmax"))
