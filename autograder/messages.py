@@ -360,6 +360,10 @@ CATALOG: dict[str, dict[str, str]] = {
     "ingest.resolve.unread_missing": {
         "ko": "`{name}`은(는) 셀 {cell}에 있지만 그 셀을 읽을 수 없어({problem}) 채점할 정의가 없습니다.",
         "en": "`{name}` is in cell {cell}, but that cell could not be read ({problem}), so there is nothing to grade."},
+    # grading.root: the other graded item a failing test's cause lies in (grading/roots.py)
+    "grading.root.raised_in_other_item": {
+        "ko": "오류는 채점 대상인 다른 항목 `{name}`(셀 {cell}, {line}행) 안에서 발생했습니다. `{name}`을(를) 먼저 고치세요.",
+        "en": "The error was raised inside `{name}` (cell {cell}, line {line}), another graded item: fix `{name}` first."},
 }
 
 

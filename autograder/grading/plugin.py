@@ -24,6 +24,7 @@ import pytest
 from ..messages import say
 from ..sandbox.errors import (SandboxCrashed, StaleHandle, StudentFault, StudentRaised,
                               TimeLimitExceeded, UnsafeValue)
+from . import roots
 from .checks import CheckFailed, collecting_notes
 from .outcome import Status, TestOutcome
 from .student import ItemUnavailable
@@ -184,12 +185,21 @@ class GradingPlugin:
                                                                  reason=str(call.excinfo.value)))
         else:
             report.grading_verdict = classify(call.excinfo.value, call.when)
+            self._name_the_root(report.grading_verdict, call.excinfo.value, item.nodeid)
             if call.when == "call" and call.excinfo.errisinstance(TimeLimitExceeded):
                 self._timed_out.add(self._meta.get(item.nodeid, ("", "", 0))[1])
             if report.grading_verdict.status is Status.FAILED and call.when == "call" \
                     and not isinstance(call.excinfo.value, (AssertionError, ItemUnavailable)):
                 log.debug("hidden test %s raised:\n%s", item.nodeid,
                           "".join(traceback.format_exception(call.excinfo.value)))
+
+    def _name_the_root(self, verdict: Verdict, exc: BaseException, nodeid: str) -> None:
+        """An exception raised inside another graded item: say which, so the student fixes that first."""
+        if isinstance(exc, StudentRaised):
+            graded = self._meta.get(nodeid, ("", "", 0))[1]
+            sentence = roots.raised_in_other_item(exc, graded, getattr(self._student, "_bindings", {}))
+            if sentence:
+                verdict.message = f"{verdict.message}\n{sentence}"
 
     def pytest_runtest_logreport(self, report):
         verdict = getattr(report, "grading_verdict", None) or Verdict(

@@ -214,3 +214,14 @@ write("plots_in_graded_function",
        SIMPLE, TWO],
       # The first call that plots imports matplotlib for real: room for a busy machine.
       {"status": "graded", "assignment": "ch04", "full": ALL, "limits": {"call_seconds": 20}})
+
+# --- a test of one item failing inside another graded item ---
+
+CEE_1D_RESHAPE = ("    if y.ndim == 1:\n        t = t.reshape(1, t.size)\n        y = y.reshape(1, y.size)\n")
+assert CEE_1D_RESHAPE in CEE
+write("root_cause_in_other_item",
+      # Without the book's reshape, a single sample's one-hot t has no axis 1: argmax raises
+      # inside cross_entropy_error, and simpleNet.loss([0.6, 0.9], ...) with it.
+      [IMPORTS, ACTS, MSE, CEE.replace(CEE_1D_RESHAPE, ""), NUMERIC, SIMPLE, TWO],
+      {"status": "graded", "assignment": "ch04", "full": others("cross_entropy_error", "simpleNet"),
+       "messages": {"simpleNet": "another graded item: fix `cross_entropy_error` first"}})
