@@ -364,6 +364,9 @@ CATALOG: dict[str, dict[str, str]] = {
     "grading.root.raised_in_other_item": {
         "ko": "오류는 채점 대상인 다른 항목 `{name}`(셀 {cell}, {line}행) 안에서 발생했습니다. `{name}`을(를) 먼저 고치세요.",
         "en": "The error was raised inside `{name}` (cell {cell}, line {line}), another graded item: fix `{name}` first."},
+    "grading.root.passes_with_reference": {
+        "ko": "{names}을(를) 올바르게 구현한 버전으로 바꾸면 이 테스트는 통과합니다. {names}부터 고치세요(점수는 제출한 코드 그대로 매겼습니다).",
+        "en": "With a correct {names} this test passes: fix {names} first (the score is still what your own code earned)."},
 }
 
 
