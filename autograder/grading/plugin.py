@@ -8,6 +8,7 @@ only keeps its text), and travels on the report to the collector.
 Fixtures offered to hidden tests: `student` (the StudentView of this submission),
 `reference` (the chapter's reference package), `rng` (a Generator seeded by run seed + node id).
 Markers read: `item("softmax")` and `points(2)` (module-level `pytestmark` works too).
+A failure that lies in another graded item gets a sentence naming it (roots.py).
 """
 
 from __future__ import annotations
