@@ -57,6 +57,7 @@ mutants: setup-dev
 bench: setup-dev
 	$(PY) bench/conv_pool.py
 	$(PY) bench/sandbox_latency.py
+	$(PY) bench/plotting.py
 	$(PY) bench/grade_batch.py 60 2
 
 clean:

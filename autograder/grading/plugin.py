@@ -8,12 +8,14 @@ only keeps its text), and travels on the report to the collector.
 Fixtures offered to hidden tests: `student` (the StudentView of this submission),
 `reference` (the chapter's reference package), `rng` (a Generator seeded by run seed + node id).
 Markers read: `item("softmax")` and `points(2)` (module-level `pytestmark` works too).
+A failure that lies in another graded item gets a sentence naming it (roots.py).
 """
 
 from __future__ import annotations
 
 import importlib
 import logging
+import time
 import traceback
 import zlib
 from dataclasses import dataclass
@@ -24,6 +26,7 @@ import pytest
 from ..messages import say
 from ..sandbox.errors import (SandboxCrashed, StaleHandle, StudentFault, StudentRaised,
                               TimeLimitExceeded, UnsafeValue)
+from . import roots
 from .causes import NotebookSummary, name_error_hint
 from .checks import CheckFailed, collecting_notes
 from .outcome import Status, TestOutcome
@@ -129,6 +132,7 @@ class GradingPlugin:
         # or one endless loop would cost call_seconds per test of that item.
         self._timed_out: set[str] = set()
         self._notes: dict[str, list[str]] = {}
+        self._roots: dict[str, str] = {}   # nodeid -> the sentence naming another item to fix first
 
     # --- fixtures -------------------------------------------------------------------
     @pytest.fixture
@@ -143,8 +147,11 @@ class GradingPlugin:
 
     @pytest.fixture
     def rng(self, request):
+        return self._rng_for(request.node.nodeid)
+
+    def _rng_for(self, nodeid: str) -> np.random.Generator:
         # crc32, not hash(): str hashes are salted per process and reruns must agree.
-        key = zlib.crc32(request.node.nodeid.encode("utf-8"))
+        key = zlib.crc32(nodeid.encode("utf-8"))
         return np.random.default_rng([self._seed, key])
 
     # --- hooks ----------------------------------------------------------------------
@@ -171,9 +178,19 @@ class GradingPlugin:
 
     @pytest.hookimpl(hookwrapper=True)
     def pytest_runtest_call(self, item):
+        started = time.monotonic()
         with collecting_notes() as notes:
-            yield
+            outcome = yield
         self._notes[item.nodeid] = notes
+        wrong = outcome.excinfo[1] if outcome.excinfo else None
+        if isinstance(wrong, (CheckFailed, AssertionError)):
+            # A wrong value: would the test pass with the reference's other items?
+            self._roots[item.nodeid] = roots.passes_with_reference(
+                item, self._student, self._reference_module(), self._meta.get(item.nodeid, ("", "", 0))[1],
+                lambda: self._rng_for(item.nodeid), time.monotonic() - started)
+
+    def _reference_module(self):
+        return importlib.import_module(self._reference) if self._reference else None
 
     def pytest_collectreport(self, report):
         if report.failed:
@@ -192,12 +209,22 @@ class GradingPlugin:
                                                                  reason=str(call.excinfo.value)))
         else:
             report.grading_verdict = classify(call.excinfo.value, call.when, self._notebook)
+            self._name_the_root(report.grading_verdict, call.excinfo.value, item.nodeid)
             if call.when == "call" and call.excinfo.errisinstance(TimeLimitExceeded):
                 self._timed_out.add(self._meta.get(item.nodeid, ("", "", 0))[1])
             if report.grading_verdict.status is Status.FAILED and call.when == "call" \
                     and not isinstance(call.excinfo.value, (AssertionError, ItemUnavailable)):
                 log.debug("hidden test %s raised:\n%s", item.nodeid,
                           "".join(traceback.format_exception(call.excinfo.value)))
+
+    def _name_the_root(self, verdict: Verdict, exc: BaseException, nodeid: str) -> None:
+        """A failure that lies in another graded item: say which, so the student fixes that first."""
+        sentence = self._roots.pop(nodeid, "")
+        if isinstance(exc, StudentRaised):
+            graded = self._meta.get(nodeid, ("", "", 0))[1]
+            sentence = roots.raised_in_other_item(exc, graded, getattr(self._student, "_bindings", {}))
+        if sentence and verdict.status is not Status.PASSED:
+            verdict.message = f"{verdict.message}\n{sentence}"
 
     def pytest_runtest_logreport(self, report):
         verdict = getattr(report, "grading_verdict", None) or Verdict(

@@ -10,10 +10,13 @@ class StudentFault(Exception):
 
 
 class StudentRaised(StudentFault):
-    """The student's code raised. Carries the exception type name and a trimmed traceback."""
+    """The student's code raised. Carries the exception type name, a trimmed traceback, and
+    the student's frames it passed through, outermost first, as (block label, line,
+    qualified name): which of the student's functions or methods raised it."""
 
-    def __init__(self, call: str, exc_type: str, message: str, traceback: str = ""):
+    def __init__(self, call: str, exc_type: str, message: str, traceback: str = "", frames: tuple = ()):
         self.call, self.exc_type, self.message, self.traceback = call, exc_type, message, traceback
+        self.frames = frames
         super().__init__(f"{call} raised {exc_type}: {message}")
 
 

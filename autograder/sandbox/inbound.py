@@ -13,6 +13,7 @@ import numpy as np
 from .wire.values import ErrorInfo, HandleRef
 
 TYPE_NAME_CHARS = 100
+QUALNAME_CHARS = 200
 MESSAGE_CHARS = 2000
 TRACEBACK_CHARS = 8000
 DETAIL_CHARS = 500
@@ -42,15 +43,22 @@ def clip_tail(text: str, limit: int) -> str:
     return f"[{len(text) - limit} characters before]...{text[-limit:]}"
 
 
-def type_name(text: str) -> str:
-    """A class name from the sandbox: short, and printable on one line."""
-    text = clip(text, TYPE_NAME_CHARS)
+def printable(text: str, limit: int) -> str:
+    """A name from the sandbox: at most about `limit` characters, printable on one line."""
+    text = clip(text, limit)
     return text if text.isprintable() else "".join(c if c.isprintable() else "?" for c in text)
 
 
+def type_name(text: str) -> str:
+    """A class name from the sandbox: short, and printable on one line."""
+    return printable(text, TYPE_NAME_CHARS)
+
+
 def error(info: ErrorInfo) -> ErrorInfo:
+    # The codec already holds frames to (str, line, str); their names are shown to students.
+    frames = tuple((type_name(label), line, printable(name, QUALNAME_CHARS)) for label, line, name in info.frames)
     return ErrorInfo(type_name(info.exc_type), clip(info.message, MESSAGE_CHARS),
-                     clip_tail(info.traceback, TRACEBACK_CHARS))
+                     clip_tail(info.traceback, TRACEBACK_CHARS), frames)
 
 
 def handle_ref(ref: HandleRef) -> HandleRef:

@@ -24,6 +24,8 @@ from dataclasses import dataclass
 
 import numpy
 
+from . import plotting
+
 log = logging.getLogger("autograder.sandbox")
 
 BUBBLEWRAP = "bubblewrap"
@@ -33,8 +35,8 @@ UID_RANGE = range(61000, 61999)
 UID_LOCK_DIR = "/tmp/autograder-sandbox-uids"
 # What of the grader the sandbox sees: the shared wire package and the shim, as the
 # package tree autograder/sandbox/{wire,shim} under one folder put first on its sys.path
-# (with numpy beside them); `autograder` and `autograder.sandbox` are namespace packages
-# there, so nothing of the trusted side exists inside.
+# (with numpy, matplotlib and matplotlib's requirements beside them); `autograder` and
+# `autograder.sandbox` are namespace packages there, so nothing of the trusted side exists inside.
 SANDBOX_DIR = os.path.dirname(os.path.abspath(__file__))
 SHARED = ("wire", "shim")
 PACKAGE_PATH = os.path.join("autograder", "sandbox")
@@ -211,6 +213,12 @@ def numpy_dirs() -> list[str]:
     return [pkg] + [p for p in (os.path.join(os.path.dirname(pkg), "numpy.libs"),) if os.path.isdir(p)]
 
 
+def library_paths() -> list[str]:
+    """Everything besides the shim that student code may import: numpy, matplotlib and
+    what matplotlib requires, each under its own name at the root of the sandbox's tree."""
+    return numpy_dirs() + list(plotting.package_paths())
+
+
 def bwrap_supports(flag: str) -> bool:
     """Whether this machine's bwrap knows a flag (--size came in 0.5, --disable-userns in 0.8)."""
     global _bwrap_help
@@ -280,16 +288,17 @@ def _base_tree() -> list[str]:
 class Command:
     argv: list[str]
     workdir_inside: str     # the student's working folder as the sandbox sees it
+    mplconfig_inside: str   # matplotlib's configuration folder as the sandbox sees it
 
 
 def _stage(lib: str) -> None:
     """The fallback's view of the grader: lib/ laid out as the jail's INSIDE_ROOT, with
-    links to the checkout's wire/ and shim/ and to numpy, and nothing else."""
+    links to the checkout's wire/ and shim/ and to the libraries, and nothing else."""
     package = os.path.join(lib, PACKAGE_PATH)
     os.makedirs(package, mode=0o755)
     for name in SHARED:
         os.symlink(os.path.join(SANDBOX_DIR, name), os.path.join(package, name))
-    for path in numpy_dirs():
+    for path in library_paths():
         os.symlink(path, os.path.join(lib, os.path.basename(path)))
     for folder in (lib, os.path.join(lib, "autograder"), package):
         os.chmod(folder, 0o755)  # makedirs honours the umask; the dropped uid must read these
@@ -304,11 +313,13 @@ def _workdir_mount(workdir: str, size: int) -> list[str]:
     return ["--bind", workdir, INSIDE_WORKDIR]
 
 
-def build_command(layer: str, root: str, workdir: str, fds: tuple[int, int], workdir_bytes: int) -> Command:
+def build_command(layer: str, root: str, workdir: str, fds: tuple[int, int], workdir_bytes: int,
+                  uid: int | None = None) -> Command:
     """The command line of the sandbox process: its interpreter, the shim, the two pipe fds.
 
     `root` is a folder of ours for this process, `workdir` the student's folder inside it
-    (under bubblewrap a tmpfs of workdir_bytes takes its place)."""
+    (under bubblewrap a tmpfs of workdir_bytes takes its place); `uid` the one the shim
+    drops to, which must own matplotlib's configuration folder when that is on disk."""
     fd_args = [str(fd) for fd in fds]
     if layer == FALLBACK:
         lib = os.path.join(root, "lib")
@@ -316,15 +327,17 @@ def build_command(layer: str, root: str, workdir: str, fds: tuple[int, int], wor
         argv = [_python(), "-I", os.path.join(lib, BOOT), *fd_args]
         if fallback_network_cut():
             argv = [shutil.which("unshare"), "--net", "--"] + argv  # exec, no extra process
-        return Command(argv, workdir)
+        return Command(argv, workdir, plotting.host_config(root, uid))
     args = ["bwrap", *_namespace_flags(), *_base_tree()]
     seen: set[str] = set()
     for name in SHARED:
         inside = f"{INSIDE_ROOT}/{PACKAGE_PATH}/{name}"
         args += _mkdirs_for(inside, seen) + ["--ro-bind", os.path.join(SANDBOX_DIR, name), inside]
-    for path in numpy_dirs():
+    for path in library_paths():
         inside = f"{INSIDE_ROOT}/{os.path.basename(path)}"
         args += _mkdirs_for(inside, seen) + ["--ro-bind", path, inside]
+    args += _mkdirs_for(plotting.INSIDE_CONFIG, seen)
+    args += plotting.bwrap_config(root, uid, bwrap_supports("--size"))
     args += _workdir_mount(workdir, workdir_bytes) + ["--chdir", INSIDE_WORKDIR]
     args += ["--", _python(), "-I", f"{INSIDE_ROOT}/{BOOT}", *fd_args]
-    return Command(args, INSIDE_WORKDIR)
+    return Command(args, INSIDE_WORKDIR, plotting.INSIDE_CONFIG)

@@ -10,7 +10,7 @@ import signal
 import subprocess
 import tempfile
 
-from . import isolation
+from . import isolation, plotting
 from .cgroup import SandboxCgroup
 from .limits import Limits
 from .output import OutputBuffer
@@ -21,9 +21,11 @@ from .wire.transport import Channel, widen_pipe
 log = logging.getLogger("autograder.sandbox")
 
 
-def _minimal_env(workdir_inside: str) -> dict:
-    return {"PATH": "/usr/bin:/bin", "HOME": workdir_inside, "TMPDIR": workdir_inside, "LANG": "C.UTF-8",
-            "OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"}
+def _minimal_env(cmd: isolation.Command) -> dict:
+    workdir = cmd.workdir_inside
+    return {"PATH": "/usr/bin:/bin", "HOME": workdir, "TMPDIR": workdir, "LANG": "C.UTF-8",
+            "OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1",
+            **plotting.environment(cmd.mplconfig_inside)}
 
 
 class SandboxProcess:
@@ -43,11 +45,11 @@ class SandboxProcess:
         out_r, out_w = os.pipe()
         for fd in (req_w, resp_w):
             widen_pipe(fd)
-        cmd = isolation.build_command(layer, self.root, self.workdir, (req_r, resp_w), limits.workdir_bytes)
+        cmd = isolation.build_command(layer, self.root, self.workdir, (req_r, resp_w), limits.workdir_bytes, uid)
         self.cgroup = SandboxCgroup.create(limits.memory_bytes, limits.processes)
         argv = cmd.argv if self.cgroup is None else self.cgroup.command(cmd.argv)
         try:
-            self.popen = subprocess.Popen(argv, cwd=self.workdir, env=_minimal_env(cmd.workdir_inside),
+            self.popen = subprocess.Popen(argv, cwd=self.workdir, env=_minimal_env(cmd),
                                           stdin=subprocess.DEVNULL, stdout=out_w, stderr=out_w,
                                           pass_fds=(req_r, resp_w), start_new_session=True, close_fds=True)
         except BaseException:

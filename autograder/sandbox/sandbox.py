@@ -289,7 +289,7 @@ class Sandbox:
             err = inbound.error(resp["error"])
             if self._callbacks.error is not None and err.exc_type == "CallbackError":
                 raise self._callbacks.error
-            raise StudentRaised(_text(what), err.exc_type, err.message, err.traceback)
+            raise StudentRaised(_text(what), err.exc_type, err.message, err.traceback, err.frames)
         detail = inbound.clip(resp["error"].message, inbound.DETAIL_CHARS) if "error" in resp.fields else ""
         if resp.status is Status.UNSAFE:
             raise UnsafeValue(f"{_text(what)}: returned a value that cannot cross: {detail}")

@@ -13,7 +13,7 @@ import pytest
 
 from autograder.pipeline import MAX_IMPORT_ERRORS, MAX_IMPORT_FIELD, _import_errors
 from autograder.sandbox import Handle, Limits, Sandbox, SandboxCrashed, StudentRaised, UnsafeValue
-from autograder.sandbox.inbound import MESSAGE_CHARS, TRACEBACK_CHARS, TYPE_NAME_CHARS
+from autograder.sandbox.inbound import MESSAGE_CHARS, QUALNAME_CHARS, TRACEBACK_CHARS, TYPE_NAME_CHARS
 from autograder.sandbox.load_report import MAX_BLOCK_ERRORS, block_lineno
 
 STUDENT = [("cell 1", r'''
@@ -67,7 +67,7 @@ def widened(f):
 ''')]
 
 RAISED = ('{"$dict":[["status","raised"],["seq",@SEQ@],["error",{"$error":{"exc_type":"%s","message":"%s",'
-          '"traceback":"%s"}}]]}')
+          '"traceback":"%s","frames":[["%s",1,"%s"]]}}]]}')
 
 
 @pytest.fixture(scope="module")
@@ -86,10 +86,13 @@ def test_a_huge_exception_name_and_message_are_clipped_by_the_shim(sb):
 
 def test_a_forged_exception_record_is_clipped_by_the_grader(sb):
     with pytest.raises(StudentRaised) as info:
-        sb.module.forge(RAISED % ("E" * 1_000_000, "m" * 1_000_000, "t" * 1_000_000))
+        sb.module.forge(RAISED % ("E" * 1_000_000, "m" * 1_000_000, "t" * 1_000_000, "c" * 100_000,
+                                  "q" * 100_000))
     err = info.value
     assert err.exc_type.startswith("E" * 50) and len(err.exc_type) <= TYPE_NAME_CHARS + 50
     assert len(err.message) <= MESSAGE_CHARS + 50 and len(err.traceback) <= TRACEBACK_CHARS + 50
+    [(label, line, name)] = err.frames
+    assert line == 1 and len(label) <= TYPE_NAME_CHARS + 50 and len(name) <= QUALNAME_CHARS + 50
     assert sb.module.ok(1) == 2
 
 

@@ -111,7 +111,7 @@ def test_child_is_clean_limited_and_unprivileged(make_sandbox, layer):
     assert info["uid"] != 0 and info["euid"] != 0 and info["groups"] == [] and info["capeff"] == "0000000000000000"
     assert info["env"]["OPENBLAS_NUM_THREADS"] == info["env"]["OMP_NUM_THREADS"] == info["env"]["MKL_NUM_THREADS"] == "1"
     assert set(info["env"]) <= {"PATH", "HOME", "TMPDIR", "LANG", "OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS",
-                                "MKL_NUM_THREADS", "LC_CTYPE", "PWD"}
+                                "MKL_NUM_THREADS", "LC_CTYPE", "PWD", "MPLBACKEND", "MPLCONFIGDIR"}
     assert info["files"] == []  # the student's code travels over the pipe, never as a file
     assert info["stdin"] == "/dev/null"
     # Own session: led by the shim itself (fallback) or by bwrap's init inside its PID namespace.

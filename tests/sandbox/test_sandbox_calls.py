@@ -207,3 +207,56 @@ def test_handles_from_a_restarted_process_are_stale(make_sandbox):
     box.load([("cell 9", "import os\ndef die():\n    os._exit(1)\n")] + STUDENT)
     with pytest.raises(StaleHandle):
         net.predict(np.ones((1, 2)))
+
+
+ROOTS = [("cell 1", "def softmax(x):\n    return 1 / x\n"),
+         ("cell 2", "import sys\n\nclass Net:\n    def loss(self, x):\n        return softmax(x)\n\n"
+                    "    def quiet_loss(self, x):\n        sys.tracebacklimit = 0\n        return softmax(x)\n")]
+
+
+def test_a_raise_names_each_student_frame_by_its_qualified_name(make_sandbox):
+    box = make_sandbox()
+    assert box.load(ROOTS).ok
+    with pytest.raises(StudentRaised) as info:
+        box.module.Net().loss(0)
+    assert info.value.frames == (("cell 2", 5, "Net.loss"), ("cell 1", 2, "softmax"))
+    # The text reads as Python's own, with the class in front of the method.
+    assert 'File "<cell 2>", line 5, in Net.loss\n    return softmax(x)\n' in info.value.traceback
+    assert info.value.traceback.rstrip().endswith("ZeroDivisionError: division by zero")
+
+
+def test_the_students_traceback_limit_does_not_mix_up_the_frames(make_sandbox):
+    box = make_sandbox()
+    assert box.load(ROOTS).ok
+    with pytest.raises(StudentRaised) as info:
+        box.module.Net().quiet_loss(0)
+    assert info.value.frames == (("cell 2", 9, "Net.quiet_loss"), ("cell 1", 2, "softmax"))
+
+
+LENDING = [("cell 1", "import numpy as np\n\ndef softmax(x):\n    return x\n\n"
+                      "def loss(x):\n    return float(np.sum(softmax(x)))\n\n"
+                      "def loss_of(f):\n    return softmax(f)\n")]
+
+
+def test_a_lent_function_stands_for_a_students_global_until_the_block_ends(make_sandbox):
+    from autograder.sandbox.substitute import substituted
+    box = make_sandbox()
+    assert box.load(LENDING).ok
+    calls = []
+
+    def right(x):
+        calls.append(x.shape)
+        return np.exp(x) / np.sum(np.exp(x))
+
+    x = np.array([1.0, 2.0, 3.0])
+    assert box.module.loss(x) == 6.0
+    with substituted(box, {"softmax": right}) as lent:
+        assert box.module.loss(x) == pytest.approx(1.0)   # called back, across several calls
+        assert box.module.loss(x) == pytest.approx(1.0)
+        assert not lent["softmax"].refused
+        with pytest.raises(UnsafeValue):
+            box.module.loss_of(box.module.loss)              # a function cannot cross to the grader
+        assert lent["softmax"].refused
+    assert calls == [(3,), (3,)]
+    assert box.module.loss(x) == 6.0                       # the student's own is back
+    assert box._callbacks._fns == {}                      # and nothing lent is left to call

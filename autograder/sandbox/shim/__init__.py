@@ -6,4 +6,5 @@ It imports only the standard library, numpy and the wire package: those two fold
     boot   the script the sandbox process starts: puts the tree it came from on sys.path
     main   reads its configuration, limits itself, drops root, serves
     shim   executes the student's blocks and answers requests
+    deferred  matplotlib imported on first use rather than at `import matplotlib.pyplot`
 """

@@ -11,7 +11,7 @@ from importlib import import_module
 import numpy  # noqa: F401 - before any student code, so its module state is numpy's own
 
 from ..wire import protocol, transport
-from . import seccomp
+from . import deferred, seccomp
 from .shim import Shim
 
 # Stdlib modules a notebook commonly imports; loaded before root is dropped so they still
@@ -25,7 +25,13 @@ PRELOAD = ("collections", "collections.abc", "copy", "functools", "itertools", "
            # a student's __init__); without it every such class fails in the fallback.
            "secrets", "hashlib", "numpy.random", "numpy.linalg", "numpy.fft", "datetime",
            "csv", "threading", "unicodedata", "decimal", "fractions", "base64", "zlib",
-           "textwrap", "pprint", "inspect", "contextlib", "uuid", "platform")
+           "textwrap", "pprint", "inspect", "contextlib", "uuid", "platform",
+           # What matplotlib and its requirements import from the standard library when
+           # pyplot is imported and a figure is drawn and saved (PNG, PDF, SVG); about 15 ms.
+           "argparse", "concurrent.futures", "difflib", "fileinput", "gettext", "html.entities",
+           "importlib.resources", "plistlib", "shlex", "sysconfig", "timeit", "unittest",
+           "xml.etree.ElementTree", "xml.etree.cElementTree", "xml.parsers.expat", "zoneinfo",
+           "encodings.latin_1", "encodings.utf_16_be")
 
 # The protocol fds move this high so student code closing or dup2-ing low fds does not
 # hit them by accident.
@@ -79,6 +85,7 @@ def main(argv: list[str]) -> None:
     drop_privileges(cfg.uid)
     if cfg.block_userns:
         seccomp.forbid_user_namespaces()
+    deferred.install()
     shim = Shim(channel, cfg)
     shim.send(protocol.Status.OK, value="ready", mutated={})
     try:

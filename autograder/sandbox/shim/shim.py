@@ -7,6 +7,7 @@ over a cap is reported here (UNSAFE, the student's fault) rather than refused th
 
 from __future__ import annotations
 
+import itertools
 import linecache
 import os
 import sys
@@ -14,13 +15,16 @@ import traceback
 import types
 
 from ..wire import codec, protocol
-from ..wire.values import CallbackRef, ErrorInfo, HandleRef
+from ..wire.values import MAX_ERROR_FRAMES, CallbackRef, ErrorInfo, HandleRef
 
 Op, Status = protocol.Op, protocol.Status
 
 MAX_MESSAGE = 2000
 MAX_TRACEBACK = 8000
 MAX_TYPE_NAME = 100
+MAX_QUALNAME = 200
+# A RecursionError's traceback holds about a thousand frames; walking more is not needed.
+MAX_WALKED_FRAMES = 5000
 MODULE_NAME = "student_module"
 
 
@@ -82,11 +86,24 @@ class Shim:
     def encode(self, value):
         return codec.encode(value, on_other=self.handle_for, caps=self.reply_caps)
 
+    def student_frames(self, tb) -> list:
+        """The frames of the student's blocks in a traceback, outermost first, each named by
+        its qualified name ("Affine.forward", not just "forward")."""
+        # An explicit limit: extract_tb would otherwise obey the student's sys.tracebacklimit
+        # and drop frames walk_tb keeps, pairing each summary with another frame's code.
+        summaries = traceback.extract_tb(tb, limit=MAX_WALKED_FRAMES)
+        codes = [frame.f_code for frame, _ in itertools.islice(traceback.walk_tb(tb), MAX_WALKED_FRAMES)]
+        return [traceback.FrameSummary(s.filename, s.lineno, code.co_qualname[:MAX_QUALNAME], lookup_line=False,
+                                       line=s.line, end_lineno=s.end_lineno, colno=s.colno, end_colno=s.end_colno)
+                for s, code in zip(summaries, codes) if s.filename in self.labels]
+
     def error_info(self, exc):
-        frames = [f for f in traceback.extract_tb(exc.__traceback__) if f.filename in self.labels]
+        frames = self.student_frames(exc.__traceback__)
         text = "".join(traceback.format_list(frames))
         text += "".join(traceback.format_exception_only(type(exc), exc)) if frames else ""
-        return ErrorInfo(type(exc).__name__[:MAX_TYPE_NAME], _safe_str(exc), text[-MAX_TRACEBACK:])
+        # The block label without its <>, the line, the qualified name: where it was raised.
+        where = tuple((f.filename[1:-1], f.lineno or 0, f.name) for f in frames[-MAX_ERROR_FRAMES:])
+        return ErrorInfo(type(exc).__name__[:MAX_TYPE_NAME], _safe_str(exc), text[-MAX_TRACEBACK:], where)
 
     # ------------------------------------------------------------ serving
 

@@ -47,11 +47,14 @@ class CallbackRef:
 
 @dataclass(frozen=True)
 class ErrorInfo:
-    """An exception described as data: type name, message, trimmed traceback."""
+    """An exception described as data: type name, message, trimmed traceback, and the
+    student's frames it passed through, outermost first, as (block label, line,
+    qualified name such as "Affine.forward"): which of the student's functions raised."""
 
     exc_type: str
     message: str
     traceback: str
+    frames: tuple = ()
 
 
 class Obj(list):
@@ -307,25 +310,43 @@ def _dec_callback(dec, payload):
     return CallbackRef(_u64(payload, "$callback id"))
 
 
-_ERROR_FIELDS = ("exc_type", "message", "traceback")
+_ERROR_TEXTS = ("exc_type", "message", "traceback")
+_ERROR_FIELDS = _ERROR_TEXTS + ("frames",)
+MAX_ERROR_FRAMES = 32
+_LINE_LIMIT = 1 << 31
+
+
+def _is_frame(frame, sequence_types) -> bool:
+    return (type(frame) in sequence_types and len(frame) == 3 and type(frame[0]) is str
+            and type(frame[1]) is int and 0 <= frame[1] < _LINE_LIMIT and type(frame[2]) is str)
 
 
 def _enc_error(enc, value):
     parts = (value.exc_type, value.message, value.traceback)
     if any(type(part) is not str for part in parts):
         raise NotEncodable("ErrorInfo fields must be str")
-    for part in parts:
+    frames = value.frames
+    if type(frames) is not tuple or len(frames) > MAX_ERROR_FRAMES or \
+            not all(_is_frame(frame, (tuple,)) for frame in frames):
+        raise NotEncodable(f"ErrorInfo frames must be at most {MAX_ERROR_FRAMES} (str, line, str) tuples")
+    for part in parts + tuple(text for label, _, name in frames for text in (label, name)):
         enc.budget.text(len(part))
-    return {"$error": dict(zip(_ERROR_FIELDS, parts))}
+    return {"$error": {**dict(zip(_ERROR_TEXTS, parts)), "frames": [list(frame) for frame in frames]}}
 
 
 def _dec_error(dec, payload):
     fields = _record(payload, _ERROR_FIELDS)
-    if any(type(fields[name]) is not str for name in _ERROR_FIELDS):
+    if any(type(fields[name]) is not str for name in _ERROR_TEXTS):
         raise CodecError("$error fields must be strings")
-    for name in _ERROR_FIELDS:
+    frames = fields["frames"]
+    if type(frames) is not list or len(frames) > MAX_ERROR_FRAMES or \
+            not all(_is_frame(frame, (list,)) for frame in frames):
+        raise CodecError(f"$error frames must be at most {MAX_ERROR_FRAMES} [str, line, str] lists")
+    for name in _ERROR_TEXTS:
         dec.budget.text(len(fields[name]))
-    return ErrorInfo(*(fields[name] for name in _ERROR_FIELDS))
+    for label, _, name in frames:
+        dec.budget.text(len(label) + len(name))
+    return ErrorInfo(*(fields[name] for name in _ERROR_TEXTS), tuple(tuple(frame) for frame in frames))
 
 
 # (tag, exact python type or None, encode, decode). Types listed here are encoded as

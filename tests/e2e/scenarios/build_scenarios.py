@@ -195,3 +195,33 @@ write("fake_shape_object", None,
       {"status": "graded", "assignment": "ch03", "full": CH03_ITEMS, "zero": ["init_network"],
        "messages": {"init_network": "fakearray"}},
       raw=nbformat.writes(fake).encode("utf-8"))
+
+# --- student code that plots while it computes ---
+
+DESCENT_LOOP = "    for i in range(step_num):\n        x -= lr * numerical_gradient(f, x)\n"
+assert DESCENT_LOOP in NUMERIC
+write("plots_in_graded_function",
+      [IMPORTS, ACTS, MSE, CEE,
+       NUMERIC.replace(DESCENT_LOOP,
+                       "    for i in range(step_num):\n"
+                       "        plt.scatter(x[0], x[1], s=4, c='b')\n"
+                       "        x -= lr * numerical_gradient(f, x)\n"
+                       "    plt.plot([-3, 3], [0, 0], '--')\n"
+                       "    plt.xlabel('X0')\n"
+                       "    plt.ylabel('X1')\n"
+                       "    plt.savefig('gradient_path.png')\n"
+                       "    plt.show()\n"),
+       SIMPLE, TWO],
+      # The first call that plots imports matplotlib for real: room for a busy machine.
+      {"status": "graded", "assignment": "ch04", "full": ALL, "limits": {"call_seconds": 20}})
+
+# --- a test of one item failing inside another graded item ---
+
+CEE_1D_RESHAPE = ("    if y.ndim == 1:\n        t = t.reshape(1, t.size)\n        y = y.reshape(1, y.size)\n")
+assert CEE_1D_RESHAPE in CEE
+write("root_cause_in_other_item",
+      # Without the book's reshape, a single sample's one-hot t has no axis 1: argmax raises
+      # inside cross_entropy_error, and simpleNet.loss([0.6, 0.9], ...) with it.
+      [IMPORTS, ACTS, MSE, CEE.replace(CEE_1D_RESHAPE, ""), NUMERIC, SIMPLE, TWO],
+      {"status": "graded", "assignment": "ch04", "full": others("cross_entropy_error", "simpleNet"),
+       "messages": {"simpleNet": "another graded item: fix `cross_entropy_error` first"}})

@@ -45,11 +45,18 @@ def npy(array):
     {}, {"a": 1, 2: "b"}, {"$dict": 1}, {(1, "x"): {"nested": {(2, 3): [1.0]}}}, {None: 1, 1.5: 2, True: 3},
     {b"k": 1, 2j: 2, (): 3}, slice(1, None, 2), slice(None), Ellipsis,
     HandleRef(3, 17, "TwoLayerNet", False), CallbackRef(9), ErrorInfo("ValueError", "bad", "tb"),
+    ErrorInfo("KeyError", "k", "tb", (("cell 2", 5, "simpleNet.loss"), ("cell 1", 3, "softmax"))),
 ])
 def test_plain_values_round_trip_with_their_exact_type(value):
     back = roundtrip(value)
     assert back == value
     assert type(back) is type(value)
+
+
+def test_error_frames_that_are_not_label_line_name_do_not_leave():
+    for frames in ([("cell 1", 3, "f")], (("cell 1", "3", "f"),), (("cell 1", 3),), (("c", 1, "f"),) * 33):
+        with pytest.raises(NotEncodable, match="frames"):
+            encode(ErrorInfo("E", "m", "t", frames))
 
 
 def test_floats_round_trip_bit_for_bit():
@@ -246,7 +253,14 @@ def test_lying_lengths_counts_and_trailing_bytes_are_refused():
     ('{"$handle":{"generation":1,"oid":1,"type_name":"x","is_callable":0}}', "is_callable"),
     ('{"$handle":{"generation":1,"oid":1,"type_name":"x","is_callable":false,"extra":1}}', "keys"),
     ('{"$callback":true}', "callback"),
-    ('{"$error":{"exc_type":"E","message":"m","traceback":1}}', "strings"),
+    ('{"$error":{"exc_type":"E","message":"m","traceback":1,"frames":[]}}', "strings"),
+    ('{"$error":{"exc_type":"E","message":"m","traceback":"t"}}', "keys"),
+    ('{"$error":{"exc_type":"E","message":"m","traceback":"t","frames":[["cell 1",-1,"f"]]}}', "frames"),
+    ('{"$error":{"exc_type":"E","message":"m","traceback":"t","frames":[["cell 1",true,"f"]]}}', "frames"),
+    ('{"$error":{"exc_type":"E","message":"m","traceback":"t","frames":[["cell 1",3]]}}', "frames"),
+    ('{"$error":{"exc_type":"E","message":"m","traceback":"t","frames":{"$tuple":[]}}}', "frames"),
+    ('{"$error":{"exc_type":"E","message":"m","traceback":"t","frames":[' + ",".join(['["c",1,"f"]'] * 33)
+     + ']}}', "frames"),
 ])
 def test_malformed_json_values_are_refused(doc, match):
     with pytest.raises(CodecError, match=match):

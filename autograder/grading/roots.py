@@ -1,0 +1,137 @@
+"""When a test of one item fails because of another graded item, say where to look.
+
+Items call each other: `simpleNet.loss` calls the student's `cross_entropy_error`,
+`SimpleConvNet` every layer. An exception raised inside another graded item is that
+item's to fix; the sentence here names it, with its cell and line. A wrong value is
+traced by running the failing test again with the reference's version of each other
+graded function lent to the student's module (the reference's code runs in the grader,
+called back from the sandbox): if the test then passes, the helpers it called are named.
+The score is not touched: the test failed, whichever function was wrong.
+"""
+
+from __future__ import annotations
+
+import inspect
+import re
+from collections.abc import Callable
+
+import pytest
+
+from ..messages import say
+from ..sandbox.errors import StudentFault, StudentRaised
+from ..sandbox.proxy import ModuleProxy
+from ..sandbox.substitute import substituted
+from .checks import collecting_notes
+
+# A failing test is run again (once, or a few times when helpers must be told apart)
+# only when it was quick: a slow one would double the time a weak submission costs.
+RERUN_SECONDS = 2.0
+
+# Labels ingest gives the student's blocks; the prelude and anything else name no cell.
+_CELL_LABEL = re.compile(r"cell (\d{1,6})")
+
+
+def _owners(bindings: dict[str, str]) -> dict[str, set[str]]:
+    """Student name -> the graded items (book names) it stands for."""
+    owners: dict[str, set[str]] = {}
+    for book, student_name in bindings.items():
+        owners.setdefault(student_name, set()).add(book)
+    return owners
+
+
+def raised_in_other_item(exc: StudentRaised, item: str, bindings: dict[str, str]) -> str:
+    """The sentence naming the other graded item `exc` was raised in, or "".
+
+    The innermost of the student's frames that belongs to a graded item decides (a
+    helper of the student's own, not graded, is part of the item that called it): when
+    that item is the test's own, the test's item is where to look, and nothing is said.
+    A frame belongs to the item whose student name is the first part of its qualified
+    name ("Affine" for "Affine.forward").
+    """
+    owners = _owners(bindings)
+    for label, line, qualname in reversed(getattr(exc, "frames", ())):
+        name = qualname.split(".", 1)[0]
+        books = owners.get(name)
+        if not books:
+            continue
+        cell = _CELL_LABEL.fullmatch(label)
+        if item in books or cell is None:
+            return ""
+        return say("grading.root.raised_in_other_item", name=name, cell=cell.group(1), line=line)
+    return ""
+
+
+def _sandbox_of(student):
+    module = getattr(student, "_module", None)
+    return object.__getattribute__(module, "_sb") if isinstance(module, ModuleProxy) else None
+
+
+def _helpers(reference, bindings: dict[str, str], item: str) -> dict[str, tuple[str, Callable]]:
+    """Other graded items the reference has as plain functions: book name -> (student name, it)."""
+    own = bindings.get(item)
+    found = {}
+    for book, student_name in bindings.items():
+        fn = getattr(reference, book, None)
+        if book != item and student_name != own and inspect.isfunction(fn):
+            found[book] = (student_name, fn)
+    return found
+
+
+def _rerun(test: pytest.Function, fresh_rng: Callable) -> bool:
+    """Run the test function again, with a fresh rng (the same draws); True when it passes."""
+    if "rng" in test.funcargs:
+        test.funcargs["rng"] = fresh_rng()
+    try:
+        with collecting_notes():
+            test.runtest()
+    except (Exception, pytest.fail.Exception, pytest.skip.Exception):  # noqa: BLE001 - any way of not passing
+        return False
+    return True
+
+
+def _passes_with(sb, test, fresh_rng, helpers: dict) -> tuple[bool, set[str]]:
+    """Whether the test passes with these reference helpers lent, and which were called;
+    helpers student code called with arguments that may not cross are left out, in turn."""
+    helpers = dict(helpers)
+    while helpers:
+        called: set[str] = set()
+
+        def lent(book, fn):
+            def call(*args):
+                called.add(book)
+                return fn(*args)
+            call.__name__ = book
+            return call
+
+        with substituted(sb, {name: lent(book, fn) for book, (name, fn) in helpers.items()}) as loans:
+            passed = _rerun(test, fresh_rng)
+        refused = {book for book, (name, _) in helpers.items() if loans[name].refused}
+        if not refused:
+            return passed, called
+        helpers = {book: pair for book, pair in helpers.items() if book not in refused}
+    return False, set()
+
+
+def passes_with_reference(test: pytest.Function, student, reference, item: str, fresh_rng: Callable,
+                          seconds: float) -> str:
+    """The sentence naming the helpers with whose reference version the failing test
+    passes, or "" (also when the test was slow, or the student's code is not sandboxed)."""
+    sb = _sandbox_of(student)
+    if sb is None or reference is None or seconds > RERUN_SECONDS:
+        return ""
+    helpers = _helpers(reference, getattr(student, "_bindings", {}), item)
+    if not helpers:
+        return ""
+    try:
+        passed, called = _passes_with(sb, test, fresh_rng, helpers)
+        if not passed or not called:
+            return ""
+        blamed = sorted(called)
+        if len(blamed) > 1:
+            # Several were called: name the ones that alone are enough, if any is.
+            alone = [book for book in blamed if _passes_with(sb, test, fresh_rng, {book: helpers[book]})[0]]
+            blamed = alone or blamed
+    except StudentFault:
+        return ""  # a global could not be lent or the process died: no claim either way
+    names = ", ".join(f"`{helpers[book][0]}`" for book in blamed)
+    return say("grading.root.passes_with_reference", names=names)

@@ -1,0 +1,174 @@
+"""matplotlib for student code: which folders it needs, a font list built once, its settings.
+
+Nearly every notebook imports matplotlib.pyplot, and some graded functions plot while
+they compute. The sandbox offers the matplotlib the grader has installed, with the
+packages it requires (found through their installed metadata, so a new dependency is
+not forgotten), read-only; the Agg backend, so nothing tries to open a window; and a
+configuration folder of the sandbox's own, so nothing is written anywhere else.
+
+matplotlib builds a list of the machine's fonts the first time it is imported with an
+empty configuration folder, which takes a good part of a second. The grader builds it
+once per process, in a folder of its own, and every sandbox reads that copy: under
+bubblewrap mounted read-only in a small tmpfs that is the configuration folder, in the
+fallback copied into a folder beside the working folder. Without matplotlib installed
+for the grader none of this happens, and student code that imports it gets an ImportError.
+"""
+
+from __future__ import annotations
+
+import atexit
+import glob
+import importlib.metadata
+import logging
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import threading
+
+log = logging.getLogger("autograder.sandbox")
+
+DISTRIBUTION = "matplotlib"
+# Already inside through the sandbox's own numpy mounts.
+PROVIDED = {"numpy"}
+BACKEND = "Agg"
+INSIDE_CONFIG = "/opt/mplconfig"
+# Room for what matplotlib may write into its folder (nothing, unless the font list is
+# rebuilt); it counts as the sandbox's memory.
+CONFIG_BYTES = 4 * 1024 * 1024
+BUILD_SECONDS = 120
+
+_lock = threading.Lock()
+_font_list: list = []          # [path or None] once built (or found impossible)
+_paths: list = []              # [tuple of paths] once computed
+
+
+def _normalised(name: str) -> str:
+    return re.sub(r"[-_.]+", "-", name).lower()
+
+
+def _required(dist) -> list[str]:
+    """The distributions `dist` needs at run time (extras are optional, so left out)."""
+    names = []
+    for requirement in dist.requires or []:
+        spec, _, marker = requirement.partition(";")
+        if "extra" in marker:
+            continue
+        match = re.match(r"\s*([A-Za-z0-9][A-Za-z0-9._-]*)", spec)
+        if match:
+            names.append(match.group(1))
+    return names
+
+
+def _top_level(dist) -> set[str]:
+    """The importable files and folders a distribution installed, as absolute paths."""
+    found = set()
+    for file in dist.files or []:
+        top = file.parts[0] if file.parts else ""
+        if not top or top in ("..", "__pycache__") or top.endswith((".dist-info", ".egg-info", ".pth")):
+            continue
+        path = os.path.abspath(str(dist.locate_file(top)))  # its name is the import name
+        if os.path.exists(path):
+            found.add(path)
+    return found
+
+
+def package_paths() -> tuple[str, ...]:
+    """matplotlib's folders and those of everything it requires (numpy aside), or ()."""
+    with _lock:
+        if not _paths:
+            _paths.append(_closure())
+        return _paths[0]
+
+
+def _closure() -> tuple[str, ...]:
+    seen, todo, paths = set(), [DISTRIBUTION], set()
+    while todo:
+        name = _normalised(todo.pop())
+        if name in seen or name in PROVIDED:
+            continue
+        seen.add(name)
+        try:
+            dist = importlib.metadata.distribution(name)
+        except importlib.metadata.PackageNotFoundError:
+            # matplotlib missing: no plotting; a requirement missing behind a marker
+            # (for another Python version) is simply not needed here.
+            if name == DISTRIBUTION:
+                log.warning("sandbox: matplotlib is not installed; student code cannot import it")
+                return ()
+            continue
+        paths |= _top_level(dist)
+        todo += _required(dist)
+    return tuple(sorted(paths))
+
+
+def font_list() -> str | None:
+    """The path of a font list matplotlib accepts as its cache, built once per process."""
+    with _lock:
+        if _font_list and _font_list[0] is not None and not os.path.exists(_font_list[0]):
+            _font_list.clear()  # a cleaner of temporary files took it: a mount of it would fail
+        if not _font_list:
+            _font_list.append(_build_font_list() if _has_matplotlib() else None)
+        return _font_list[0]
+
+
+def _has_matplotlib() -> bool:
+    try:
+        importlib.metadata.distribution(DISTRIBUTION)
+        return True
+    except importlib.metadata.PackageNotFoundError:
+        return False
+
+
+def _build_font_list() -> str | None:
+    # A fresh interpreter with an empty configuration folder builds the list and saves it
+    # there; the grader itself never imports matplotlib.
+    folder = tempfile.mkdtemp(prefix="ag-mplfonts-")
+    atexit.register(shutil.rmtree, folder, True)
+    env = {"PATH": "/usr/bin:/bin", "HOME": folder, "MPLBACKEND": BACKEND, "MPLCONFIGDIR": folder,
+           "LANG": "C.UTF-8"}
+    try:
+        subprocess.run([sys.executable, "-I", "-c", "import matplotlib.font_manager"], env=env,
+                       stdin=subprocess.DEVNULL, capture_output=True, timeout=BUILD_SECONDS, check=True)
+    except (OSError, subprocess.SubprocessError) as exc:
+        log.warning("sandbox: could not build matplotlib's font list (%s); each sandbox that "
+                    "plots will build its own", exc)
+        return None
+    built = sorted(glob.glob(os.path.join(folder, "fontlist-v*.json")))
+    if not built:
+        log.warning("sandbox: matplotlib built no font list in %s", folder)
+        return None
+    os.chmod(folder, 0o755)  # the fallback's dropped uid never reads it here: it gets a copy
+    return built[-1]
+
+
+def environment(config_inside: str) -> dict[str, str]:
+    """What the sandbox's environment adds for matplotlib."""
+    return {"MPLBACKEND": BACKEND, "MPLCONFIGDIR": config_inside}
+
+
+def host_config(root: str, uid: int | None) -> str:
+    """A configuration folder in the sandbox's own folder, holding a copy of the font list
+    (the fallback's, and bubblewrap's when it cannot size a tmpfs)."""
+    folder = os.path.join(root, "mplconfig")
+    os.mkdir(folder, 0o700)
+    fonts = font_list()
+    if fonts is not None:
+        shutil.copyfile(fonts, os.path.join(folder, os.path.basename(fonts)))
+    if uid is not None:
+        os.chown(folder, uid, uid)  # matplotlib insists on a folder it can write to
+        os.chmod(folder, 0o711)     # and bwrap, binding it as root without CAP_DAC_OVERRIDE, must enter it
+    return folder
+
+
+def bwrap_config(root: str, uid: int | None, size_supported: bool) -> list[str]:
+    """bwrap arguments giving the sandbox INSIDE_CONFIG, its configuration folder."""
+    if not size_supported:
+        return ["--bind", host_config(root, uid), INSIDE_CONFIG]
+    args = ["--perms", "01777", "--size", str(CONFIG_BYTES), "--tmpfs", INSIDE_CONFIG]
+    fonts = font_list()
+    if fonts is not None:
+        args += ["--ro-bind", fonts, f"{INSIDE_CONFIG}/{os.path.basename(fonts)}"]
+    return args

@@ -1,0 +1,145 @@
+"""When a test fails inside another graded item, does the feedback name that item?"""
+
+import pytest
+
+from autograder.grading.outcome import Status
+from autograder.grading.roots import raised_in_other_item
+from autograder.grading.runner import run_hidden_suite
+from autograder.grading.student import StudentView
+from autograder.messages import say
+from autograder.sandbox import Limits, Sandbox, StudentRaised
+
+BINDINGS = {"cross_entropy_error": "ce_loss", "simpleNet": "simpleNet", "Affine": "Affine",
+            "TwoLayerNet": "TwoLayerNet"}
+
+
+def raised(*frames):
+    return StudentRaised("net.loss(x, t)", "IndexError", "bad index", "", tuple(frames))
+
+
+def test_an_exception_inside_another_item_names_it_by_the_students_name():
+    exc = raised(("cell 7", 9, "simpleNet.loss"), ("cell 4", 6, "ce_loss"))
+    assert raised_in_other_item(exc, "simpleNet", BINDINGS) == \
+        say("grading.root.raised_in_other_item", name="ce_loss", cell="4", line=6)
+
+
+def test_a_method_belongs_to_its_class_and_a_helper_to_the_item_that_called_it():
+    # TwoLayerNet -> Affine.forward -> the student's own ungraded helper, which raised.
+    exc = raised(("cell 9", 20, "TwoLayerNet.predict"), ("cell 8", 12, "Affine.forward"),
+                 ("cell 2", 3, "matmul_helper"))
+    assert "`Affine` (" in raised_in_other_item(exc, "TwoLayerNet", BINDINGS)
+
+
+@pytest.mark.parametrize("frames", [
+    [("cell 7", 9, "simpleNet.loss")],                                        # its own code
+    [("cell 4", 6, "ce_loss"), ("cell 7", 9, "simpleNet.loss.<locals>.<lambda>")],  # own, innermost
+    [("cell 2", 3, "helper")],                                                # no graded item
+    [("ingest prelude", 1, "ce_loss")],                                       # no cell to point at
+    [],
+])
+def test_nothing_is_said_when_the_tests_own_item_or_no_item_raised(frames):
+    assert raised_in_other_item(raised(*frames), "simpleNet", BINDINGS) == ""
+
+
+SUITE = '''
+import numpy as np
+import pytest
+
+
+@pytest.mark.item("simpleNet")
+def test_loss(student):
+    net = student.simpleNet()
+    net.loss(np.array([0.6, 0.9]), np.array([0, 0, 1]))
+
+
+@pytest.mark.item("cross_entropy_error")
+def test_cross_entropy_error(student):
+    student.cross_entropy_error(np.array([0.1, 0.9]), np.array([0, 1]))
+'''
+
+STUDENT = [("cell 1", "import numpy as np\n"),
+           ("cell 2", "def ce_loss(y, t):\n    return -np.sum(t * np.log(y[t.size]))\n"),
+           ("cell 3", "class simpleNet:\n    def __init__(self):\n        self.W = np.ones((2, 3))\n\n"
+                      "    def loss(self, x, t):\n        return ce_loss(x @ self.W, t)\n")]
+
+
+def test_the_feedback_of_the_calling_item_names_the_item_that_raised(tmp_path):
+    (tmp_path / "test_items.py").write_text(SUITE)
+    with Sandbox(Limits(call_seconds=10.0)) as box:
+        assert box.load(STUDENT).ok
+        view = StudentView(box.module, {"cross_entropy_error": "ce_loss", "simpleNet": "simpleNet"})
+        out = {o.test_id.split("::")[1]: o for o in run_hidden_suite(tmp_path, view)}
+    loss, own = out["test_loss"], out["test_cross_entropy_error"]
+    assert loss.status is Status.ERROR and loss.points == 0
+    assert loss.message.endswith(say("grading.root.raised_in_other_item", name="ce_loss", cell="2", line=2))
+    assert "in simpleNet.loss" in loss.message
+    # The item that raised is told nothing more: it is already the place to look.
+    assert own.status is Status.ERROR
+    assert say("grading.root.raised_in_other_item", name="ce_loss", cell="2", line=2) not in own.message
+
+
+VALUE_SUITE = '''
+import numpy as np
+import pytest
+
+from autograder.grading.checks import assert_close
+
+X, T = np.array([0.6, 0.9]), np.array([0.0, 0.0, 1.0])
+
+
+@pytest.mark.item("simpleNet")
+def test_loss(student, reference):
+    net, ref = student.simpleNet(), reference.simpleNet()
+    net.W = ref.W = np.arange(6.0).reshape(2, 3) / 10
+    assert_close(net.loss(X, T), ref.loss(X, T), call="net.loss(x, t)")
+
+
+@pytest.mark.item("simpleNet")
+def test_predict(student, reference, rng):
+    net, ref = student.simpleNet(), reference.simpleNet()
+    net.W = ref.W = rng.normal(size=(2, 3))
+    assert_close(net.predict(X), ref.predict(X), call="net.predict(x)")
+
+
+@pytest.mark.item("cross_entropy_error")
+def test_cross_entropy_error(student, reference):
+    y = np.array([0.1, 0.2, 0.7])
+    assert_close(student.cross_entropy_error(y, T), reference.cross_entropy_error(y, T), call="cee(y, t)")
+'''
+
+NET = ("class simpleNet:\n    def __init__(self):\n        self.W = np.ones((2, 3))\n\n"
+       "    def predict(self, x):\n        return np.dot(x, self.W){}\n\n"
+       "    def loss(self, x, t):\n        return ce_loss(softmax(self.predict(x)), t)\n")
+SOFTMAX = "def softmax(x):\n    e = np.exp(x - np.max(x))\n    return e / np.sum(e)\n"
+CEE_WITHOUT_MINUS = "def ce_loss(y, t):\n    return np.sum(t * np.log(y + 1e-7))\n"
+CEE_RIGHT = "def ce_loss(y, t):\n    return -np.sum(t * np.log(y + 1e-7))\n"
+
+
+def grade_values(tmp_path, cee: str, predict_slip: str = "") -> dict:
+    (tmp_path / "test_values.py").write_text(VALUE_SUITE)
+    blocks = [("cell 1", "import numpy as np\n" + SOFTMAX), ("cell 2", cee), ("cell 3", NET.format(predict_slip))]
+    with Sandbox(Limits(call_seconds=10.0)) as box:
+        assert box.load(blocks).ok
+        view = StudentView(box.module, {"cross_entropy_error": "ce_loss", "simpleNet": "simpleNet"})
+        return {o.test_id.split("::")[1]: o for o in run_hidden_suite(tmp_path, view,
+                                                                        reference="reference.ch04_training")}
+
+
+def test_a_wrong_value_that_a_correct_helper_fixes_names_the_helper(tmp_path):
+    out = grade_values(tmp_path, CEE_WITHOUT_MINUS)
+    loss = out["test_loss"]
+    assert loss.status is Status.FAILED and loss.points == 0
+    assert loss.message.endswith(say("grading.root.passes_with_reference", names="`ce_loss`"))
+    # The helper's own test is told nothing more, and still meets the student's own function.
+    own = out["test_cross_entropy_error"]
+    assert own.status is Status.FAILED
+    assert say("grading.root.passes_with_reference", names="`ce_loss`") not in own.message
+    assert out["test_predict"].status is Status.PASSED
+
+
+def test_a_wrong_value_of_the_items_own_making_names_no_helper(tmp_path):
+    out = grade_values(tmp_path, CEE_RIGHT, predict_slip=" * 2")
+    loss = out["test_loss"]
+    assert loss.status is Status.FAILED
+    assert say("grading.root.passes_with_reference", names="`ce_loss`") not in loss.message
+    assert out["test_cross_entropy_error"].status is Status.PASSED
