@@ -3,4 +3,4 @@
 The package tree is the pipeline: ingest -> sandbox -> grading -> report.
 """
 
-__version__ = "0.1.0"
+__version__ = "0.2.0"

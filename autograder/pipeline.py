@@ -27,7 +27,7 @@ from .grading.runner import HiddenSuiteError, run_hidden_suite
 from .grading.score import score_outcomes
 from .grading.student import StudentView
 from .ingest import IngestError, IngestResult, ingest_bytes, resolve_items
-from .ingest.decode import MAX_BYTES
+from .ingest.encoding import MAX_BYTES
 from .ingest.model import Shape
 from .ingest.shape import shape_of_object
 from .messages import say

@@ -6,7 +6,8 @@ import enum
 from dataclasses import dataclass, field
 
 
-class Status(str, enum.Enum):
+class TestStatus(str, enum.Enum):
+    __test__ = False         # an enum, not a pytest test class
     PASSED = "passed"
     FAILED = "failed"        # an assertion about the student's answer did not hold
     ERROR = "error"          # the student's code raised, timed out or crashed
@@ -20,7 +21,7 @@ class TestOutcome:
     name: str                # human title (the test docstring's first line, else the function name)
     item: str                # book name of the graded item, e.g. "softmax"
     max_points: float
-    status: Status
+    status: TestStatus
     message: str = ""        # what was called, with what, what came back, what was expected
     hint: str = ""           # a known classic miss, when one matched
     duration: float = 0.0
@@ -28,4 +29,4 @@ class TestOutcome:
 
     @property
     def points(self) -> float:
-        return self.max_points if self.status is Status.PASSED else 0.0
+        return self.max_points if self.status is TestStatus.PASSED else 0.0

@@ -29,7 +29,7 @@ from ..sandbox.errors import (SandboxCrashed, StaleHandle, StudentFault, Student
 from . import roots
 from .causes import NotebookSummary, name_error_hint
 from .checks import CheckFailed, collecting_notes
-from .outcome import Status, TestOutcome
+from .outcome import TestStatus, TestOutcome
 from .student import ItemUnavailable
 
 log = logging.getLogger(__name__)
@@ -47,7 +47,7 @@ class NotRerunAfterTimeout(StudentFault):
 
 @dataclass
 class Verdict:
-    status: Status
+    status: TestStatus
     message: str = ""
     hint: str = ""
 
@@ -92,22 +92,22 @@ def _fault_hint(exc: StudentFault, notebook: NotebookSummary | None = None) -> s
 
 
 def classify(exc: BaseException, when: str, notebook: NotebookSummary | None = None) -> Verdict:
-    """Status of a test from the exception one of its phases raised; `notebook` (what
+    """TestStatus of a test from the exception one of its phases raised; `notebook` (what
     ingest knows) explains a NameError, when given."""
     if isinstance(exc, ItemUnavailable):
-        return Verdict(Status.MISSING, str(exc))
+        return Verdict(TestStatus.MISSING, str(exc))
     if isinstance(exc, NotRerunAfterTimeout):
-        return Verdict(Status.ERROR, str(exc))
+        return Verdict(TestStatus.ERROR, str(exc))
     if isinstance(exc, StudentFault):
-        return Verdict(Status.ERROR, fault_message(exc), _fault_hint(exc, notebook))
+        return Verdict(TestStatus.ERROR, fault_message(exc), _fault_hint(exc, notebook))
     if when != "call":  # a broken fixture is not a wrong answer (junitxml: error)
-        return Verdict(Status.ERROR, say("grading.setup_error", exc_type=type(exc).__name__,
+        return Verdict(TestStatus.ERROR, say("grading.setup_error", exc_type=type(exc).__name__,
                                          message=str(exc)))
     if isinstance(exc, CheckFailed):
-        return Verdict(Status.FAILED, exc.message, exc.hint)
+        return Verdict(TestStatus.FAILED, exc.message, exc.hint)
     if isinstance(exc, AssertionError):
-        return Verdict(Status.FAILED, str(exc))
-    return Verdict(Status.FAILED, say("grading.test_exception", exc_type=type(exc).__name__,
+        return Verdict(TestStatus.FAILED, str(exc))
+    return Verdict(TestStatus.FAILED, say("grading.test_exception", exc_type=type(exc).__name__,
                                       message=str(exc)))
 
 
@@ -203,16 +203,16 @@ class GradingPlugin:
         if call.excinfo is None:
             # A pass may carry notes: the answer was accepted in a form the book does not use.
             notes = self._notes.pop(item.nodeid, []) if call.when == "call" else []
-            report.grading_verdict = Verdict(Status.PASSED, "\n".join(notes))
+            report.grading_verdict = Verdict(TestStatus.PASSED, "\n".join(notes))
         elif call.excinfo.errisinstance(pytest.skip.Exception):
-            report.grading_verdict = Verdict(Status.MISSING, say("grading.skipped",
+            report.grading_verdict = Verdict(TestStatus.MISSING, say("grading.skipped",
                                                                  reason=str(call.excinfo.value)))
         else:
             report.grading_verdict = classify(call.excinfo.value, call.when, self._notebook)
             self._name_the_root(report.grading_verdict, call.excinfo.value, item.nodeid)
             if call.when == "call" and call.excinfo.errisinstance(TimeLimitExceeded):
                 self._timed_out.add(self._meta.get(item.nodeid, ("", "", 0))[1])
-            if report.grading_verdict.status is Status.FAILED and call.when == "call" \
+            if report.grading_verdict.status is TestStatus.FAILED and call.when == "call" \
                     and not isinstance(call.excinfo.value, (AssertionError, ItemUnavailable)):
                 log.debug("hidden test %s raised:\n%s", item.nodeid,
                           "".join(traceback.format_exception(call.excinfo.value)))
@@ -223,12 +223,12 @@ class GradingPlugin:
         if isinstance(exc, StudentRaised):
             graded = self._meta.get(nodeid, ("", "", 0))[1]
             sentence = roots.raised_in_other_item(exc, graded, getattr(self._student, "_bindings", {}))
-        if sentence and verdict.status is not Status.PASSED:
+        if sentence and verdict.status is not TestStatus.PASSED:
             verdict.message = f"{verdict.message}\n{sentence}"
 
     def pytest_runtest_logreport(self, report):
         verdict = getattr(report, "grading_verdict", None) or Verdict(
-            Status.PASSED if report.passed else Status.ERROR, str(report.longrepr or ""))
+            TestStatus.PASSED if report.passed else TestStatus.ERROR, str(report.longrepr or ""))
         self._phases.setdefault(report.nodeid, []).append((report.duration, verdict))
 
     # --- result ---------------------------------------------------------------------
@@ -238,9 +238,9 @@ class GradingPlugin:
             phases = self._phases.get(nodeid, [])
             # The first phase that did not pass decides: a failed setup never ran the call.
             passed_notes = "\n".join(v.message for _, v in phases if v.message)
-            verdict = next((v for _, v in phases if v.status is not Status.PASSED),
-                           Verdict(Status.PASSED, passed_notes) if phases else
-                           Verdict(Status.ERROR, say("grading.skipped", reason="not run")))
+            verdict = next((v for _, v in phases if v.status is not TestStatus.PASSED),
+                           Verdict(TestStatus.PASSED, passed_notes) if phases else
+                           Verdict(TestStatus.ERROR, say("grading.skipped", reason="not run")))
             name, item, points = self._meta[nodeid]
             results.append(TestOutcome(test_id=nodeid, name=name, item=item, max_points=points,
                                        status=verdict.status, message=verdict.message,

@@ -5,7 +5,7 @@ from __future__ import annotations
 import enum
 from dataclasses import dataclass
 
-from .outcome import Status, TestOutcome
+from .outcome import TestStatus, TestOutcome
 
 
 class ItemStatus(str, enum.Enum):
@@ -47,13 +47,13 @@ def score_outcomes(outcomes: list[TestOutcome], item_order: list[str] | None = N
         tests = by_item[item]
         got = sum(t.points for t in tests)
         full = sum(t.max_points for t in tests)
-        if all(t.status is Status.MISSING for t in tests):
+        if all(t.status is TestStatus.MISSING for t in tests):
             status = ItemStatus.MISSING
         elif got == full:
             status = ItemStatus.FULL
         else:
             status = ItemStatus.PARTIAL if got > 0 else ItemStatus.ZERO
         items.append(ItemScore(item, round(got, 4), round(full, 4),
-                               sum(t.status is Status.PASSED for t in tests), len(tests), status))
+                               sum(t.status is TestStatus.PASSED for t in tests), len(tests), status))
     return Score(round(sum(i.points for i in items), 4),
                  round(sum(i.max_points for i in items), 4), tuple(items))

@@ -18,7 +18,7 @@ from autograder.ingest.model import Definition, Shape, Skipped, Unread
 from autograder.ingest.unread import describe
 from autograder.messages import say
 
-CALLABLE_KINDS = {"function", "class", "lambda", "alias"}
+GRADABLE_KINDS = {"function", "class", "lambda", "alias"}   # what a student wrote and can be called
 # Notes about later definitions that could not be read, per item, at most.
 MAX_UNREAD_NOTES = 3
 # A missing item's message lists this many of the notebook's other definitions, at most.
@@ -108,7 +108,7 @@ def _bind(resolution: Resolution, item: str, chosen: Definition, skipped: Mappin
 
 
 def _usable(definition: Definition) -> bool:
-    return definition.kind in CALLABLE_KINDS and definition.imported_from is None
+    return definition.kind in GRADABLE_KINDS and definition.imported_from is None
 
 
 def _why_not(definition: Definition) -> str:

@@ -17,7 +17,8 @@ from autograder.ingest.shape import shape_of_node
 NUMERIC_MODULES = {"numpy", "math"}
 PURE_BUILTINS = {"range", "len", "int", "float", "bool", "str", "list", "tuple", "dict", "set",
                  "abs", "min", "max", "round", "sum", "zip", "enumerate", "sorted", "reversed"}
-CALLABLE_KINDS = {"function", "class", "lambda", "alias", "import"}
+# Bindings another name can alias (a name bound to one of these is an alias, not a constant).
+ALIASABLE_KINDS = {"function", "class", "lambda", "alias", "import"}
 # The students' local checker (student_template/dlfs_check) runs on their own machine; a
 # published notebook's check cell imports it, and grading neither needs nor reports it.
 LOCAL_ONLY_MODULES = {"dlfs_check"}
@@ -67,7 +68,7 @@ def _assignment(targets: list[ast.expr], value: ast.expr, at: dict,
         return [Definition(n, "lambda", shape=shape_of_node(value), **at) for n in names]
     if isinstance(value, ast.Name) and value.id in usable and simple:
         source = usable[value.id]
-        kind = "alias" if source.kind in CALLABLE_KINDS else "constant"
+        kind = "alias" if source.kind in ALIASABLE_KINDS else "constant"
         return [Definition(n, kind, imported_from=source.imported_from, target=value.id, **at)
                 for n in names]
     if not is_constant(value, usable):

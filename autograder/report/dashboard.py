@@ -9,7 +9,7 @@ the network: the page opens offline.
 
 from __future__ import annotations
 
-from ..grading.outcome import Status
+from ..grading.outcome import TestStatus
 from ..grading.score import ItemStatus
 from ..messages import say
 from ..result import GradingResult
@@ -49,7 +49,7 @@ def failure_rates(graded: list[GradingResult], students_dir: str, lang: str) -> 
             entry = tests.setdefault(o.test_id, {"name": pick(o.name, lang), "item": o.item,
                                                  "failed": 0, "total": 0, "example": "", "link": ""})
             entry["total"] += 1
-            if o.status is not Status.PASSED:
+            if o.status is not TestStatus.PASSED:
                 entry["failed"] += 1
                 if not entry["example"]:
                     entry["example"] = clip(pick(o.hint or o.message, lang), EXAMPLE_CHARS)

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import re
 
-from ..grading.outcome import Status, TestOutcome
+from ..grading.outcome import TestStatus, TestOutcome
 from ..grading.score import ItemStatus
 from ..messages import CATALOG, say
 from ..result import GradingResult
@@ -85,7 +85,7 @@ def cause_of(outcome: TestOutcome, message: str, hint: str) -> tuple:
     if hint:
         return ("hint", hint)
     lines = [line for line in message.splitlines() if line.strip()]
-    if outcome.status is Status.ERROR:
+    if outcome.status is TestStatus.ERROR:
         raised = [line for line in lines if _EXCEPTION_LINE.match(line.strip())]
         return ("error", raised[-1].strip() if raised else (lines[0] if lines else ""))
     return ("value", "\n".join(lines[:1] + [line for line in lines[1:3] if line.startswith("  ")]))
@@ -94,7 +94,7 @@ def cause_of(outcome: TestOutcome, message: str, hint: str) -> tuple:
 def _blocks(outcomes: list[TestOutcome], assignment_id: str | None, lang: str) -> list[dict]:
     blocks: dict[tuple, dict] = {}
     for outcome in outcomes:
-        if outcome.status is Status.PASSED:
+        if outcome.status is TestStatus.PASSED:
             continue
         message, hint = pick(outcome.message, lang), pick(outcome.hint, lang)
         key = cause_of(outcome, message, hint)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import dataclasses
 
-from ..grading.outcome import Status, TestOutcome
+from ..grading.outcome import TestStatus, TestOutcome
 from ..text import clip
 from .visibility import visibility_of
 from .sources import MAX_ITEM_SOURCE, ItemSource
@@ -39,7 +39,7 @@ def _test_entry(number: int, outcome: TestOutcome, visibility: str = "visible") 
         "name": outcome.name,
         "score": outcome.points,
         "max_score": outcome.max_points,
-        "status": "passed" if outcome.status is Status.PASSED else "failed",
+        "status": "passed" if outcome.status is TestStatus.PASSED else "failed",
         "output": output,
         "tags": [outcome.item],
         "visibility": visibility,
@@ -55,7 +55,7 @@ def _outcome(entry: dict) -> TestOutcome:
     extra = entry.get("extra_data", {})
     return TestOutcome(test_id=extra.get("test_id", entry.get("number", "")), name=entry["name"],
                        item=(entry.get("tags") or [""])[0], max_points=float(entry["max_score"]),
-                       status=Status(extra.get("outcome", entry["status"])),
+                       status=TestStatus(extra.get("outcome", entry["status"])),
                        message=extra.get("message", entry.get("output", "")),
                        hint=extra.get("hint", ""), duration=float(extra.get("duration", 0.0)))
 

@@ -191,7 +191,7 @@ def fallback_network_cut() -> bool:
     return _netns_verdict
 
 
-def describe(layer: str, dropped_uid: bool) -> str:
+def describe_layer(layer: str, dropped_uid: bool) -> str:
     if layer == BUBBLEWRAP:
         return "bubblewrap"
     parts = ["rlimits", "setsid"] + (["uid"] if dropped_uid else []) + \

@@ -20,7 +20,7 @@ from .callbacks import Callbacks
 from .copyback import copy_back
 from .errors import SandboxCrashed, StaleHandle, StudentFault, StudentRaised, TimeLimitExceeded, UnsafeValue
 from .handles import HandleTable
-from .isolation import UidLease, choose_layer, describe, warn_once
+from .isolation import UidLease, choose_layer, describe_layer, warn_once
 from .labels import Label, call_text
 from .limits import Limits
 from .load_report import BlockError, LoadReport, block_lineno
@@ -64,7 +64,7 @@ class Sandbox:
         if self._lease is None:
             warn_once("no-root", "sandbox: not root, cannot drop to a dedicated uid; "
                                  "double-forked processes are contained only by bubblewrap")
-        self.isolation = describe(self.layer, self._lease is not None)
+        self.isolation = describe_layer(self.layer, self._lease is not None)
         self.module = ModuleProxy(self)
         self._reply_caps = self.limits.reply_caps()
         self._request_caps = protocol.request_caps(self.limits.max_array_bytes)

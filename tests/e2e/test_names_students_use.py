@@ -11,7 +11,7 @@ import nbformat
 from nbformat.v4 import new_code_cell, new_notebook
 
 from autograder.assignment import load_assignment
-from autograder.grading.outcome import Status
+from autograder.grading.outcome import TestStatus
 from autograder.messages import say
 from autograder.pipeline import grade, prepare
 from autograder.submissions import Submission
@@ -51,7 +51,7 @@ def _graded(tmp_path, assignment_id, cells):
     result = grade(prepare(Submission("student", path), load_assignment(assignment_id)))
     passed = {}
     for outcome in result.outcomes:
-        passed.setdefault(outcome.item, []).append(outcome.status is Status.PASSED)
+        passed.setdefault(outcome.item, []).append(outcome.status is TestStatus.PASSED)
     return result, {item: all(v) for item, v in passed.items()}
 
 

@@ -1,7 +1,7 @@
 """Does a NameError's hint name its cause, from what ingest knows about the notebook?"""
 
 from autograder.grading.causes import NotebookSummary, name_error_hint, summarize
-from autograder.grading.outcome import Status
+from autograder.grading.outcome import TestStatus
 from autograder.grading.plugin import classify
 from autograder.ingest import Definition, ingest_bytes
 from autograder.messages import say
@@ -85,7 +85,7 @@ def test_the_plugin_uses_the_notebook_and_keeps_its_old_hint_without_one():
     assert classify(raised, "call", summary).hint == say("grading.cause.nowhere", name="softmax")
     assert classify(raised, "call").hint == say("hint.name_undefined")
     other = StudentRaised("predict(network, x)", "ValueError", "name 'softmax' is not defined")
-    assert classify(other, "call", summary).status is Status.ERROR
+    assert classify(other, "call", summary).status is TestStatus.ERROR
     assert classify(other, "call", summary).hint == ""
 
 

@@ -5,7 +5,7 @@ import numpy as np
 import pytest
 
 from autograder.assignment import load_assignment
-from autograder.grading.outcome import Status
+from autograder.grading.outcome import TestStatus
 from autograder.grading.runner import run_hidden_suite
 from autograder.grading.student import StudentView
 from autograder.messages import say
@@ -25,7 +25,7 @@ def grade(assignment, module, unavailable=None):
 
 
 def not_passed(outcomes):
-    return {o.test_id: o for o in outcomes if o.status is not Status.PASSED}
+    return {o.test_id: o for o in outcomes if o.status is not TestStatus.PASSED}
 
 
 def assert_only_these_fail_with_hint(assignment, name, source, failing, hint):
@@ -39,7 +39,7 @@ def assert_fails_exactly(outcomes, failing, item, hint):
     bad = not_passed(outcomes)
     assert {i.split("::")[1] for i in bad} == failing
     for outcome in bad.values():
-        assert outcome.status is Status.FAILED and outcome.item == item, outcome.message
+        assert outcome.status is TestStatus.FAILED and outcome.item == item, outcome.message
         assert outcome.hint == (say(f"hint.{hint}") if hint else "")
 
 
@@ -107,7 +107,7 @@ def test_ch03_missing_item_is_missing_everywhere_else_graded():
     message = "softmax is imported from common.functions, not written"
     bad = not_passed(grade(CH03, reference_student(), unavailable={"softmax": message}))
     assert len(bad) == 6
-    assert all(o.status is Status.MISSING and o.message == message and o.item == "softmax"
+    assert all(o.status is TestStatus.MISSING and o.message == message and o.item == "softmax"
                for o in bad.values())
 
 
@@ -116,7 +116,7 @@ def test_ch03_raising_function_is_an_error():
     bad = not_passed(grade(CH03, module))
     assert {o.item for o in bad.values()} == {"sigmoid"} and len(bad) == 4
     for outcome in bad.values():
-        assert outcome.status is Status.ERROR
+        assert outcome.status is TestStatus.ERROR
         assert "NotImplementedError" in outcome.message and "TODO" in outcome.message
         assert "sigmoid(...)" in outcome.message
 
@@ -384,7 +384,7 @@ class TwoLayerNet(ReferenceNet):
     assert {i.split("::")[1]: o.item for i, o in bad.items()} == {
         "test_x_restored": "numerical_gradient",
         "test_numerical_gradient_leaves_params_as_they_were": "TwoLayerNet"}
-    assert all(o.status is Status.FAILED and o.hint == say("hint.grad_not_restored")
+    assert all(o.status is TestStatus.FAILED and o.hint == say("hint.grad_not_restored")
                for o in bad.values())
 
 

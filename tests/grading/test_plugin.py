@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from autograder.grading.outcome import Status
+from autograder.grading.outcome import TestStatus
 from autograder.grading.runner import HiddenSuiteError, run_hidden_suite
 from autograder.grading.student import StudentView
 from autograder.messages import say
@@ -120,47 +120,47 @@ def run(suite, **kwargs):
 
 def test_statuses_messages_and_markers(suite, draws):
     out = run(suite)
-    assert out["test_passes"].status is Status.PASSED
+    assert out["test_passes"].status is TestStatus.PASSED
     assert out["test_passes"].name == "softmax of a vector"
     assert out["test_passes"].max_points == 3 and out["test_passes"].points == 3
     assert out["test_passes"].item == "softmax"
 
     wrong = out["test_wrong_answer"]
-    assert wrong.status is Status.FAILED and wrong.points == 0 and wrong.max_points == 1
+    assert wrong.status is TestStatus.FAILED and wrong.points == 0 and wrong.max_points == 1
     assert "softmax(x)" in wrong.message and wrong.name == "test_wrong_answer"
     assert "plain assertion text" in out["test_plain_assert"].message
-    assert out["test_plain_assert"].status is Status.FAILED
+    assert out["test_plain_assert"].status is TestStatus.FAILED
 
     missing = out["test_missing"]
     assert (missing.status, missing.item, missing.message) == \
-        (Status.MISSING, "relu", "relu is imported, not written")
+        (TestStatus.MISSING, "relu", "relu is imported, not written")
 
     raised = out["test_student_raised"]
-    assert raised.status is Status.ERROR
+    assert raised.status is TestStatus.ERROR
     assert "ZeroDivisionError" in raised.message and "softmax(x)" in raised.message
     assert "line 3, in softmax" in raised.message
-    assert out["test_time_limit"].status is Status.ERROR
+    assert out["test_time_limit"].status is TestStatus.ERROR
     assert say("grading.time_limit", detail="sigmoid(x) ran past 5 s") == out["test_time_limit"].message
     # One endless loop costs one time limit, not one per test of that item.
     after = out["test_after_time_limit"]
-    assert after.status is Status.ERROR
+    assert after.status is TestStatus.ERROR
     assert after.message == say("grading.not_rerun_after_timeout", item="sigmoid")
 
     # A NameError is almost always a global made by a cell grading does not run: say so.
     undefined = out["test_uses_a_global_from_a_skipped_cell"]
-    assert undefined.status is Status.ERROR
+    assert undefined.status is TestStatus.ERROR
     assert undefined.hint == say("hint.name_undefined")
     assert out["test_student_raised"].hint == ""
 
     unexpected = out["test_unexpected_exception"]
-    assert unexpected.status is Status.FAILED and "KeyError" in unexpected.message
+    assert unexpected.status is TestStatus.FAILED and "KeyError" in unexpected.message
 
 
 def test_failed_setup_or_teardown_is_an_error_not_a_failure(suite, draws):
     out = run(suite)
-    assert out["test_setup_fails"].status is Status.ERROR
+    assert out["test_setup_fails"].status is TestStatus.ERROR
     assert "fixture exploded" in out["test_setup_fails"].message
-    assert out["test_teardown_fails"].status is Status.ERROR
+    assert out["test_teardown_fails"].status is TestStatus.ERROR
     assert "teardown exploded" in out["test_teardown_fails"].message
 
 
@@ -211,9 +211,9 @@ def test_the_assignment_accept_policy_reaches_the_hidden_tests(tmp_path):
         "def test_list(student):\n"
         "    assert_close([0.5, 0.5], np.array([0.5, 0.5]), call='softmax(x)')\n")
     view = StudentView(reference_student())
-    assert run_hidden_suite(tmp_path, view)[0].status is Status.PASSED
+    assert run_hidden_suite(tmp_path, view)[0].status is TestStatus.PASSED
     refused = run_hidden_suite(tmp_path, view, accept={"allow_list": False})[0]
-    assert refused.status is Status.FAILED
+    assert refused.status is TestStatus.FAILED
     assert say("grading.list_refused", call="softmax(x)") in refused.message
 
 
@@ -236,7 +236,7 @@ def test_a_pass_in_a_form_the_book_does_not_use_carries_its_note(tmp_path):
     from autograder.messages import say
     view = StudentView(reference_student())
     outcomes = {o.test_id.split("::")[1]: o for o in run_hidden_suite(tmp_path, view)}
-    assert all(o.status is Status.PASSED for o in outcomes.values())
+    assert all(o.status is TestStatus.PASSED for o in outcomes.values())
     assert outcomes["test_list"].message == say("grading.accepted_list")
     assert outcomes["test_noted"].message == "the other order"
     assert outcomes["test_plain"].message == ""

@@ -2,7 +2,7 @@
 
 import pytest
 
-from autograder.grading.outcome import Status
+from autograder.grading.outcome import TestStatus
 from autograder.grading.roots import raised_in_other_item
 from autograder.grading.runner import run_hidden_suite
 from autograder.grading.student import StudentView
@@ -70,11 +70,11 @@ def test_the_feedback_of_the_calling_item_names_the_item_that_raised(tmp_path):
         view = StudentView(box.module, {"cross_entropy_error": "ce_loss", "simpleNet": "simpleNet"})
         out = {o.test_id.split("::")[1]: o for o in run_hidden_suite(tmp_path, view)}
     loss, own = out["test_loss"], out["test_cross_entropy_error"]
-    assert loss.status is Status.ERROR and loss.points == 0
+    assert loss.status is TestStatus.ERROR and loss.points == 0
     assert loss.message.endswith(say("grading.root.raised_in_other_item", name="ce_loss", cell="2", line=2))
     assert "in simpleNet.loss" in loss.message
     # The item that raised is told nothing more: it is already the place to look.
-    assert own.status is Status.ERROR
+    assert own.status is TestStatus.ERROR
     assert say("grading.root.raised_in_other_item", name="ce_loss", cell="2", line=2) not in own.message
 
 
@@ -128,18 +128,18 @@ def grade_values(tmp_path, cee: str, predict_slip: str = "") -> dict:
 def test_a_wrong_value_that_a_correct_helper_fixes_names_the_helper(tmp_path):
     out = grade_values(tmp_path, CEE_WITHOUT_MINUS)
     loss = out["test_loss"]
-    assert loss.status is Status.FAILED and loss.points == 0
+    assert loss.status is TestStatus.FAILED and loss.points == 0
     assert loss.message.endswith(say("grading.root.passes_with_reference", names="`ce_loss`"))
     # The helper's own test is told nothing more, and still meets the student's own function.
     own = out["test_cross_entropy_error"]
-    assert own.status is Status.FAILED
+    assert own.status is TestStatus.FAILED
     assert say("grading.root.passes_with_reference", names="`ce_loss`") not in own.message
-    assert out["test_predict"].status is Status.PASSED
+    assert out["test_predict"].status is TestStatus.PASSED
 
 
 def test_a_wrong_value_of_the_items_own_making_names_no_helper(tmp_path):
     out = grade_values(tmp_path, CEE_RIGHT, predict_slip=" * 2")
     loss = out["test_loss"]
-    assert loss.status is Status.FAILED
+    assert loss.status is TestStatus.FAILED
     assert say("grading.root.passes_with_reference", names="`ce_loss`") not in loss.message
-    assert out["test_cross_entropy_error"].status is Status.PASSED
+    assert out["test_cross_entropy_error"].status is TestStatus.PASSED

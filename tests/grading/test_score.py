@@ -1,6 +1,6 @@
 """Is partial credit per item and the total computed from test points alone?"""
 
-from autograder.grading.outcome import Status, TestOutcome
+from autograder.grading.outcome import TestStatus, TestOutcome
 from autograder.grading.score import score_outcomes
 
 
@@ -11,10 +11,10 @@ def _t(item, points, status):
 
 def test_partial_credit_and_total():
     score = score_outcomes([
-        _t("softmax", 2, Status.PASSED), _t("softmax", 3, Status.FAILED),
-        _t("relu", 1, Status.PASSED),
-        _t("sigmoid", 2, Status.MISSING), _t("sigmoid", 1, Status.MISSING),
-        _t("step_function", 1, Status.ERROR),
+        _t("softmax", 2, TestStatus.PASSED), _t("softmax", 3, TestStatus.FAILED),
+        _t("relu", 1, TestStatus.PASSED),
+        _t("sigmoid", 2, TestStatus.MISSING), _t("sigmoid", 1, TestStatus.MISSING),
+        _t("step_function", 1, TestStatus.ERROR),
     ], item_order=["relu", "softmax", "sigmoid"])
     assert [i.item for i in score.items] == ["relu", "softmax", "sigmoid", "step_function"]
     by = {i.item: i for i in score.items}

@@ -5,7 +5,7 @@ import numpy as np
 import pytest
 
 from autograder.assignment import load_assignment
-from autograder.grading.outcome import Status
+from autograder.grading.outcome import TestStatus
 from autograder.grading.runner import run_hidden_suite
 from autograder.grading.student import ItemUnavailable, StudentView
 
@@ -35,7 +35,7 @@ def _failed(assignment_id, module):
     assignment = load_assignment(assignment_id)
     outcomes = run_hidden_suite(assignment.suite_dir, StudentView(module),
                                 reference=assignment.package)
-    return {o.test_id.split("::")[1] for o in outcomes if o.status is not Status.PASSED}
+    return {o.test_id.split("::")[1] for o in outcomes if o.status is not TestStatus.PASSED}
 
 
 def test_an_in_place_slip_does_not_change_the_expected_value():

@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 
 from autograder.assignment import load_assignment
-from autograder.grading.outcome import Status
+from autograder.grading.outcome import TestStatus
 from autograder.grading.runner import run_hidden_suite
 from autograder.grading.student import StudentView
 from autograder.messages import say
@@ -32,12 +32,12 @@ def student_module(**overrides) -> types.ModuleType:
 def not_passed(module, unavailable=None):
     outcomes = run_hidden_suite(CH02.suite_dir, StudentView(module, unavailable=unavailable),
                                 reference=CH02.package)
-    return {o.test_id.split("::")[1]: o for o in outcomes if o.status is not Status.PASSED}
+    return {o.test_id.split("::")[1]: o for o in outcomes if o.status is not TestStatus.PASSED}
 
 
 def test_reference_gets_full_marks():
     outcomes = run_hidden_suite(CH02.suite_dir, StudentView(student_module()), reference=CH02.package)
-    assert [o for o in outcomes if o.status is not Status.PASSED] == []
+    assert [o for o in outcomes if o.status is not TestStatus.PASSED] == []
     assert {o.item for o in outcomes} == set(CH02.items) == set(GATES)
     assert sum(o.max_points for o in outcomes) % 10 == 0
     assert all(o.name and o.name != o.test_id.split("::")[1] for o in outcomes)
@@ -108,7 +108,7 @@ def test_classic_wrong_gate(name, source, failing, hint):
     bad = not_passed(student_module(**{name: source}))
     assert set(bad) == failing
     for outcome in bad.values():
-        assert outcome.status is Status.FAILED and outcome.item == name
+        assert outcome.status is TestStatus.FAILED and outcome.item == name
         assert outcome.hint == say(f"hint.{hint}")
 
 
@@ -166,4 +166,4 @@ def test_a_raising_gate_is_an_error_of_that_gate_only():
                                                   "NAND")))
     bad = not_passed(module)
     assert {o.item for o in bad.values()} == {"NAND"} and len(bad) == 3
-    assert all(o.status is Status.ERROR and "todo" in o.message for o in bad.values())
+    assert all(o.status is TestStatus.ERROR and "todo" in o.message for o in bad.values())

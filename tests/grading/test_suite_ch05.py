@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 
 from autograder.assignment import load_assignment
-from autograder.grading.outcome import Status
+from autograder.grading.outcome import TestStatus
 from autograder.grading.runner import run_hidden_suite
 from autograder.grading.student import StudentView
 from autograder.messages import say
@@ -47,14 +47,14 @@ def grade(module):
 
 
 def not_passed(module):
-    return {o.test_id.split("::")[1]: o for o in grade(module) if o.status is not Status.PASSED}
+    return {o.test_id.split("::")[1]: o for o in grade(module) if o.status is not TestStatus.PASSED}
 
 
 def assert_fails_exactly(module, failing, hint=None):
     bad = not_passed(module)
     assert set(bad) == failing, sorted(bad)
     for outcome in bad.values():
-        assert outcome.status is Status.FAILED, outcome.message
+        assert outcome.status is TestStatus.FAILED, outcome.message
         if hint:
             assert outcome.hint == say(f"hint.{hint}"), (outcome.test_id, outcome.message)
     return bad
@@ -62,7 +62,7 @@ def assert_fails_exactly(module, failing, hint=None):
 
 def test_reference_gets_full_marks():
     outcomes = grade(student_module())
-    assert [o.test_id for o in outcomes if o.status is not Status.PASSED] == []
+    assert [o.test_id for o in outcomes if o.status is not TestStatus.PASSED] == []
     assert {o.item for o in outcomes} == set(CH05.items) == set(ITEMS)
     total = sum(o.max_points for o in outcomes)
     assert total % 10 == 0 and total == 100
@@ -138,7 +138,7 @@ def test_layers_named_as_students_name_them_are_graded():
     del module.MulLayer, module.Relu
     view = StudentView(module, bindings={"MulLayer": "MultLayer", "Relu": "ReLU"})
     outcomes = run_hidden_suite(CH05.suite_dir, view, reference=CH05.package)
-    assert all(o.status is Status.PASSED for o in outcomes)
+    assert all(o.status is TestStatus.PASSED for o in outcomes)
 
 
 class MulSwapped(MulLayer):

@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 
 from autograder.assignment import load_assignment
-from autograder.grading.outcome import Status
+from autograder.grading.outcome import TestStatus
 from autograder.grading.resident import (ResidentParams, params_numerical_grad, seed_numpy,
                                          set_params)
 from autograder.grading.runner import run_hidden_suite
@@ -45,7 +45,7 @@ def grade(module, unavailable=None):
 
 
 def failed(outcomes) -> dict:
-    return {o.test_id.split("::")[1]: o for o in outcomes if o.status is not Status.PASSED}
+    return {o.test_id.split("::")[1]: o for o in outcomes if o.status is not TestStatus.PASSED}
 
 
 def test_reference_gets_full_marks():
@@ -334,7 +334,7 @@ def test_each_bug_fails_exactly_its_tests_with_its_hint(round_):
         {k: v.message[:300] for k, v in bad.items()}
     for b in round_:
         for name in b.failing:
-            assert bad[name].status is Status.FAILED, (b.id, name, bad[name].message)
+            assert bad[name].status is TestStatus.FAILED, (b.id, name, bad[name].message)
             if b.hint and name in b.hinted:
                 assert bad[name].hint == say(f"hint.{b.hint}"), (b.id, name, bad[name].hint)
 
@@ -404,7 +404,7 @@ def test_an_accepted_variant_passes_with_its_note(bug_id, item, key):
     variant = next(b for b in ACCEPTED if b.id == bug_id)
     outcomes = [o for o in grade(reference_student(**{item: variant.student_value()}))
                 if o.item == item]
-    assert all(o.status is Status.PASSED for o in outcomes)
+    assert all(o.status is TestStatus.PASSED for o in outcomes)
     assert any(say(key) in o.message for o in outcomes)
     plain = [o for o in grade(reference_student()) if o.item == item]
     assert not any(say(key) in o.message for o in plain)

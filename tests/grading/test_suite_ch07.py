@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 
 from autograder.assignment import load_assignment
-from autograder.grading.outcome import Status
+from autograder.grading.outcome import TestStatus
 from autograder.grading.runner import run_hidden_suite
 from autograder.grading.student import StudentView
 from autograder.messages import say
@@ -233,7 +233,7 @@ def grade_item(module, name, tmp_path):
 
 
 def not_passed(outcomes):
-    return {o.test_id.split("::")[1]: o for o in outcomes if o.status is not Status.PASSED}
+    return {o.test_id.split("::")[1]: o for o in outcomes if o.status is not TestStatus.PASSED}
 
 
 # --- full marks -------------------------------------------------------------------------
@@ -264,7 +264,7 @@ def assert_fails(name, source, failing, hinted, hint, tmp_path):
     bad = not_passed(grade_item(with_one_item(name, source), name, tmp_path))
     assert set(bad) == failing
     for test, outcome in bad.items():
-        assert outcome.status is Status.FAILED and outcome.item == name, (test, outcome.message)
+        assert outcome.status is TestStatus.FAILED and outcome.item == name, (test, outcome.message)
         if test in hinted:
             assert outcome.hint == say(f"hint.{hint}"), (test, outcome.hint)
 

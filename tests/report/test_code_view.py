@@ -1,6 +1,6 @@
 """Does the page show the student's own code of each item that lost points, failing line marked?"""
 
-from autograder.grading.outcome import Status, TestOutcome
+from autograder.grading.outcome import TestStatus, TestOutcome
 from autograder.grading.score import score_outcomes
 from autograder.report.render import render_feedback
 from autograder.report.sources import ItemSource, failing_lines
@@ -12,8 +12,8 @@ TRACEBACK = ('ce_loss raised ValueError\nFile "<cell 5>", line 4, in ce_loss\n'
 
 
 def _result(message=TRACEBACK):
-    outcomes = [TestOutcome("t1", "batch", "cross_entropy_error", 3, Status.ERROR, message=message),
-                TestOutcome("t2", "relu", "relu", 1, Status.PASSED)]
+    outcomes = [TestOutcome("t1", "batch", "cross_entropy_error", 3, TestStatus.ERROR, message=message),
+                TestOutcome("t2", "relu", "relu", 1, TestStatus.PASSED)]
     return GradingResult(Provenance("kim", "kim.ipynb", "ab" * 32, "0.1.0", "ch04", "1"), RunStatus.GRADED,
                          score=score_outcomes(outcomes, ["cross_entropy_error", "relu"]), outcomes=outcomes,
                          item_sources={"cross_entropy_error": ItemSource(5, 2, CODE),

@@ -1,6 +1,6 @@
 """Is the student page one language, one block per cause, in the order a student needs?"""
 
-from autograder.grading.outcome import Status, TestOutcome
+from autograder.grading.outcome import TestStatus, TestOutcome
 from autograder.grading.score import score_outcomes
 from autograder.messages import say
 from autograder.report.lang import pick
@@ -18,12 +18,12 @@ def _mismatch(value):
 def _result():
     hint = say("hint.int_dtype")
     outcomes = [
-        TestOutcome("h::test_a", "mse of the book's example", "mse", 2, Status.FAILED,
+        TestOutcome("h::test_a", "mse of the book's example", "mse", 2, TestStatus.FAILED,
                     message=_mismatch("0.1"), hint=hint),
-        TestOutcome("h::test_b", "mse of any vectors", "mse", 3, Status.FAILED,
+        TestOutcome("h::test_b", "mse of any vectors", "mse", 3, TestStatus.FAILED,
                     message=_mismatch("0.2"), hint=hint),
-        TestOutcome("h::test_c", "mse of a batch", "mse", 1, Status.FAILED, message=_mismatch("0.3")),
-        TestOutcome("h::test_d", "relu is fine", "relu", 4, Status.PASSED),
+        TestOutcome("h::test_c", "mse of a batch", "mse", 1, TestStatus.FAILED, message=_mismatch("0.3")),
+        TestOutcome("h::test_d", "relu is fine", "relu", 4, TestStatus.PASSED),
     ]
     return GradingResult(Provenance("kim", "kim.ipynb", "ab" * 32, "0.1.0", "ch04", "1"),
                          RunStatus.GRADED, score=score_outcomes(outcomes, ["mse", "relu"]),
@@ -67,7 +67,7 @@ def test_summary_and_fixes_come_before_items_and_full_items_take_one_line():
 def test_long_values_are_folded_in_html():
     long = "\n".join([say("grading.mismatch", call="f(x)"),
                       "  " + say("grading.label.inputs") + ": x = ndarray shape (100,) float64: " + "1.0, " * 60])
-    outcome = TestOutcome("t::x", "long", "f", 1, Status.FAILED, message=long)
+    outcome = TestOutcome("t::x", "long", "f", 1, TestStatus.FAILED, message=long)
     result = GradingResult(Provenance("kim", "k.ipynb", "ab" * 32, "0.1.0", "ch04", "1"),
                            RunStatus.GRADED, score=score_outcomes([outcome]), outcomes=[outcome])
     html = render_feedback(result, "html", "en")

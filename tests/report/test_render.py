@@ -2,7 +2,7 @@
 
 import json
 
-from autograder.grading.outcome import Status, TestOutcome
+from autograder.grading.outcome import TestStatus, TestOutcome
 from autograder.grading.score import score_outcomes
 from autograder.report.render import display_width, render_feedback, render_summary, write_submission
 from autograder.report.results_json import from_dict, to_dict
@@ -12,10 +12,10 @@ from autograder.result import (ErrorCode, GradingResult, Provenance, RunError, R
 
 def _graded(student="kim", message="<script>alert(1)</script> returned 3"):
     outcomes = [
-        TestOutcome("t1", "softmax sums to one", "softmax", 2, Status.PASSED),
-        TestOutcome("t2", "softmax of a batch", "softmax", 3, Status.FAILED, message=message,
+        TestOutcome("t1", "softmax sums to one", "softmax", 2, TestStatus.PASSED),
+        TestOutcome("t2", "softmax of a batch", "softmax", 3, TestStatus.FAILED, message=message,
                     hint="wrong axis"),
-        TestOutcome("t3", "relu exists", "relu", 1, Status.MISSING, message="relu is missing"),
+        TestOutcome("t3", "relu exists", "relu", 1, TestStatus.MISSING, message="relu is missing"),
     ]
     score = score_outcomes(outcomes, ["softmax", "relu"])
     provenance = Provenance(student, f"{student}.ipynb", "ab" * 32, "0.1.0", "ch03", "1")
@@ -148,7 +148,7 @@ def test_summary_csv_neutralises_formulas(tmp_path):
 def test_results_json_stays_small_whatever_the_messages_hold():
     """Does a megabyte-long exception message in every test still give a results.json under 1 MB?"""
     huge = "x" * 1_000_000
-    outcomes = [TestOutcome(f"t{i}", f"test {i}", "softmax", 1, Status.ERROR, message=huge, hint=huge)
+    outcomes = [TestOutcome(f"t{i}", f"test {i}", "softmax", 1, TestStatus.ERROR, message=huge, hint=huge)
                 for i in range(40)]
     result = GradingResult(Provenance("kim", "kim.ipynb", "ab" * 32, "0.1.0", "ch03", "1"),
                            RunStatus.GRADED, score=score_outcomes(outcomes, ["softmax"]),

@@ -2,7 +2,7 @@
 
 import json
 
-from autograder.grading.outcome import Status, TestOutcome
+from autograder.grading.outcome import TestStatus, TestOutcome
 from autograder.grading.score import score_outcomes
 from autograder.report.render import render_dashboard
 from autograder.report.results_json import from_dict, to_dict
@@ -91,7 +91,7 @@ class Relu:
 
 def _result(student, sources, assignment="ch05"):
     items = list(sources)
-    outcomes = [TestOutcome(f"t_{i}", i, i, 1, Status.PASSED) for i in items]
+    outcomes = [TestOutcome(f"t_{i}", i, i, 1, TestStatus.PASSED) for i in items]
     return GradingResult(Provenance(student, f"{student}.ipynb", student * 4, "0.1.0", assignment, "1"),
                          RunStatus.GRADED, score=score_outcomes(outcomes, items), outcomes=outcomes,
                          item_sources={i: ItemSource(3, 1, code) for i, code in sources.items()})

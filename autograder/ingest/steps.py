@@ -11,7 +11,7 @@ import logging
 from pathlib import Path
 
 from autograder.ingest.bounds import limit_cells
-from autograder.ingest.decode import decode, read_bytes, sniff
+from autograder.ingest.encoding import decode, read_bytes, sniff
 from autograder.ingest.emit import blocks_of, emit_blocks
 from autograder.ingest.keep import keep_definitions
 from autograder.ingest.magics import strip_magics
