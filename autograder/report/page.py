@@ -39,11 +39,20 @@ def percent(score, max_score) -> str:
     return f"{100 * score / max_score:.0f}%" if max_score else "-"
 
 
+def title_key(test_id: str, assignment_id: str | None) -> str:
+    """`title.<assignment>.<file>__<function>` without the test_ prefixes: the catalog key of
+    a hidden test's title ("test_softmax.py::test_book_example" -> "softmax__book_example";
+    a function name alone repeats across a chapter's files)."""
+    path, _, function = test_id.partition("::")
+    stem = path.rsplit("/", 1)[-1].removesuffix(".py").removeprefix("test_")
+    function = function.split("[", 1)[0].removeprefix("test_")
+    return f"title.{assignment_id}.{stem}__{function}".lower()
+
+
 def test_title(outcome: TestOutcome, assignment_id: str | None, lang: str) -> str:
-    """A test's title in the page's language: a catalog entry `title.<assignment>.<test
-    function>` when the chapter gives one (its messages.toml), else the docstring's line."""
-    function = outcome.test_id.rsplit("::", 1)[-1].split("[", 1)[0].lower()
-    entry = CATALOG.get(f"title.{assignment_id}.{function}")
+    """A test's title in the page's language: the chapter's catalog entry (its messages.toml,
+    see title_key) when it gives one, else the docstring's first line."""
+    entry = CATALOG.get(title_key(outcome.test_id, assignment_id))
     if entry and lang in entry:
         return entry[lang]
     return pick(outcome.name, lang)
