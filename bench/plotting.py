@@ -1,6 +1,7 @@
 """Benchmark: what importing matplotlib adds to grading a notebook.
 
-Two tables, median of several runs after a warm-up (which builds the font list once):
+Two tables, median of several runs after a warm-up (which builds the font list when the
+grader's cache has none):
   1. one ch04 notebook graded end to end (pipeline.prepare + grade, auto layer) as it
      is but for its import cell: numpy only; plus `import matplotlib.pyplot as plt`
      (the budget: at most BUDGET seconds more); and with a gradient_descent that plots
@@ -58,7 +59,7 @@ def grade_seconds(paths: list[Path], runs: int) -> list[tuple[float, float]]:
         for index, path in enumerate(paths):
             began = time.perf_counter()
             result = grade(prepare(Submission(path.stem, path)))
-            if run:  # the first round builds the font list and imports the hidden suite
+            if run:  # the first round may build the font list, and imports the hidden suite
                 times[index].append(time.perf_counter() - began)
             scores[index] = result.score.points
     return [(statistics.median(t), score) for t, score in zip(times, scores)]

@@ -8,9 +8,9 @@ configuration folder of the sandbox's own, so nothing is written anywhere else.
 
 matplotlib builds a list of the machine's fonts the first time it is imported with an
 empty configuration folder, which takes a good part of a second. The grader builds it
-once per process, in a folder of its own, and every sandbox reads that copy: under
-bubblewrap mounted read-only in a small tmpfs that is the configuration folder, in the
-fallback copied into a folder beside the working folder. Without matplotlib installed
+once, in its own cache (again when the fonts or matplotlib change), and every sandbox
+reads that copy: under bubblewrap mounted read-only in a small tmpfs that is the
+configuration folder, in the fallback copied into a folder beside the working folder. Without matplotlib installed
 for the grader none of this happens, and student code that imports it gets an ImportError.
 """
 
@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import atexit
 import glob
+import hashlib
 import importlib.metadata
 import logging
 import os
@@ -39,6 +40,8 @@ INSIDE_CONFIG = "/opt/mplconfig"
 # rebuilt); it counts as the sandbox's memory.
 CONFIG_BYTES = 4 * 1024 * 1024
 BUILD_SECONDS = 120
+# Where matplotlib looks for the machine's fonts (font_manager's folders on Linux).
+FONT_FOLDERS = ("/usr/share/fonts", "/usr/local/share/fonts", "~/.fonts", "~/.local/share/fonts")
 
 _lock = threading.Lock()
 _font_list: list = []          # [path or None] once built (or found impossible)
@@ -105,12 +108,12 @@ def _closure() -> tuple[str, ...]:
 
 
 def font_list() -> str | None:
-    """The path of a font list matplotlib accepts as its cache, built once per process."""
+    """The path of a font list matplotlib accepts as its cache (see cache_folder)."""
     with _lock:
         if _font_list and _font_list[0] is not None and not os.path.exists(_font_list[0]):
-            _font_list.clear()  # a cleaner of temporary files took it: a mount of it would fail
+            _font_list.clear()  # removed under us (a cleaner, a rebuild): a mount of it would fail
         if not _font_list:
-            _font_list.append(_build_font_list() if _has_matplotlib() else None)
+            _font_list.append(_font_list_in(cache_folder()) if _has_matplotlib() else None)
         return _font_list[0]
 
 
@@ -122,26 +125,60 @@ def _has_matplotlib() -> bool:
         return False
 
 
-def _build_font_list() -> str | None:
+def _fonts_fingerprint() -> str:
+    """What the font list depends on: the interpreter, matplotlib's version, and the
+    folders fonts are installed in (a font added or removed changes a folder's mtime)."""
+    parts = [sys.executable, importlib.metadata.version(DISTRIBUTION)]
+    for top in FONT_FOLDERS:
+        for folder, _, _ in os.walk(os.path.expanduser(top)):
+            try:
+                parts.append(f"{folder}:{os.stat(folder).st_mtime_ns}")
+            except OSError:
+                continue
+    return hashlib.sha256("\n".join(parts).encode()).hexdigest()[:16]
+
+
+def cache_folder() -> str:
+    """Where the grader keeps the font list: in its user's cache, so every grading process
+    (a pool's workers exit without cleaning up) shares one, built once per set of fonts;
+    a temporary folder of this process when there is no such cache."""
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    folder = os.path.join(base, "dlfs-autograder", f"matplotlib-{_fonts_fingerprint()}")
+    try:
+        os.makedirs(folder, mode=0o700, exist_ok=True)
+        return folder
+    except OSError:
+        folder = tempfile.mkdtemp(prefix="ag-mplfonts-")
+        atexit.register(shutil.rmtree, folder, True)
+        return folder
+
+
+def _font_list_in(folder: str) -> str | None:
+    built = sorted(glob.glob(os.path.join(folder, "fontlist-v*.json")))
+    if built:
+        return built[-1]
     # A fresh interpreter with an empty configuration folder builds the list and saves it
-    # there; the grader itself never imports matplotlib.
-    folder = tempfile.mkdtemp(prefix="ag-mplfonts-")
-    atexit.register(shutil.rmtree, folder, True)
-    env = {"PATH": "/usr/bin:/bin", "HOME": folder, "MPLBACKEND": BACKEND, "MPLCONFIGDIR": folder,
+    # there; the grader itself never imports matplotlib. Built aside and moved in whole, so
+    # a process building it at the same time never reads half a file.
+    work = tempfile.mkdtemp(prefix="build-", dir=folder)
+    env = {"PATH": "/usr/bin:/bin", "HOME": work, "MPLBACKEND": BACKEND, "MPLCONFIGDIR": work,
            "LANG": "C.UTF-8"}
     try:
         subprocess.run([sys.executable, "-I", "-c", "import matplotlib.font_manager"], env=env,
                        stdin=subprocess.DEVNULL, capture_output=True, timeout=BUILD_SECONDS, check=True)
+        built = sorted(glob.glob(os.path.join(work, "fontlist-v*.json")))
+        if not built:
+            log.warning("sandbox: matplotlib built no font list in %s", work)
+            return None
+        final = os.path.join(folder, os.path.basename(built[-1]))
+        os.replace(built[-1], final)
+        return final
     except (OSError, subprocess.SubprocessError) as exc:
         log.warning("sandbox: could not build matplotlib's font list (%s); each sandbox that "
                     "plots will build its own", exc)
         return None
-    built = sorted(glob.glob(os.path.join(folder, "fontlist-v*.json")))
-    if not built:
-        log.warning("sandbox: matplotlib built no font list in %s", folder)
-        return None
-    os.chmod(folder, 0o755)  # the fallback's dropped uid never reads it here: it gets a copy
-    return built[-1]
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
 
 
 def environment(config_inside: str) -> dict[str, str]:
