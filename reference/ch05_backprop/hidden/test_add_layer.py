@@ -2,18 +2,13 @@
 
 import pytest
 
-from autograder.grading import tolerances as tol
-from autograder.grading.checks import assert_close, assert_grad_close, assert_true
-from autograder.grading.gradcheck import numerical_grad_of
+from autograder.grading.checks import assert_close
 from reference.ch05_backprop.hints import add_backward_variants
+from reference.ch05_backprop.node_checks import (check_backward_against_own_forward,
+                                               check_backward_against_reference, check_forward,
+                                               two_gradients)
 
 pytestmark = pytest.mark.item("AddLayer")
-
-
-def _pair(result, call):
-    assert_true(isinstance(result, (tuple, list)) and len(result) == 2, call=call,
-                what="returns two gradients: dx, dy", returned=result)
-    return result
 
 
 def _book_graph(add_layer, mul_layer_cls):
@@ -41,7 +36,7 @@ def test_book_apple_orange_example(student, reference):
     assert_close(all_price, expected["all_price"], call="add.forward(apple_price, orange_price)",
                  inputs={"apple_price": expected["apple_price"],
                          "orange_price": expected["orange_price"]})
-    back = _pair(add.backward(expected["dall_price"]), "add.backward(dall_price)")
+    back = two_gradients(add.backward(expected["dall_price"]), "add.backward(dall_price)")
     wrong_dx, wrong_dy = add_backward_variants(expected["apple_price"], expected["orange_price"],
                                                expected["dall_price"])
     assert_close(back[0], expected["dapple_price"], call="add.backward(dall_price)[0] (dapple_price)",
@@ -57,42 +52,16 @@ def test_book_apple_orange_example(student, reference):
 @pytest.mark.points(2)
 def test_forward_vectors_and_batches(student, reference, rng):
     """forward(x, y) adds element by element, for 1-D arrays and for batches (N, D)"""
-    for shape in [(5,), (3, 4)]:
-        x, y = rng.normal(size=shape), rng.normal(size=shape)
-        assert_close(student.AddLayer().forward(x, y), reference.AddLayer().forward(x, y),
-                     call="AddLayer().forward(x, y)", inputs={"x": x, "y": y})
+    check_forward(student, reference, rng, "AddLayer")
 
 
 @pytest.mark.points(3)
 def test_backward_matches_reference(student, reference, rng):
     """backward(dout) passes dout on unchanged to both inputs: dx = dy = dout"""
-    x, y, dout = (rng.normal(size=(3, 4)) for _ in range(3))
-    layer, ref = student.AddLayer(), reference.AddLayer()
-    layer.forward(x, y)
-    ref.forward(x, y)
-    dx, dy = _pair(layer.backward(dout), "layer.backward(dout)")
-    ref_dx, ref_dy = ref.backward(dout)
-    wrong_dx, wrong_dy = add_backward_variants(x, y, dout)
-    inputs = {"x": x, "y": y, "dout": dout}
-    assert_grad_close(dx, ref_dx, call="layer.backward(dout)[0] (dx)", inputs=inputs,
-                      variants=wrong_dx)
-    assert_grad_close(dy, ref_dy, call="layer.backward(dout)[1] (dy)", inputs=inputs,
-                      variants=wrong_dy)
+    check_backward_against_reference(student, reference, rng, "AddLayer", add_backward_variants)
 
 
 @pytest.mark.points(2)
 def test_backward_matches_own_forward(student, rng):
     """dx and dy agree with the numerical gradient of your own forward"""
-    x, y, dout = (rng.normal(size=(2, 3)) for _ in range(3))
-    layer = student.AddLayer()
-    layer.forward(x, y)
-    dx, dy = _pair(layer.backward(dout), "layer.backward(dout)")
-    probe = student.AddLayer()
-    inputs = {"x": x, "y": y, "dout": dout}
-    wrong_dx, wrong_dy = add_backward_variants(x, y, dout)
-    assert_grad_close(dx, numerical_grad_of(lambda v: probe.forward(v, y), x, dout),
-                      call="layer.backward(dout)[0] (dx) vs numerical d forward / dx",
-                      inputs=inputs, threshold=tol.NUMERICAL_GRAD_REL_TOL, variants=wrong_dx)
-    assert_grad_close(dy, numerical_grad_of(lambda v: probe.forward(x, v), y, dout),
-                      call="layer.backward(dout)[1] (dy) vs numerical d forward / dy",
-                      inputs=inputs, threshold=tol.NUMERICAL_GRAD_REL_TOL, variants=wrong_dy)
+    check_backward_against_own_forward(student, rng, "AddLayer", add_backward_variants)
