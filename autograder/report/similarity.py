@@ -82,6 +82,15 @@ def _canonical(node: ast.AST, keep: set[str] = frozenset()) -> str:
     return ast.unparse(node)
 
 
+def _attribute_names(statement: ast.stmt) -> set[str]:
+    """The names a statement in a class body binds as attributes (methods, `ORDERS = ...`)."""
+    if isinstance(statement, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+        return {statement.name}
+    targets = statement.targets if isinstance(statement, ast.Assign) else \
+        [statement.target] if isinstance(statement, (ast.AnnAssign, ast.AugAssign)) else []
+    return {n.id for t in targets for n in ast.walk(t) if isinstance(n, ast.Name)}
+
+
 def normalise(code: str) -> str | None:
     """The canonical form of one item's code, or None when it does not parse or is too small."""
     try:
@@ -94,8 +103,9 @@ def normalise(code: str) -> str | None:
     parts = []
     for node in tree.body:
         if isinstance(node, ast.ClassDef):
-            # Methods are reached as attributes: their names stay, their order does not count.
-            methods = sorted(_canonical(m, {m.name}) for m in node.body)
+            # Methods and class attributes are reached as attributes: their names stay, their
+            # order does not count.
+            methods = sorted(_canonical(m, _attribute_names(m)) for m in node.body)
             node.body = []
             parts.append(_canonical(node).rstrip() + "\n" + "\n".join(methods))
         else:

@@ -159,3 +159,25 @@ def test_item_sources_come_from_the_kept_notebook_and_survive_results_json():
     back = from_dict(json.loads(json.dumps(to_dict(result))))
     assert back.item_sources["softmax"] == sources["softmax"]
     assert len(back.item_sources["big"].code) < 21 * 1024
+
+
+def test_class_attributes_and_nested_classes_normalise_without_error():
+    """Does a class with a class attribute (the reference's `ORDERS`, a student's `lr = 0.01`)
+    normalise, with its attribute names kept like its method names?"""
+    code = '''
+class Nesterov:
+    ORDERS = ("velocity_first", "step_first")
+    lr: float = 0.01
+    count = 0
+    count += 1
+
+    class Inner:
+        pass
+
+    def update(self, params, grads):
+        for key in params:
+            params[key] -= self.lr * grads[key] * len(self.ORDERS)
+'''
+    form = normalise(code)
+    assert form is not None and "ORDERS" in form and "update" in form
+    assert normalise(code.replace("key", "k")) == form
