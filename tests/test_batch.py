@@ -93,3 +93,20 @@ def test_execution_time_is_the_submissions_own_cost_not_its_wait(tmp_path):
     assert sum(costs) <= batch.elapsed
     assert all(r.timings.suite > 0 and r.timings.sandbox_start > 0 for r in batch.results)
     assert costs[-1] < 0.75 * sum(costs)
+
+
+def test_every_chapters_reference_grades_to_the_end_of_a_batch(tmp_path):
+    """Do the batch's class-wide outputs (dashboard, similarity, exports) take every
+    chapter's code, class attributes and all? Two copies each, so similarity compares them."""
+    import nbformat
+    from autograder.assignment import list_assignments
+    from tests.mutants.catalogue import notebook
+    subs = []
+    for assignment in list_assignments():
+        for copy in ("a", "b"):
+            path = tmp_path / f"{assignment.id}_{copy}.ipynb"
+            nbformat.write(notebook(assignment), path)
+            subs.append(Submission(path.stem, path))
+    batch = run_batch(subs, tmp_path / "out", jobs=2)
+    assert all(r.graded and r.points == r.max_points for r in batch.results)
+    assert (tmp_path / "out" / "dashboard.html").is_file() and (tmp_path / "out" / "grades.csv").is_file()
