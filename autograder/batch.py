@@ -22,11 +22,12 @@ from .executor import Executor, WorkerLost, local_executor
 from .gradebook import Gradebook
 from .messages import say
 from .pipeline import Prepared, error_result, grade, prepare
+from .poststage import Faults, StageFault, neutral
 from .report.history import history_rows
-from .report.exports import read_roster, write_exports
+from .report.exports import export_builders, read_roster, roster_mismatches
 from .report.similarity import similar_pairs
-from .report.render import (DEFAULT_LANG, atomic_write, render_dashboard, write_submission,
-                            write_summary_csv)
+from .report.render import DEFAULT_LANG, atomic_write, render_dashboard, summary_csv, write_submission
+from .report.results_json import dumps, to_dict
 from .result import ErrorCode, GradingResult, RunError
 from .submissions import Submission
 
@@ -40,6 +41,7 @@ class BatchResult:
     results: list[GradingResult]
     elapsed: float
     cached: int
+    faults: list[StageFault] = dataclasses.field(default_factory=list)
 
 
 def run_batch(submissions: list[Submission], out_dir: Path, *, assignment: Assignment | None = None,
@@ -66,15 +68,25 @@ def run_batch(submissions: list[Submission], out_dir: Path, *, assignment: Assig
         """The command line's --lang, else the assignment's [report] lang, else Korean."""
         return lang or getattr(config(prep), "lang", None) or DEFAULT_LANG
 
+    faults = Faults()
+    unrecorded: list[GradingResult] = []     # results the gradebook refused: still reported
+
     with Gradebook(out_dir / "gradebook.sqlite") as book:
         def finish(prep: Prepared, result: GradingResult) -> None:
-            book.record(result)
-            write_submission(out_dir / STUDENTS_DIR, result, page_lang(prep),
-                             getattr(config(prep), "visibility", None),
-                             history_rows(book.history(result.student_id)))
+            # Every stage after grading is fault-isolated (poststage.py): a failure costs
+            # this student a note, never the batch.
+            sid = result.student_id
+            if faults.student("gradebook", sid, lambda: book.record(result)) is None:
+                unrecorded.append(result)
+            history = faults.student("history", sid, lambda: history_rows(book.history(sid)), [])
+            def write():
+                return write_submission(out_dir / STUDENTS_DIR, result, page_lang(prep),
+                                        getattr(config(prep), "visibility", None), history)
+            if faults.student("results", sid, write) is None:
+                faults.student("results", sid, lambda: _write_plain_result(out_dir / STUDENTS_DIR, result))
             finished[prep.submission.student_id] = result
             if progress:
-                progress(result)
+                faults.student("progress", sid, lambda: progress(result))
 
         to_grade: list[Prepared] = []
         for sub in submissions:
@@ -103,10 +115,50 @@ def run_batch(submissions: list[Submission], out_dir: Path, *, assignment: Assig
                 outcome = error_result(prep, RunError(ErrorCode.WORKER_CRASHED, say("batch.error.worker_crashed")))
             finish(prep, outcome)
 
-        latest = book.latest_results()
-        write_summary_csv(out_dir / "summary.csv", latest)
-        write_exports(out_dir, latest, roster_rows, lang or DEFAULT_LANG)
-        atomic_write(out_dir / "dashboard.html", render_dashboard(latest, STUDENTS_DIR, lang or DEFAULT_LANG,
-                                                                      similar_pairs(latest)))
+        latest = book.latest_per_assignment(
+            on_error=lambda sid, exc: faults.note("gradebook", sid, exc, "dropped"))
+    write_class_files(out_dir, _with_unrecorded(latest, unrecorded), faults, roster_rows,
+                      lang or DEFAULT_LANG)
     ordered = [finished[s.student_id] for s in submissions if s.student_id in finished]
-    return BatchResult(ordered, time.monotonic() - started, cached)
+    return BatchResult(ordered, time.monotonic() - started, cached, faults.items)
+
+
+def write_class_files(out_dir: Path, latest: list[GradingResult], faults: Faults,
+                      roster_rows: dict[str, dict[str, str]], lang: str) -> None:
+    """summary.csv, the exports and the dashboard from every (student, assignment)'s latest
+    result; each stage drops or neutralises an offending student and still writes its file."""
+    summary = faults.klass("summary", summary_csv, latest, None)
+    if summary is not None:
+        faults.student("summary", "", lambda: atomic_write(out_dir / "summary.csv", summary))
+    for name, build in export_builders(roster_rows, lang).items():
+        text = faults.klass("exports", build, latest, None)
+        if text is not None:
+            faults.student("exports", "", lambda: atomic_write(out_dir / name, text))
+    missing, unused = roster_mismatches(latest, roster_rows)
+    if missing:
+        log.warning("%d graded student(s) are not on the roster: %s", len(missing), ", ".join(missing))
+    if unused:
+        log.warning("%d roster row(s) matched no result: %s", len(unused), ", ".join(unused))
+    similar = faults.klass("similarity", similar_pairs, latest, [])
+    # The dashboard comes last so it can list every fault before it, its own included (a
+    # student it cannot show is shown neutralised, and named in that list).
+    def dashboard(results: list[GradingResult]) -> str:
+        return render_dashboard(results, STUDENTS_DIR, lang, similar, faults.items, (missing, unused))
+    html = faults.klass("dashboard", dashboard, latest, None)
+    if html is None:
+        html = faults.student("dashboard", "", lambda: dashboard([neutral(r) for r in latest]))
+    if html is not None:
+        faults.student("dashboard", "", lambda: atomic_write(out_dir / "dashboard.html", html))
+
+
+def _with_unrecorded(latest: list[GradingResult], unrecorded: list[GradingResult]) -> list[GradingResult]:
+    """The gradebook's latest results, with this run's results it could not store put in
+    place of what it holds for the same (student, assignment)."""
+    keys = {(r.student_id, r.provenance.assignment_id) for r in unrecorded}
+    return [r for r in latest if (r.student_id, r.provenance.assignment_id) not in keys] + unrecorded
+
+
+def _write_plain_result(students_dir: Path, result: GradingResult) -> None:
+    """results.json when the full pages could not be written: the score and provenance with
+    nothing the student's code produced, so an LMS or Gradescope still reads a grade."""
+    atomic_write(students_dir / result.student_id / "results.json", dumps(to_dict(neutral(result)), indent=2))

@@ -15,6 +15,7 @@ from .grading.outcome import TestOutcome
 from .ingest.model import IngestReport
 from .grading.score import Score
 from .report.sources import ItemSource
+from .text import path_text
 
 
 class RunStatus(str, enum.Enum):
@@ -85,6 +86,12 @@ class Provenance:
     grader_version: str
     assignment_id: str | None = None
     assignment_version: str | None = None
+
+    def __post_init__(self) -> None:
+        # A name read from disk may hold bytes that were not UTF-8 (surrogate-escaped); the
+        # gradebook, results.json and every page must be able to store it (text.path_text).
+        for name in ("student_id", "source"):
+            object.__setattr__(self, name, path_text(getattr(self, name)))
 
 
 @dataclass(frozen=True)

@@ -61,3 +61,27 @@ def md_inline(text: str) -> str:
     """One line of Markdown that shows `text` as written: no heading, link, table or fence
     of the student's can start inside it."""
     return _MARKDOWN_SPECIAL.sub(r"\\\1", one_line(text))
+
+
+def _surrogate(ch: str) -> bool:
+    return "\ud800" <= ch <= "\udfff"
+
+
+def path_text(text: str) -> str:
+    """A file name as text every writer can store: unchanged when it is valid Unicode.
+
+    A name whose bytes were not UTF-8 (a zip made on Korean Windows, unpacked by `unzip`)
+    reaches Python with each bad byte as a lone surrogate (surrogateescape), which no UTF-8
+    file, JSON document or SQLite column can hold. Each such byte is written as \\xNN, so
+    the original bytes can still be told apart, followed by the name read as CP949 when
+    that is what it was (what the instructor saw on the student's screen)."""
+    text = str(text)
+    if not any(_surrogate(ch) for ch in text):
+        return text
+    escaped = "".join(f"\\x{ord(ch) - 0xdc00:02x}" if "\udc80" <= ch <= "\udcff"
+                      else f"\\u{ord(ch):04x}" if _surrogate(ch) else ch for ch in text)
+    try:
+        readable = text.encode("utf-8", "surrogateescape").decode("cp949")
+    except (UnicodeEncodeError, UnicodeDecodeError):
+        return escaped
+    return f"{escaped} (cp949: {readable})"

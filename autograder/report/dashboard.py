@@ -97,9 +97,33 @@ def _problem(result: GradingResult, lang: str) -> str:
     return ""
 
 
+def _faults(faults, lang: str) -> list[dict]:
+    """poststage.StageFault entries as rows: who, which stage, what they still got, why."""
+    return [{"student_id": one_line(f.student_id) or "-", "stage": f.stage,
+             "kept": say(f"report.fault_kept.{f.kept}", lang=lang), "detail": clip(one_line(f.detail), 300)}
+            for f in faults or ()]
+
+
+def _roster(roster: tuple[list[str], list[str]] | None, lang: str) -> list[str]:
+    """exports.roster_mismatches as sentences: graded students the roster lacks, and roster
+    rows nobody's result matched (either leaves an LMS grade empty)."""
+    missing, unused = roster or ([], [])
+    lines = []
+    if missing:
+        lines.append(say("report.roster_missing", lang=lang, count=len(missing),
+                         students=clip(", ".join(one_line(s) for s in missing), 2000)))
+    if unused:
+        lines.append(say("report.roster_unused", lang=lang, count=len(unused),
+                         students=clip(", ".join(one_line(s) for s in unused), 2000)))
+    return lines
+
+
 def dashboard_view(results: list[GradingResult], students_dir: str, lang: str = "ko",
-                   similar: list[dict] | None = None) -> dict:
-    """Class-level figures per assignment, from each student's latest result."""
+                   similar: list[dict] | None = None, faults: list | None = None,
+                   roster: tuple[list[str], list[str]] | None = None) -> dict:
+    """Class-level figures per assignment, from each student's latest result per assignment;
+    `faults`: stages after grading that failed (poststage.StageFault); `roster`: the
+    roster's mismatches (exports.roster_mismatches)."""
     by_assignment: dict[str, list[GradingResult]] = {}
     for result in results:
         if result.graded and result.score:
@@ -122,4 +146,4 @@ def dashboard_view(results: list[GradingResult], students_dir: str, lang: str = 
             "problems": [s for s in students if s["problem_text"]],
             "summary": say("report.dashboard_summary", lang=lang, total=len(results), errors=errors),
             "identical": [say("batch.identical", lang=lang, students=g) for g in identical_groups(results)],
-            "similar": similar or []}
+            "similar": similar or [], "faults": _faults(faults, lang), "roster": _roster(roster, lang)}

@@ -7,13 +7,17 @@ Windows opens them with names intact).
 The roster is the instructor's CSV, one row per student, with a header; only `student`
 (the id the grader uses: the cleaned file or folder name) is required. Canvas reads
 `name`, `canvas_id`, `sis_user_id`, `sis_login_id`, `section`; Moodle `username` and
-`idnumber`. A student missing from the roster keeps empty LMS columns, never a guess.
+`idnumber`. Ids match after NFC and case-folding (roster_key); two rows for one student
+are refused before grading. A student missing from the roster keeps empty LMS columns,
+never a guess, and is reported (roster_mismatches), as is a row that matched nobody.
 """
 
 from __future__ import annotations
 
 import csv
 import io
+import unicodedata
+from collections.abc import Callable
 from pathlib import Path
 
 from ..messages import say
@@ -29,7 +33,19 @@ class RosterError(ValueError):
     """A roster file that cannot be read as documented above."""
 
 
+def roster_key(student: str) -> str:
+    """How a roster's `student` cell is matched to a student id: surrounding spaces and a
+    stray byte-order mark dropped, NFC (a roster saved on a Mac spells Korean names in NFD,
+    which looks the same and matched nobody) and case-folded (ids are unique regardless of
+    case, see submissions/ids.py)."""
+    text = unicodedata.normalize("NFC", str(student)).strip().strip("\ufeff").strip()
+    return unicodedata.normalize("NFC", text.casefold())
+
+
 def read_roster(path: Path | None) -> dict[str, dict[str, str]]:
+    """Rows by roster_key of their `student` cell. Two rows for one student are refused
+    (RosterError, before any grading): one grade would go to whichever came last, and only
+    the instructor knows which row is right."""
     if path is None:
         return {}
     try:
@@ -37,15 +53,44 @@ def read_roster(path: Path | None) -> dict[str, dict[str, str]]:
     except (OSError, UnicodeDecodeError) as exc:
         raise RosterError(f"{path}: {exc}") from exc
     reader = csv.DictReader(io.StringIO(text))
-    header = [h.strip().lower() for h in reader.fieldnames or []]
+    header = [_cell(h).lower() for h in reader.fieldnames or []]
     if "student" not in header:
         raise RosterError(f"{path}: the header needs a 'student' column (found {header})")
-    roster = {}
+    roster: dict[str, dict[str, str]] = {}
+    lines: dict[str, int] = {}
     for row in reader:
-        clean = {k.strip().lower(): (v or "").strip() for k, v in row.items() if k}
-        if clean.get("student"):
-            roster[clean["student"]] = {c: clean.get(c, "") for c in ROSTER_COLUMNS}
+        clean = {_cell(k).lower(): _cell(v) for k, v in row.items() if isinstance(k, str)}
+        key = roster_key(clean.get("student", ""))
+        if not key:
+            continue
+        if key in roster:
+            raise RosterError(f"{path}: line {reader.line_num} names student "
+                              f"{clean['student']!r} again (first on line {lines[key]}); "
+                              "each student needs exactly one row")
+        roster[key] = {c: clean.get(c, "") for c in ROSTER_COLUMNS}
+        lines[key] = reader.line_num
     return roster
+
+
+def _cell(value) -> str:
+    return unicodedata.normalize("NFC", value if isinstance(value, str) else "").strip().strip("\ufeff").strip()
+
+
+def roster_entry(roster: dict[str, dict[str, str]], student: str) -> dict[str, str]:
+    return roster.get(student) or roster.get(roster_key(student)) or {}
+
+
+def roster_mismatches(results: list[GradingResult], roster: dict[str, dict[str, str]]
+                      ) -> tuple[list[str], list[str]]:
+    """(students with a result but no roster row, roster rows with no result): both are
+    said out loud, since either one leaves a student's LMS grade empty."""
+    if not roster:
+        return [], []
+    students = {r.student_id for r in results}
+    matched = {k for s in students for k in (s, roster_key(s)) if k in roster}
+    missing = sorted(s for s in students if not roster_entry(roster, s))
+    unused = sorted(entry.get("student") or key for key, entry in roster.items() if key not in matched)
+    return missing, unused
 
 
 def _items(results: list[GradingResult]) -> list[str]:
@@ -92,7 +137,7 @@ def canvas_csv(results: list[GradingResult], roster: dict[str, dict[str, str]]) 
                          *[f"{a} ({a})" for a in assignments]],
                         ["    Points Possible", "", "", "", "", *[maxima[a] for a in assignments]]]
     for student in sorted({r.student_id for r in results}):
-        entry = roster.get(student, {})
+        entry = roster_entry(roster, student)
         scores = {r.provenance.assignment_id: r.points for r in results
                   if r.student_id == student and r.graded}
         rows.append([entry.get("name") or student, entry.get("canvas_id", ""),
@@ -109,7 +154,7 @@ def moodle_csv(results: list[GradingResult], roster: dict[str, dict[str, str]],
     rows: list[list] = [["username", "idnumber",
                          *[h for a in assignments for h in (f"{a} grade", f"{a} feedback")]]]
     for student in sorted({r.student_id for r in results}):
-        entry = roster.get(student, {})
+        entry = roster_entry(roster, student)
         cells = []
         for a in assignments:
             result = next((r for r in results if r.student_id == student
@@ -129,9 +174,16 @@ def _feedback_line(result: GradingResult, lang: str) -> str:
                max_points=number(result.max_points), items=", ".join(lost) or "-")
 
 
+def export_builders(roster: dict[str, dict[str, str]], lang: str = "ko"
+                    ) -> dict[str, Callable[[list[GradingResult]], str]]:
+    """File name -> the function making its text from the class's results."""
+    return {"grades.csv": grades_csv,
+            "canvas.csv": lambda results: canvas_csv(results, roster),
+            "moodle.csv": lambda results: moodle_csv(results, roster, lang)}
+
+
 def write_exports(out_dir: Path, results: list[GradingResult], roster: dict[str, dict[str, str]],
                   lang: str = "ko") -> None:
     from .render import atomic_write   # render imports this module's neighbours
-    atomic_write(out_dir / "grades.csv", grades_csv(results))
-    atomic_write(out_dir / "canvas.csv", canvas_csv(results, roster))
-    atomic_write(out_dir / "moodle.csv", moodle_csv(results, roster, lang))
+    for name, build in export_builders(roster, lang).items():
+        atomic_write(out_dir / name, build(results))

@@ -14,7 +14,6 @@ notebook in <root>/submission/ graded as one student, results.json written to
 from __future__ import annotations
 
 import argparse
-import json
 import re
 import stat
 import sys
@@ -28,7 +27,7 @@ from ..assignment import load_assignment
 from ..pipeline import grade, prepare
 from ..submissions.model import Submission
 from .render import atomic_write
-from .results_json import to_dict
+from .results_json import dumps, to_dict
 
 PROJECT = Path(__file__).resolve().parents[2]
 PACKAGES = ("autograder", "reference")
@@ -97,7 +96,7 @@ def run(root: Path, assignment_id: str, seed: int = 0) -> dict:
     result = grade(prepare(submission, assignment), seed=seed)
     data = to_dict(result, assignment.visibility)
     data["execution_time"] = round(time.monotonic() - started, 3)
-    atomic_write(root / "results" / "results.json", json.dumps(data, ensure_ascii=False, indent=2))
+    atomic_write(root / "results" / "results.json", dumps(data, indent=2))
     return data
 
 

@@ -191,4 +191,4 @@ def labels(lang: str) -> dict:
              "items_to_fix", "full_items", "example", "show_all", "failed_tests", "distribution",
              "matrix", "failure_rates", "test", "failed", "example_message", "problems",
              "submissions", "runtime", "similar", "similar_note", "similarity", "history", "when",
-             "your_code")}
+             "your_code", "faults", "faults_note", "stage", "kept", "detail", "roster")}

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import csv
 import io
-import json
 import os
 import tempfile
 import time
@@ -15,7 +14,7 @@ from jinja2 import Environment, PackageLoader, select_autoescape
 
 from ..messages import say
 from ..result import GradingResult
-from .results_json import to_dict
+from .results_json import dumps, to_dict
 from ..text import csv_cell, fence, md_inline
 from .page import labels, submission_view
 from .dashboard import dashboard_view
@@ -80,9 +79,10 @@ def render_summary(all_results: list[GradingResult], elapsed: float, cached: int
 
 
 def render_dashboard(all_results: list[GradingResult], students_dir: str, lang: str = DEFAULT_LANG,
-                     similar: list[dict] | None = None) -> str:
+                     similar: list[dict] | None = None, faults: list | None = None,
+                     roster: tuple[list[str], list[str]] | None = None) -> str:
     return _env.get_template("dashboard.html.j2").render(
-        labels=labels(lang), **dashboard_view(all_results, students_dir, lang, similar))
+        labels=labels(lang), **dashboard_view(all_results, students_dir, lang, similar, faults, roster))
 
 
 def atomic_write(path: Path, text: str) -> None:
@@ -91,7 +91,9 @@ def atomic_write(path: Path, text: str) -> None:
     try:
         # mkstemp makes 0600 files; reports are for TAs and a web server to read as well.
         os.fchmod(fd, 0o644)
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
+        # backslashreplace: a lone surrogate that reached a page (a student's text) is shown
+        # as \udXXX instead of ending the batch; JSON writers escape theirs already.
+        with os.fdopen(fd, "w", encoding="utf-8", errors="backslashreplace", newline="") as fh:
             fh.write(text)
             fh.flush()
             os.fsync(fh.fileno())
@@ -107,8 +109,8 @@ def write_submission(students_dir: Path, result: GradingResult, lang: str = DEFA
     is kept in history/."""
     folder = students_dir / result.student_id
     target = folder / "results.json"
-    text = json.dumps(to_dict(result, visibility), ensure_ascii=False, indent=2)
-    if target.exists() and target.read_text(encoding="utf-8") != text:
+    text = dumps(to_dict(result, visibility), indent=2)
+    if target.exists() and target.read_text(encoding="utf-8", errors="replace") != text:
         kept = folder / "history"
         kept.mkdir(parents=True, exist_ok=True)
         stamp = time.strftime("%Y%m%dT%H%M%S", time.localtime(target.stat().st_mtime))
@@ -120,6 +122,10 @@ def write_submission(students_dir: Path, result: GradingResult, lang: str = DEFA
 
 
 def write_summary_csv(path: Path, all_results: list[GradingResult]) -> None:
+    atomic_write(path, summary_csv(all_results))
+
+
+def summary_csv(all_results: list[GradingResult]) -> str:
     items: list[str] = []
     for result in all_results:
         for i in (result.score.items if result.score else ()):
@@ -138,4 +144,4 @@ def write_summary_csv(path: Path, all_results: list[GradingResult]) -> None:
             result.error.code.value if result.error else "", prov.sha256,
             *[per_item.get(i, "") for i in items])])
     # utf-8-sig: Excel on Korean Windows opens it with names intact.
-    atomic_write(path, "\ufeff" + buf.getvalue())
+    return "\ufeff" + buf.getvalue()

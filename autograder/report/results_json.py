@@ -9,6 +9,7 @@ test's extra_data so nothing is lost for our own reports.
 from __future__ import annotations
 
 import dataclasses
+import json
 
 from ..grading.outcome import TestStatus, TestOutcome
 from ..text import clip
@@ -26,6 +27,18 @@ from ..result import (BlockError, ErrorCode, GradingResult, ImportFailure, LoadS
 MAX_TEST_TEXT = 4000
 MAX_OUTPUT = 64 * 1024
 MAX_TRACEBACK = 16 * 1024
+
+
+def dumps(data: dict, indent: int | None = None) -> str:
+    """JSON text that UTF-8 can hold: Korean stays readable, and a lone surrogate (a notebook
+    may carry "\\ud800" in its JSON; a file name its undecodable bytes) is escaped as \\uXXXX,
+    so writing it to a file or the gradebook never raises."""
+    text = json.dumps(data, ensure_ascii=False, indent=indent)
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return json.dumps(data, ensure_ascii=True, indent=indent)
+    return text
 
 
 def _test_entry(number: int, outcome: TestOutcome, visibility: str = "visible") -> dict:
