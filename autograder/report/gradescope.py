@@ -14,6 +14,7 @@ notebook in <root>/submission/ graded as one student, results.json written to
 from __future__ import annotations
 
 import argparse
+import logging
 import re
 import stat
 import sys
@@ -25,10 +26,12 @@ from jinja2 import Environment, PackageLoader, StrictUndefined
 
 from ..assignment import load_assignment
 from ..pipeline import grade, prepare
+from ..poststage import neutral
 from ..submissions.model import Submission
 from .render import atomic_write
 from .results_json import dumps, to_dict
 
+log = logging.getLogger("autograder.gradescope")
 PROJECT = Path(__file__).resolve().parents[2]
 PACKAGES = ("autograder", "reference")
 ROOT_FILES = ("requirements.txt", "pyproject.toml")
@@ -94,9 +97,17 @@ def run(root: Path, assignment_id: str, seed: int = 0) -> dict:
     notebook = find_notebook(root / "submission")
     submission = Submission("submission", notebook, origin=notebook.name)
     result = grade(prepare(submission, assignment), seed=seed)
-    data = to_dict(result, assignment.visibility)
-    data["execution_time"] = round(time.monotonic() - started, 3)
-    atomic_write(root / "results" / "results.json", dumps(data, indent=2))
+    try:
+        data = to_dict(result, assignment.visibility)
+        data["execution_time"] = round(time.monotonic() - started, 3)
+        text = dumps(data, indent=2)
+    except Exception:
+        # Without results.json Gradescope shows the student nothing at all: the score and
+        # provenance, without what the student's code produced, still make one.
+        log.exception("results.json of this submission failed; writing its score alone")
+        data = to_dict(neutral(result))
+        text = dumps(data, indent=2)
+    atomic_write(root / "results" / "results.json", text)
     return data
 
 

@@ -39,7 +39,10 @@ def _recover_bytes(text: str) -> str:
     """A name read from disk as undecodable bytes (a CP949 zip unpacked by `unzip`) gets a second chance."""
     if not any("\udc80" <= ch <= "\udcff" for ch in text):
         return text
-    raw = text.encode("utf-8", "surrogateescape")
+    try:
+        raw = text.encode("utf-8", "surrogateescape")
+    except UnicodeEncodeError:   # a surrogate no byte stands for: nothing to recover
+        return text
     for encoding in ("utf-8", "cp949"):
         try:
             return raw.decode(encoding)
