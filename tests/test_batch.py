@@ -110,3 +110,68 @@ def test_every_chapters_reference_grades_to_the_end_of_a_batch(tmp_path):
     batch = run_batch(subs, tmp_path / "out", jobs=2)
     assert all(r.graded and r.points == r.max_points for r in batch.results)
     assert (tmp_path / "out" / "dashboard.html").is_file() and (tmp_path / "out" / "grades.csv").is_file()
+
+
+def _canvas(out):
+    import csv
+    import io
+    rows = list(csv.reader(io.StringIO((out / "canvas.csv").read_text(encoding="utf-8-sig"))))
+    return rows[0], {row[0]: row for row in rows[2:]}
+
+
+def test_two_chapters_graded_into_one_folder_keep_both_columns(tmp_path):
+    """ch03, then ch04 into the same folder (the Makefile's OUT=graded): ch03's scores stay."""
+    out = tmp_path / "graded"
+    ch03 = run_batch([Submission("kim", EXAMPLES / "kim_minsu_ch03.ipynb")], out, jobs=1)
+    ch04 = run_batch([Submission("kim", PARK), Submission("lee", EXAMPLES / "lee_younghee_ch04.ipynb")],
+                     out, jobs=1)
+    assert ch03.results[0].provenance.assignment_id == "ch03" and ch03.results[0].graded
+    header, rows = _canvas(out)
+    assert header[5:] == ["ch03 (ch03)", "ch04 (ch04)"]
+    assert float(rows["kim"][5]) == ch03.results[0].points
+    assert float(rows["kim"][6]) == ch04.results[0].points
+    assert rows["lee"][5] == "" and float(rows["lee"][6]) == ch04.results[1].points
+    summary = (out / "summary.csv").read_text(encoding="utf-8-sig")
+    assert "kim,ch03" in summary and "kim,ch04" in summary
+    assert "ch03" in (out / "dashboard.html").read_text(encoding="utf-8")
+
+
+def test_a_roster_with_a_student_twice_is_refused_before_grading(tmp_path, capsys):
+    from autograder.cli import main
+    roster = tmp_path / "roster.csv"
+    roster.write_text("student,name\npark,A\nPark ,B\n", encoding="utf-8")
+    out = tmp_path / "out"
+    assert main(["grade", str(PARK), "--out", str(out), "--roster", str(roster)]) == 2
+    assert "again" in capsys.readouterr().err
+    assert not (out / "gradebook.sqlite").exists()
+
+
+def test_a_cp949_file_name_with_a_huge_literal_grades_and_regrades_into_one_folder(tmp_path, capsys):
+    """What `unzip` leaves of a Korean Windows zip, and a legal int too long to print, in the
+    code graded for softmax: exit 0 twice, every file written, the name kept readably."""
+    import os
+    import nbformat
+    from autograder.cli import main
+    nb = nbformat.read(PARK, as_version=4)
+    cell = next(c for c in nb.cells if "def softmax" in c.source)
+    cell.source = cell.source.replace("def softmax(x):\n",
+                                      f"def softmax(x):\n    if False:\n        x = 0x1{'0' * 5000}\n")
+    folder = tmp_path / "class"
+    folder.mkdir()
+    odd = folder / os.fsdecode("박지우_ch04".encode("cp949") + b".ipynb")
+    nbformat.write(nb, odd)
+    nbformat.write(nbformat.read(EXAMPLES / "lee_younghee_ch04.ipynb", as_version=4), folder / "lee.ipynb")
+    out = tmp_path / "out"
+    for _ in range(2):
+        assert main(["grade", str(folder), "--out", str(out), "--jobs", "1"]) == 0
+        students = sorted(p.name for p in (out / "students").iterdir())
+        assert len(students) == 2
+        for student in students:
+            document = json.loads((out / "students" / student / "results.json").read_text(encoding="utf-8"))
+            assert document["dlfs"]["status"] == "graded"
+        for name in ("summary.csv", "grades.csv", "canvas.csv", "moodle.csv", "dashboard.html"):
+            assert (out / name).is_file()
+    sources = [json.loads((out / "students" / s / "results.json").read_text(encoding="utf-8"))["dlfs"]["source"]
+               for s in students]
+    assert any("\\x" in s and s.endswith("/박지우_ch04.ipynb)") for s in sources), sources
+    capsys.readouterr()

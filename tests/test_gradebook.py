@@ -77,3 +77,47 @@ def test_runs_stored_before_timings_were_kept_still_read(tmp_path):
                          (json.dumps(old),))
         [result] = book.latest_results()
         assert result.points == 4.0 and result.score.items[0].status is ItemStatus.PARTIAL
+
+
+def test_every_assignment_keeps_its_latest_result(tmp_path):
+    """ch03 then ch04 into one gradebook: both stay, each the newest of its own."""
+    def run(student, assignment, score, status=RunStatus.GRADED):
+        result = _result(score=score, student=student, status=status)
+        return dataclasses.replace(result, provenance=dataclasses.replace(
+            result.provenance, assignment_id=assignment))
+    with Gradebook(tmp_path / "g.sqlite") as book:
+        for result in (run("kim", "ch03", 2.0), run("kim", "ch03", 4.0), run("lee", "ch03", 1.0),
+                       run("kim", "ch04", 7.0), run("lee", None, 0, RunStatus.ERROR)):
+            book.record(result)
+        latest = {(r.student_id, r.provenance.assignment_id): r.points for r in book.latest_per_assignment()}
+        assert latest == {("kim", "ch03"): 4.0, ("kim", "ch04"): 7.0, ("lee", "ch03"): 1.0, ("lee", None): 0.0}
+        # An unassigned error counts only while it is the student's newest result.
+        book.record(run("lee", "ch03", 3.0))
+        latest = {(r.student_id, r.provenance.assignment_id): r.points for r in book.latest_per_assignment()}
+        assert ("lee", None) not in latest and latest[("lee", "ch03")] == 3.0
+
+
+def test_a_stored_row_that_no_longer_reads_is_reported_not_fatal(tmp_path):
+    with Gradebook(tmp_path / "g.sqlite") as book:
+        book.record(_result(student="kim"))
+        book.record(_result(student="lee"))
+    db = sqlite3.connect(tmp_path / "g.sqlite")
+    db.execute("DROP TRIGGER runs_no_update")
+    db.execute("UPDATE runs SET results_json = '{}' WHERE student_id = 'lee'")
+    db.commit()
+    db.close()
+    seen = []
+    with Gradebook(tmp_path / "g.sqlite") as book:
+        assert [r.student_id for r in book.latest_per_assignment(lambda sid, exc: seen.append(sid))] == ["kim"]
+    assert seen == ["lee"]
+
+
+def test_a_failed_record_leaves_no_transaction_open(tmp_path):
+    """The batch goes on after a record that raised: the next student's must still land."""
+    with Gradebook(tmp_path / "g.sqlite") as book:
+        book._db.execute("CREATE TRIGGER no_lee BEFORE INSERT ON runs WHEN NEW.student_id = 'lee' "
+                         "BEGIN SELECT RAISE(ABORT, 'refused'); END")
+        with pytest.raises(sqlite3.DatabaseError):
+            book.record(_result(student="lee"))
+        book.record(_result(student="kim"))
+        assert book.count() == 1

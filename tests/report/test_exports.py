@@ -5,7 +5,8 @@ import io
 
 import pytest
 
-from autograder.report.exports import RosterError, canvas_csv, grades_csv, moodle_csv, read_roster
+from autograder.report.exports import (RosterError, canvas_csv, grades_csv, moodle_csv, read_roster,
+                                        roster_mismatches)
 from tests.report.test_render import _error, _graded
 
 
@@ -51,3 +52,40 @@ def test_a_roster_without_a_student_column_is_refused(tmp_path):
     path.write_text("name,id\nkim,1\n", encoding="utf-8")
     with pytest.raises(RosterError):
         read_roster(path)
+
+
+def test_a_roster_saved_on_a_mac_matches_and_spacing_case_and_bom_do_not_matter(tmp_path):
+    """NFD names (a Mac's), a stray BOM in a cell, spaces and capitals: the same student."""
+    import unicodedata
+    nfd = unicodedata.normalize("NFD", "김민수")
+    path = tmp_path / "roster.csv"
+    path.write_text(f"\ufeff Student ,Name\n{nfd} ,NFD\n\ufeffPARK,P\n", encoding="utf-8")
+    roster = read_roster(path)
+    rows = _rows(canvas_csv([_graded("김민수"), _graded("park")], roster))
+    assert sorted(r[0] for r in rows[2:]) == ["NFD", "P"]
+    assert roster_mismatches([_graded("김민수"), _graded("park")], roster) == ([], [])
+
+
+def test_two_roster_rows_for_one_student_are_refused_naming_both_lines(tmp_path):
+    import unicodedata
+    path = tmp_path / "roster.csv"
+    path.write_text(f"student,name\n김민수,first\nlee,L\n{unicodedata.normalize('NFD', '김민수')},second\n",
+                    encoding="utf-8")
+    with pytest.raises(RosterError, match="line 4.*first on line 2"):
+        read_roster(path)
+    path.write_text("student,name\nkim,a\nKIM,b\n", encoding="utf-8")
+    with pytest.raises(RosterError, match="again"):
+        read_roster(path)
+
+
+def test_unmatched_students_and_rows_are_reported_on_the_dashboard(tmp_path):
+    from autograder.report.render import render_dashboard
+    path = tmp_path / "roster.csv"
+    path.write_text("student,name\nkim,K\nchoi,C\n", encoding="utf-8")
+    results = [_graded("kim"), _graded("park")]
+    mismatches = roster_mismatches(results, read_roster(path))
+    assert mismatches == (["park"], ["choi"])
+    html = render_dashboard(results, "students", "en", roster=mismatches)
+    section = html.split('<ul class="roster">')[1].split("</ul>")[0]
+    assert "not on the roster" in section and "park" in section
+    assert "matched no result" in section and "choi" in section
