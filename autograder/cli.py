@@ -99,6 +99,10 @@ def _grade(args) -> int:
                               force=args.force, seed=args.seed, progress=lambda _r: bar.update(),
                               lang=args.lang, roster=args.roster)
     print(render_summary(batch.results, batch.elapsed, batch.cached))
+    if batch.faults:
+        # Each is logged above; the dashboard lists them. The batch itself succeeded.
+        print(say("cli.stage_faults", count=len(batch.faults),
+                  students=len({f.student_id for f in batch.faults if f.student_id})))
     print(say("cli.results_written", out=args.out))
     return EXIT_OK
 

@@ -37,4 +37,5 @@ def identical_groups(results: list[GradingResult]) -> list[str]:
         code = result.error.code if result.error else None
         if code not in (ErrorCode.NO_NOTEBOOK, ErrorCode.UNREADABLE):
             by_sha.setdefault(result.provenance.sha256, []).append(one_line(result.student_id))
-    return [", ".join(sorted(ids)) for ids in by_sha.values() if len(ids) > 1]
+    # One student's file graded for two assignments (one folder, two chapters) is not a pair.
+    return [", ".join(sorted(set(ids))) for ids in by_sha.values() if len(set(ids)) > 1]
