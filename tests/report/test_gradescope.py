@@ -96,3 +96,30 @@ def test_setup_can_be_skipped_and_checkpoints_are_not_the_notebook(package, tmp_
     (root / "submission" / ".ipynb_checkpoints").mkdir()
     (root / "submission" / ".ipynb_checkpoints" / "zz.ipynb").write_text("{}")
     assert find_notebook(root / "submission").name == "my homework.ipynb"
+
+
+def test_a_non_utf8_name_and_a_failing_report_still_give_gradescope_a_results_json(tmp_path, monkeypatch):
+    """Gradescope shows a student nothing without results.json: a CP949 file name, and a
+    results.json that cannot be made in full, still leave one with the score."""
+    from autograder.report import gradescope
+    submission = tmp_path / "submission"
+    submission.mkdir()
+    shutil.copy(Path(__file__).resolve().parents[2] / "examples" / "park_jiwoo_ch04.ipynb",
+                submission / os.fsdecode("박지우".encode("cp949") + b".ipynb"))
+    graded = []
+    real_grade, real_to_dict = gradescope.grade, gradescope.to_dict
+
+    def grade(prep, seed=0):
+        graded.append(real_grade(prep, seed=seed))
+        return graded[-1]
+
+    def to_dict(result, visibility=None):
+        if result.outcomes:
+            raise RecursionError("maximum recursion depth exceeded")
+        return real_to_dict(result, visibility)
+    monkeypatch.setattr(gradescope, "grade", grade)
+    monkeypatch.setattr(gradescope, "to_dict", to_dict)
+    gradescope.run(tmp_path, "ch04")
+    data = json.loads((tmp_path / "results" / "results.json").read_text(encoding="utf-8"))
+    assert data["score"] == graded[0].points > 0 and data["tests"] == []
+    assert data["dlfs"]["source"].endswith("(cp949: 박지우.ipynb)")
