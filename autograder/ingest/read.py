@@ -10,6 +10,7 @@ import nbformat
 from nbformat.validator import ValidationError
 
 from autograder.ingest.model import Cell, IngestError, IngestReport
+from autograder.ingest.stream import load_kept
 from autograder.messages import say
 
 log = logging.getLogger("autograder.ingest")
@@ -18,8 +19,9 @@ log = logging.getLogger("autograder.ingest")
 PY_CELL_MARKER = re.compile(r"^#[^\S\n]*(?:%%|In\[[\d ]*\]:)[^\n]*(?:\n|\Z)", re.MULTILINE)
 
 # Parsed JSON costs 50 to 250 bytes a value (64 MB of `[],` took 1.6 GB), and a notebook
-# is a few long strings (code, outputs, images); half a million values is a notebook
-# with hundreds of thousands of output lines, and keeps the parsed form near 150 MB.
+# is a few long strings (code, outputs, images). Past half a million values (a notebook
+# with hundreds of thousands of output lines) it is read as a stream that builds only
+# what grading reads, and those kept values are capped at the same number (~150 MB).
 MAX_JSON_VALUES = 500_000
 JSON_STRING = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"')
 # Course notebooks have tens of cells, a few hundred at the very most.
@@ -29,9 +31,11 @@ MAX_CELLS = 5_000
 def read_notebook(text: str, report: IngestReport) -> tuple[list[Cell], dict]:
     """Return the code cells (numbered among all cells) and the notebook metadata."""
     if _json_values(text) > MAX_JSON_VALUES:
-        raise IngestError("too_many_values", say("ingest.error.too_many_values",
-                                                 limit=MAX_JSON_VALUES))
-    raw = _load_json(text)
+        # Most of a notebook this big is output (a long training log): read it as a
+        # stream that passes over what grading never reads, and cap only what is kept.
+        raw = load_kept(text.encode("utf-8", "surrogatepass"), MAX_JSON_VALUES)
+    else:
+        raw = _load_json(text)
     if not isinstance(raw, dict) or "nbformat" not in raw or not (
             "cells" in raw or "worksheets" in raw):
         raise IngestError("not_a_notebook", say("ingest.error.not_a_notebook",
