@@ -15,6 +15,7 @@ from .grading.outcome import TestOutcome
 from .ingest.model import IngestReport
 from .grading.score import Score
 from .report.sources import ItemSource
+from .submissions.lms import Identity
 
 
 class RunStatus(str, enum.Enum):
@@ -85,6 +86,8 @@ class Provenance:
     grader_version: str
     assignment_id: str | None = None
     assignment_version: str | None = None
+    identity: Identity | None = None          # who the LMS download says this is
+    superseded: tuple[str, ...] = ()          # that student's other entries, not graded
 
 
 @dataclass(frozen=True)
