@@ -190,8 +190,10 @@ def submission_view(result: GradingResult, lang: str = "ko",
 def _submitted_line(prov, lang: str) -> str:
     """Which upload was graded, whether the LMS marked it late, which were not graded."""
     parts = []
-    if prov.identity and prov.identity.original_name:
-        parts.append(say("report.submitted.file", lang=lang, name=one_line(prov.identity.original_name)))
+    if prov.identity:
+        # Canvas keeps the upload's own name; in Moodle's folders it is the file inside.
+        name = prov.identity.original_name or prov.source.rsplit("/", 1)[-1]
+        parts.append(say("report.submitted.file", lang=lang, name=one_line(name)))
     if prov.identity and prov.identity.late:
         parts.append(say("report.submitted.late", lang=lang))
     if prov.superseded:
