@@ -78,7 +78,8 @@ def prepare(sub: Submission, assignment: Assignment | None = None, *,
     match); `assignment_from_file` says it came from a config path on the command line."""
     started = time.perf_counter()
     prep = Prepared(sub, Provenance(sub.student_id, sub.origin or str(sub.path),
-                                    hashlib.sha256(b"").hexdigest(), __version__))
+                                    hashlib.sha256(b"").hexdigest(), __version__,
+                                    identity=sub.identity, superseded=sub.superseded))
     try:
         _prepare(prep, assignment, assignment_from_file)
     except Exception:

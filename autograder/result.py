@@ -15,6 +15,7 @@ from .grading.outcome import TestOutcome
 from .ingest.model import IngestReport
 from .grading.score import Score
 from .report.sources import ItemSource
+from .submissions.lms import Identity
 from .text import path_text
 
 
@@ -86,6 +87,8 @@ class Provenance:
     grader_version: str
     assignment_id: str | None = None
     assignment_version: str | None = None
+    identity: Identity | None = None          # who the LMS download says this is
+    superseded: tuple[str, ...] = ()          # that student's other entries, not graded
 
     def __post_init__(self) -> None:
         # A name read from disk may hold bytes that were not UTF-8 (surrogate-escaped); the

@@ -18,7 +18,7 @@ from ..grading.outcome import TestStatus, TestOutcome
 from ..grading.score import ItemStatus
 from ..messages import CATALOG, say
 from ..result import GradingResult
-from ..text import clip
+from ..text import clip, one_line
 from .code_view import code_view
 from .lang import pick
 from .visibility import VISIBLE, visibility_of
@@ -162,9 +162,12 @@ def submission_view(result: GradingResult, lang: str = "ko",
             entry["code"] = code_view(result, i.item, lang)
         items.append(entry)
     ingest = result.ingest
+    identity = result.provenance.identity
     return {
         "lang": lang,
         "student_id": result.student_id,
+        "title": (identity.display_name if identity else "") or result.student_id,
+        "submitted": _submitted_line(result.provenance, lang),
         "assignment": assignment_id or "-",
         "graded": result.graded,
         "error": pick(result.error.message, lang) if result.error else "",
@@ -182,6 +185,21 @@ def submission_view(result: GradingResult, lang: str = "ko",
         "grader_version": result.provenance.grader_version,
         "isolation": result.isolation or "-",
     }
+
+
+def _submitted_line(prov, lang: str) -> str:
+    """Which upload was graded, whether the LMS marked it late, which were not graded."""
+    parts = []
+    if prov.identity:
+        # Canvas keeps the upload's own name; in Moodle's folders it is the file inside.
+        name = prov.identity.original_name or prov.source.rsplit("/", 1)[-1]
+        parts.append(say("report.submitted.file", lang=lang, name=one_line(name)))
+    if prov.identity and prov.identity.late:
+        parts.append(say("report.submitted.late", lang=lang))
+    if prov.superseded:
+        names = ", ".join(one_line(name.rsplit("/", 1)[-1]) for name in prov.superseded[:5])
+        parts.append(say("report.submitted.superseded", lang=lang, names=names, count=len(prov.superseded)))
+    return " · ".join(parts)
 
 
 def labels(lang: str) -> dict:

@@ -17,6 +17,7 @@ from .visibility import visibility_of
 from .sources import MAX_ITEM_SOURCE, ItemSource
 from ..grading.score import ItemScore, ItemStatus, Score
 from ..ingest.model import IngestReport
+from ..submissions.lms import Identity
 from ..result import (BlockError, ErrorCode, GradingResult, ImportFailure, LoadSummary, Provenance,
                       RunError, RunStatus, Timings)
 
@@ -79,6 +80,10 @@ def to_dict(result: GradingResult, visibility: dict[str, str] | None = None) -> 
     dlfs: dict = {"student_id": prov.student_id, "source": prov.source, "sha256": prov.sha256,
                   "grader_version": prov.grader_version, "assignment_id": prov.assignment_id,
                   "assignment_version": prov.assignment_version, "status": result.status.value}
+    if prov.identity:
+        dlfs["identity"] = dataclasses.asdict(prov.identity)
+    if prov.superseded:
+        dlfs["superseded"] = list(prov.superseded)
     if result.error:
         dlfs["error"] = {"code": result.error.code.value,
                          "message": clip(result.error.message, MAX_TEST_TEXT)}
@@ -120,6 +125,13 @@ def to_dict(result: GradingResult, visibility: dict[str, str] | None = None) -> 
     }
 
 
+def _identity(data) -> Identity | None:
+    if not isinstance(data, dict):
+        return None
+    fields = {f.name for f in dataclasses.fields(Identity)}
+    return Identity(**{key: value for key, value in data.items() if key in fields})
+
+
 def from_dict(data: dict) -> GradingResult:
     """The inverse of to_dict; also reads results written before timings were kept."""
     dlfs = data["dlfs"]
@@ -135,7 +147,8 @@ def from_dict(data: dict) -> GradingResult:
     return GradingResult(
         provenance=Provenance(dlfs["student_id"], dlfs.get("source", ""), dlfs["sha256"],
                               dlfs["grader_version"], dlfs.get("assignment_id"),
-                              dlfs.get("assignment_version")),
+                              dlfs.get("assignment_version"), _identity(dlfs.get("identity")),
+                              tuple(map(str, dlfs.get("superseded") or ()))),
         status=RunStatus(dlfs["status"]),
         error=RunError(ErrorCode.parse(error["code"]), error.get("message", ""),
                        error.get("traceback", "")) if error else None,

@@ -17,6 +17,7 @@ from pathlib import Path
 
 from .archives import ArchiveRefused, Unpacker, describe, ignored, is_archive
 from .ids import collision_key, refused_id, safe_id
+from .lms import Identity, identify
 from .model import Caps, Refusal, Submission, SubmissionPathError
 
 log = logging.getLogger("autograder.submissions")
@@ -36,6 +37,8 @@ class _Unit:
     depth: int = 0                       # archives opened on the way to it
     ancestors: tuple[str, ...] = ()      # their sha256, so none is opened inside itself
     refusal: Refusal | None = None
+    identity: Identity | None = None     # who the LMS says it is, from the entry's name
+    superseded: tuple[str, ...] = ()     # the same student's other entries, not graded
 
 
 class _TooManyFiles(Exception):
@@ -110,7 +113,71 @@ def _entries(folder: Path, name: str, depth: int, ancestors: tuple[str, ...]) ->
         else:
             units.append(_Unit(safe_id(path.stem), path, entry_name, "refused",
                                refusal=Refusal("not_a_file", entry_name)))
-    return units
+    return _as_lms_students(units)
+
+
+# Entries of a folder that must carry an LMS's names before they are read as its download:
+# a plain class folder where a few students happen to name files `kim_2023_1_hw.ipynb`
+# keeps its plain ids.
+LMS_SHARE = 0.5
+def _as_lms_students(units: list[_Unit]) -> list[_Unit]:
+    """In an LMS download, one unit per student: ids from the LMS's names, and of one
+    student's several entries (a resubmission, extra files) the one to grade."""
+    for unit in units:
+        unit.identity = identify(Path(unit.name).name)
+    found = [unit.identity.lms for unit in units if unit.identity]
+    lms = max(set(found), key=found.count) if found else None
+    if lms is None or found.count(lms) < LMS_SHARE * len(units):
+        for unit in units:
+            unit.identity = None
+        return units
+    students: dict[tuple[str, str], list[_Unit]] = {}
+    plain: list[_Unit] = []
+    for unit in units:
+        if unit.identity and unit.identity.lms == lms:
+            students.setdefault(unit.identity.key, []).append(unit)
+        else:
+            unit.identity = None
+            plain.append(unit)
+    chosen = []
+    for entries in students.values():
+        best = min(entries, key=_preference)
+        best.student_id = safe_id(best.identity.id_text)
+        best.superseded = tuple(unit.name for unit in entries if unit is not best)
+        if best.superseded:
+            log.info("%s: graded; the same student's %s not graded", best.name, ", ".join(best.superseded))
+        chosen.append(best)
+    return sorted(chosen + plain, key=lambda unit: unit.name)
+
+
+def _preference(unit: _Unit) -> tuple:
+    """What to grade among one student's entries, smallest first: a notebook (or a folder),
+    a .py, an archive, anything else; then the LMS's later upload, the newer file."""
+    suffix = unit.path.suffix.lower()
+    if unit.kind == "refused":
+        rank = 9
+    elif unit.kind == "folder":
+        rank = 0 if _holds_gradable(unit.path) else 3   # Moodle's online-text folder beside the file one
+    elif suffix in NOTEBOOK_SUFFIXES:
+        rank = 0
+    elif suffix in SOURCE_SUFFIXES:
+        rank = 1
+    else:
+        rank = 2 if unit.kind == "archive" else 3
+    try:
+        mtime = unit.path.stat(follow_symlinks=False).st_mtime
+    except OSError:
+        mtime = 0.0
+    return rank, -unit.identity.upload_order, -mtime, unit.name
+
+
+def _holds_gradable(folder: Path, limit: int = 200) -> bool:
+    """Whether a folder holds a notebook, .py or archive among its first `limit` files."""
+    try:
+        files = _walk(folder, limit)
+    except _TooManyFiles:
+        return True   # a big folder is looked at properly when it is graded
+    return any(f.suffix.lower() in NOTEBOOK_SUFFIXES + SOURCE_SUFFIXES or is_archive(f) for f in files)
 
 
 def _settle_collisions(units: list[_Unit]) -> list[_Unit]:
@@ -147,7 +214,7 @@ def _resolve(unit: _Unit, unpacker: Unpacker) -> Submission:
         # Fail-safe: a consumer that forgets to check `refusal` finds an empty folder
         # ("no notebook"), never the link, archive or colliding file that was refused.
         path = _inert_folder(unpacker.scratch, unit.student_id)
-    return Submission(unit.student_id, path, refusal, origin)
+    return Submission(unit.student_id, path, refusal, origin, unit.identity, unit.superseded)
 
 
 def _inert_folder(scratch: Path, student_id: str) -> Path:

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..messages import say
+from .lms import Identity
 from ..text import clip, one_line
 
 # Details end up in feedback, the dashboard and the terminal: short, one line.
@@ -52,6 +53,8 @@ class Submission:
     path: Path
     refusal: Refusal | None = None
     origin: str = ""
+    identity: Identity | None = None       # from an LMS download's names, when it is one
+    superseded: tuple[str, ...] = ()       # the same student's other entries, not graded
 
 
 @dataclass(frozen=True)
