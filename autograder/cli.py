@@ -19,6 +19,7 @@ from tqdm import tqdm
 
 from .assignment import AssignmentConfigError, UnknownAssignment, load_assignment, load_assignment_file
 from .batch import run_batch
+from .class_chapter import ClassChapterError
 from .grading.runner import HiddenSuiteError
 from .messages import say
 from .publish.cli import add_commands as add_publish_commands
@@ -40,7 +41,9 @@ def _parser() -> argparse.ArgumentParser:
     grade.add_argument("paths", nargs="+", type=Path, metavar="PATH",
                        help="a notebook, a folder (one notebook or one folder per student), or a zip")
     grade.add_argument("--assignment", metavar="chNN",
-                       help="grade against this assignment (default: notebook metadata, else best match)")
+                       help="grade every submission against this assignment (default: the chapter "
+                            "most notebooks' definitions, else metadata, point to; a single "
+                            "notebook: its metadata, else best match)")
     grade.add_argument("--out", type=Path, default=Path("graded"), metavar="DIR",
                        help="where results go (default: graded/)")
     grade.add_argument("--jobs", type=int, default=None, metavar="N",
@@ -94,10 +97,14 @@ def _grade(args) -> int:
         bar = tqdm(total=len(submissions), unit="nb", file=sys.stderr,
                    disable=len(submissions) < 2 or not sys.stderr.isatty())
         with bar:
-            batch = run_batch(submissions, args.out, assignment=assignment,
-                              assignment_from_file=from_file, jobs=args.jobs,
-                              force=args.force, seed=args.seed, progress=lambda _r: bar.update(),
-                              lang=args.lang, roster=args.roster)
+            try:
+                batch = run_batch(submissions, args.out, assignment=assignment,
+                                  assignment_from_file=from_file, jobs=args.jobs,
+                                  force=args.force, seed=args.seed, progress=lambda _r: bar.update(),
+                                  lang=args.lang, roster=args.roster)
+            except ClassChapterError as exc:
+                print(f"error: {exc}", file=sys.stderr)
+                return EXIT_MISUSE
     print(render_summary(batch.results, batch.elapsed, batch.cached))
     print(say("cli.results_written", out=args.out))
     return EXIT_OK

@@ -60,6 +60,32 @@ def choose_assignment(chosen: Assignment | None, metadata: dict, definitions: di
             return load_assignment(wanted)
         except UnknownAssignment as exc:
             raise AssignmentChoiceError(ErrorCode.UNKNOWN_ASSIGNMENT, str(exc)) from None
+    return _by_definitions(definitions)
+
+
+def named_assignment(metadata: dict) -> str | None:
+    """The known assignment id the notebook's metadata names, else None (never raises)."""
+    try:
+        return choose_assignment(None, metadata, {}).id if _names_one(metadata) else None
+    except AssignmentChoiceError:
+        return None
+
+
+def detected_assignment(definitions: dict) -> str | None:
+    """The assignment the notebook's definitions alone decide, else None (no graded name,
+    or a race too close to call)."""
+    try:
+        return _by_definitions(definitions).id
+    except AssignmentChoiceError:
+        return None
+
+
+def _names_one(metadata: dict) -> bool:
+    dlfs = metadata.get("dlfs") if isinstance(metadata, dict) else None
+    return isinstance(dlfs, dict) and dlfs.get("assignment") is not None
+
+
+def _by_definitions(definitions: dict) -> Assignment:
     defined = {name for name, d in definitions.items() if d.kind != "import"}
     ranked = sorted((_Match(a, defined) for a in list_assignments()),
                     key=lambda m: (m.share, m.hits), reverse=True)

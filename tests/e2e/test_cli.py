@@ -41,14 +41,24 @@ def test_examples_grade_with_exit_zero_and_a_table(graded):
         assert (out / "students" / student / "feedback.html").exists()
 
 
-def test_perfect_examples_get_full_marks(graded):
+def test_perfect_examples_get_full_marks(graded, tmp_path):
     out, _ = graded
-    for student, assignment in (("kim_minsu_ch03", "ch03"), ("park_jiwoo_ch04", "ch04")):
-        results = _results(out, student)
+    alone = _grade(EXAMPLES / "kim_minsu_ch03.ipynb", "--out", tmp_path)
+    assert alone.returncode == 0, alone.stderr
+    for folder, student, assignment in ((tmp_path, "kim_minsu_ch03", "ch03"),
+                                        (out, "park_jiwoo_ch04", "ch04")):
+        results = _results(folder, student)
         assert results["dlfs"]["assignment_id"] == assignment
         failed = [(t["name"], t["output"]) for t in results["tests"] if t["status"] != "passed"]
         assert not failed
         assert results["score"] == results["dlfs"]["max_score"] > 0
+
+
+def test_the_ch03_example_in_a_ch04_class_is_graded_as_ch04_and_noted(graded):
+    out, proc = graded
+    kim = _results(out, "kim_minsu_ch03")
+    assert kim["dlfs"]["assignment_id"] == "ch04" and kim["score"] < kim["dlfs"]["max_score"]
+    assert "ch03" in kim["dlfs"]["chapter_note"] and "ch03" in proc.stderr
 
 
 def test_buggy_example_fails_where_it_is_wrong(graded):
