@@ -26,7 +26,7 @@ import logging
 from collections import Counter
 from dataclasses import dataclass
 
-from .assignment import Assignment, load_assignment
+from .assignment import Assignment, list_assignments, load_assignment
 from .detect import detected_assignment, named_assignment
 from .messages import say
 from .pipeline import Prepared, reassign
@@ -49,11 +49,12 @@ class Signals:
         return self.detected or self.named
 
 
-def signals_of(prep: Prepared) -> Signals | None:
+def signals_of(prep: Prepared, known: list[Assignment]) -> Signals | None:
     """None for a submission that could not be read: it has no say and nothing to grade."""
     if prep.ingest is None:
         return None
-    return Signals(named_assignment(prep.ingest.metadata), detected_assignment(prep.ingest.definitions))
+    return Signals(named_assignment(prep.ingest.metadata, known),
+                   detected_assignment(prep.ingest.definitions, known))
 
 
 def class_chapter(signals: list[Signals]) -> str | None:
@@ -90,7 +91,8 @@ def settle_chapter(preps: list[Prepared], assignment: Assignment | None,
     `assignment` is the instructor's --assignment (`from_file`: given as a config path)."""
     if assignment is None and len(preps) < 2:
         return None
-    signals = [signals_of(prep) for prep in preps]
+    known = list_assignments()     # read once for the class, not once per notebook
+    signals = [signals_of(prep, known) for prep in preps]
     chosen = assignment
     if chosen is None:
         chosen_id = class_chapter([s for s in signals if s is not None])

@@ -63,31 +63,28 @@ def choose_assignment(chosen: Assignment | None, metadata: dict, definitions: di
     return _by_definitions(definitions)
 
 
-def named_assignment(metadata: dict) -> str | None:
-    """The known assignment id the notebook's metadata names, else None (never raises)."""
-    try:
-        return choose_assignment(None, metadata, {}).id if _names_one(metadata) else None
-    except AssignmentChoiceError:
-        return None
-
-
-def detected_assignment(definitions: dict) -> str | None:
-    """The assignment the notebook's definitions alone decide, else None (no graded name,
-    or a race too close to call)."""
-    try:
-        return _by_definitions(definitions).id
-    except AssignmentChoiceError:
-        return None
-
-
-def _names_one(metadata: dict) -> bool:
+def named_assignment(metadata: dict, known: list[Assignment]) -> str | None:
+    """The id of the assignment in `known` the notebook's metadata names (by id or chapter
+    folder, as load_assignment takes it), else None; a batch asks this of every notebook."""
     dlfs = metadata.get("dlfs") if isinstance(metadata, dict) else None
-    return isinstance(dlfs, dict) and dlfs.get("assignment") is not None
+    wanted = dlfs.get("assignment") if isinstance(dlfs, dict) else None
+    if not isinstance(wanted, str) or not _ID.fullmatch(wanted):
+        return None
+    return next((a.id for a in known if wanted in (a.id, a.config_path and a.config_path.parent.name)), None)
 
 
-def _by_definitions(definitions: dict) -> Assignment:
+def detected_assignment(definitions: dict, known: list[Assignment]) -> str | None:
+    """The assignment in `known` the notebook's definitions alone decide, else None (no
+    graded name, or a race too close to call)."""
+    try:
+        return _by_definitions(definitions, known).id
+    except AssignmentChoiceError:
+        return None
+
+
+def _by_definitions(definitions: dict, known: list[Assignment] | None = None) -> Assignment:
     defined = {name for name, d in definitions.items() if d.kind != "import"}
-    ranked = sorted((_Match(a, defined) for a in list_assignments()),
+    ranked = sorted((_Match(a, defined) for a in (list_assignments() if known is None else known)),
                     key=lambda m: (m.share, m.hits), reverse=True)
     if not ranked or ranked[0].hits == 0:
         raise AssignmentChoiceError(ErrorCode.NO_ASSIGNMENT_MATCH, say("detect.no_match"))

@@ -122,3 +122,14 @@ def test_the_vote_counts_definitions_before_metadata():
         class_chapter([Signals("ch04", None), Signals(None, "ch05")])
     assert chapter_note(Signals("ch05", "ch05"), "ch05") == ""
     assert "ch07" in chapter_note(Signals(None, "ch07"), "ch05")
+
+
+def test_metadata_names_only_a_known_chapter_by_id_or_folder():
+    from autograder.assignment import list_assignments
+    from autograder.detect import named_assignment
+    known = list_assignments()
+    assert named_assignment({"dlfs": {"assignment": "ch05_backprop"}}, known) == "ch05"
+    assert named_assignment({"dlfs": {"assignment": "ch04"}}, known) == "ch04"
+    for forged in ("../reference/ch05_backprop", "ch99", ["ch05"], None, "ch05\n"):
+        assert named_assignment({"dlfs": {"assignment": forged}}, known) is None
+    assert named_assignment({"dlfs": "ch05"}, known) is None and named_assignment([], known) is None
