@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .assignment import Assignment
+from .class_chapter import settle_chapter
 from .executor import Executor, WorkerLost, local_executor
 from .gradebook import Gradebook
 from .messages import say
@@ -89,8 +90,10 @@ def run_batch(submissions: list[Submission], out_dir: Path, *, assignment: Assig
                 faults.student("progress", sid, lambda: progress(result))
 
         to_grade: list[Prepared] = []
-        for sub in submissions:
-            prep = prepare(sub, assignment, assignment_from_file=assignment_from_file)
+        preps = [prepare(sub, assignment, assignment_from_file=assignment_from_file) for sub in submissions]
+        # One chapter for the whole class, when most of it points to one.
+        settle_chapter(preps, assignment, assignment_from_file)
+        for prep in preps:
             if prep.error:
                 finish(prep, error_result(prep))
                 continue
@@ -100,7 +103,7 @@ def run_batch(submissions: list[Submission], out_dir: Path, *, assignment: Assig
                 cached += 1
                 # The stored result, as this student's file: same bytes, same grade.
                 finish(prep, dataclasses.replace(stored, provenance=prep.provenance,
-                                                 reused_run=run_id))
+                                                 reused_run=run_id, chapter_note=prep.chapter_note))
             else:
                 to_grade.append(prep)
 

@@ -40,7 +40,9 @@ def _parser() -> argparse.ArgumentParser:
     grade.add_argument("paths", nargs="+", type=Path, metavar="PATH",
                        help="a notebook, a folder (one notebook or one folder per student), or a zip")
     grade.add_argument("--assignment", metavar="chNN",
-                       help="grade against this assignment (default: notebook metadata, else best match)")
+                       help="grade every submission against this assignment (default: the chapter "
+                            "most notebooks' definitions, else metadata, point to; a single "
+                            "notebook: its metadata, else best match)")
     grade.add_argument("--out", type=Path, default=Path("graded"), metavar="DIR",
                        help="where results go (default: graded/)")
     grade.add_argument("--jobs", type=int, default=None, metavar="N",

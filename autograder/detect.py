@@ -60,8 +60,31 @@ def choose_assignment(chosen: Assignment | None, metadata: dict, definitions: di
             return load_assignment(wanted)
         except UnknownAssignment as exc:
             raise AssignmentChoiceError(ErrorCode.UNKNOWN_ASSIGNMENT, str(exc)) from None
+    return _by_definitions(definitions)
+
+
+def named_assignment(metadata: dict, known: list[Assignment]) -> str | None:
+    """The id of the assignment in `known` the notebook's metadata names (by id or chapter
+    folder, as load_assignment takes it), else None; a batch asks this of every notebook."""
+    dlfs = metadata.get("dlfs") if isinstance(metadata, dict) else None
+    wanted = dlfs.get("assignment") if isinstance(dlfs, dict) else None
+    if not isinstance(wanted, str) or not _ID.fullmatch(wanted):
+        return None
+    return next((a.id for a in known if wanted in (a.id, a.config_path and a.config_path.parent.name)), None)
+
+
+def detected_assignment(definitions: dict, known: list[Assignment]) -> str | None:
+    """The assignment in `known` the notebook's definitions alone decide, else None (no
+    graded name, or a race too close to call)."""
+    try:
+        return _by_definitions(definitions, known).id
+    except AssignmentChoiceError:
+        return None
+
+
+def _by_definitions(definitions: dict, known: list[Assignment] | None = None) -> Assignment:
     defined = {name for name, d in definitions.items() if d.kind != "import"}
-    ranked = sorted((_Match(a, defined) for a in list_assignments()),
+    ranked = sorted((_Match(a, defined) for a in (list_assignments() if known is None else known)),
                     key=lambda m: (m.share, m.hits), reverse=True)
     if not ranked or ranked[0].hits == 0:
         raise AssignmentChoiceError(ErrorCode.NO_ASSIGNMENT_MATCH, say("detect.no_match"))

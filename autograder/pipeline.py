@@ -68,6 +68,8 @@ class Prepared:
     assignment: AssignmentRef | None = None
     error: RunError | None = None         # set when the submission cannot be graded
     timings: Timings = field(default_factory=Timings)
+    # Set when the batch's chapter overrides what this notebook says of itself (class_chapter.py).
+    chapter_note: str = ""
 
 
 def prepare(sub: Submission, assignment: Assignment | None = None, *,
@@ -106,7 +108,25 @@ def _prepare(prep: Prepared, assignment: Assignment | None, from_file: bool) -> 
     except AssignmentChoiceError as exc:
         prep.error = RunError(exc.code, str(exc))
         return
-    prep.assignment = AssignmentRef.of(chosen, from_file and chosen is assignment)
+    _assign(prep, chosen, from_file and chosen is assignment)
+
+
+# What choosing an assignment alone can fail with; a batch's chapter settles all of them.
+CHOICE_ERRORS = frozenset({ErrorCode.UNKNOWN_ASSIGNMENT, ErrorCode.NO_ASSIGNMENT_MATCH,
+                           ErrorCode.AMBIGUOUS_ASSIGNMENT})
+
+
+def reassign(prep: Prepared, assignment: Assignment, *, from_file: bool = False) -> None:
+    """Grade a read submission against `assignment`, whatever it would have chosen alone
+    (the batch's chapter). One that could not be read keeps its error."""
+    if prep.ingest is None or (prep.error and prep.error.code not in CHOICE_ERRORS):
+        return
+    prep.error = None
+    _assign(prep, assignment, from_file)
+
+
+def _assign(prep: Prepared, chosen: Assignment, from_file: bool) -> None:
+    prep.assignment = AssignmentRef.of(chosen, from_file)
     prep.provenance = dataclasses.replace(prep.provenance, assignment_id=chosen.id,
                                           assignment_version=prep.assignment.version)
 
@@ -128,7 +148,8 @@ def _read_once(sub: Submission) -> bytes:
 def error_result(prep: Prepared, error: RunError | None = None) -> GradingResult:
     error = error or prep.error
     return GradingResult(prep.provenance, RunStatus.ERROR, error=error,
-                         ingest=prep.ingest.report if prep.ingest else None, output=error.message, timings=prep.timings)
+                         ingest=prep.ingest.report if prep.ingest else None, output=error.message,
+                         timings=prep.timings, chapter_note=prep.chapter_note)
 
 
 def grade(prep: Prepared, *, seed: int = 0, limits: dict | None = None) -> GradingResult:
@@ -184,7 +205,8 @@ def _grade(prep: Prepared, asg: Assignment, seed: int, limits: Limits) -> Gradin
                            isolation=isolation, seed=seed,
                            output=_summary_line(score, load_summary, output),
                            item_sources=item_sources(prep.ingest.blocks, prep.ingest.definitions,
-                                                     resolution.bindings))
+                                                     resolution.bindings),
+                           chapter_note=prep.chapter_note)
     result.timings = dataclasses.replace(prep.timings, sandbox_start=t1 - t0, load=t2 - t1,
                                          suite=t3 - t2, report=clock() - t3)
     return result

@@ -156,6 +156,8 @@ class GradingResult:
     reused_run: int | None = None                            # gradebook run whose result this repeats
     # item -> the student's code graded for it (report/sources.py): shown, compared
     item_sources: dict[str, ItemSource] = field(default_factory=dict)
+    # The notebook names or looks like another chapter than the one it was graded as.
+    chapter_note: str = ""
 
     @property
     def graded(self) -> bool:

@@ -101,14 +101,20 @@ def test_every_chapters_reference_grades_to_the_end_of_a_batch(tmp_path):
     import nbformat
     from autograder.assignment import list_assignments
     from tests.mutants.catalogue import notebook
-    subs = []
+    results = []
+    # A batch grades one chapter (class_chapter.py): one batch each, into one folder, so the
+    # last one's dashboard and exports hold every chapter's latest results.
     for assignment in list_assignments():
+        subs = []
         for copy in ("a", "b"):
             path = tmp_path / f"{assignment.id}_{copy}.ipynb"
             nbformat.write(notebook(assignment), path)
             subs.append(Submission(path.stem, path))
-    batch = run_batch(subs, tmp_path / "out", jobs=2)
-    assert all(r.graded and r.points == r.max_points for r in batch.results)
+        results += run_batch(subs, tmp_path / "out", jobs=2).results
+    assert len(results) == 2 * len(list_assignments())
+    assert all(r.graded and r.points == r.max_points and not r.chapter_note for r in results)
+    dashboard = (tmp_path / "out" / "dashboard.html").read_text(encoding="utf-8")
+    assert all(f'id="assignment-{a.id}"' in dashboard for a in list_assignments())
     assert (tmp_path / "out" / "dashboard.html").is_file() and (tmp_path / "out" / "grades.csv").is_file()
 
 

@@ -88,6 +88,12 @@ def _per_item(graded: list[GradingResult]) -> list[dict]:
 
 
 def _problem(result: GradingResult, lang: str) -> str:
+    # A notebook graded as another chapter than it names is worth a look, graded or not.
+    note = clip(one_line(pick(result.chapter_note, lang)), 300)
+    return " — ".join(p for p in (_trouble(result, lang), note) if p)
+
+
+def _trouble(result: GradingResult, lang: str) -> str:
     if result.error:
         return f"{result.error.code.value}: {clip(one_line(pick(result.error.message, lang)), 200)}"
     if result.load and result.load.timed_out:

@@ -3,9 +3,13 @@
 `build(assignment_id, dist)` writes dist/<id>-gradescope.zip holding setup.sh and
 run_autograder at its root (from Jinja templates), the project's packages (autograder,
 reference) and its requirements. Gradescope unpacks it into /autograder/source, runs
-setup.sh once, then run_autograder per submission, which calls `run` below: the
-notebook in <root>/submission/ graded as one student, results.json written to
-<root>/results/ in Gradescope's schema (our provenance under "dlfs").
+setup.sh once, then run_autograder per submission, which calls `run` below: the file in
+<root>/submission/ graded as one student, results.json written to <root>/results/ in
+Gradescope's schema (our provenance under "dlfs"). The folder is read the way the
+command line reads one student's folder (submissions.discover_one): junk (__MACOSX/,
+._name forks, .DS_Store, Thumbs.db, ~$ locks) ignored, symlinks never followed, the
+newest notebook, else the newest .py, else the newest zip opened; the output names the
+file graded and any it passed over.
 
     python -m autograder.report.gradescope build ch03 [--dist dist]
     python -m autograder.report.gradescope run --root /autograder --assignment ch03
@@ -18,6 +22,7 @@ import logging
 import re
 import stat
 import sys
+import tempfile
 import time
 import zipfile
 from pathlib import Path
@@ -25,9 +30,11 @@ from pathlib import Path
 from jinja2 import Environment, PackageLoader, StrictUndefined
 
 from ..assignment import load_assignment
+from ..class_chapter import settle_chapter
+from ..messages import say
 from ..pipeline import grade, prepare
 from ..poststage import neutral
-from ..submissions.model import Submission
+from ..submissions import discover_one
 from .render import atomic_write
 from .results_json import dumps, to_dict
 
@@ -80,25 +87,20 @@ def build(assignment_id: str, dist: Path, project: Path = PROJECT) -> Path:
     return target
 
 
-def find_notebook(folder: Path) -> Path:
-    """The notebook handed in: the newest .ipynb under `folder` (checkpoints aside), else
-    the folder itself, which grading reports as holding no notebook."""
-    notebooks = [p for p in folder.rglob("*.ipynb")
-                 if p.is_file() and not _SKIP_PARTS & set(p.relative_to(folder).parts)]
-    if not notebooks:
-        return folder
-    return max(notebooks, key=lambda p: (p.stat().st_mtime, p.name))
-
-
 def run(root: Path, assignment_id: str, seed: int = 0) -> dict:
     """Grade <root>/submission/ and write <root>/results/results.json; returns what it wrote."""
     started = time.monotonic()
     assignment = load_assignment(assignment_id)
-    notebook = find_notebook(root / "submission")
-    submission = Submission("submission", notebook, origin=notebook.name)
-    result = grade(prepare(submission, assignment), seed=seed)
+    with tempfile.TemporaryDirectory(prefix="dlfs-unzip-") as scratch:
+        submission, others = discover_one(root / "submission", Path(scratch))
+        prep = prepare(submission, assignment)
+        # Last week's notebook handed in here is graded as this assignment, with a note saying so.
+        settle_chapter([prep], assignment)
+        result = grade(prep, seed=seed)
+    preface = _preface(submission, others, result.chapter_note)
     try:
         data = to_dict(result, assignment.visibility)
+        data["output"] = "\n".join(preface + [data["output"]])
         data["execution_time"] = round(time.monotonic() - started, 3)
         text = dumps(data, indent=2)
     except Exception:
@@ -109,6 +111,18 @@ def run(root: Path, assignment_id: str, seed: int = 0) -> dict:
         text = dumps(data, indent=2)
     atomic_write(root / "results" / "results.json", text)
     return data
+
+
+def _preface(submission, others: tuple[str, ...], chapter_note: str) -> list[str]:
+    """What the student reads first: which file was graded, what was not, a chapter mismatch."""
+    lines = []
+    if not submission.refusal and submission.path.is_file():
+        lines.append(say("report.submitted.file", name=submission.origin))
+    if others:
+        lines.append(say("gradescope.passed_over", names=", ".join(others)))
+    if chapter_note:
+        lines.append(chapter_note)
+    return lines
 
 
 def main(argv: list[str] | None = None) -> int:

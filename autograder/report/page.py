@@ -126,7 +126,8 @@ def _blocks(outcomes: list[TestOutcome], assignment_id: str | None, lang: str) -
 
 def _fix_first(result: GradingResult, lang: str) -> list[str]:
     """Problems with the notebook itself: each can cost points in many tests at once."""
-    lines = [pick(w, lang) for w in (result.ingest.warnings if result.ingest else ())]
+    lines = [pick(result.chapter_note, lang)] if result.chapter_note else []
+    lines += [pick(w, lang) for w in (result.ingest.warnings if result.ingest else ())]
     lines += [say("report.import_failed", lang=lang, label=f.label, line=f.line,
                   statement=f.statement, error=f.error) for f in result.import_errors]
     lines += [say("report.block_failed", lang=lang, label=e.label, line=e.line,

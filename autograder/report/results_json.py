@@ -109,6 +109,8 @@ def to_dict(result: GradingResult, visibility: dict[str, str] | None = None) -> 
                          for s in result.score.items]
     if result.reused_run is not None:
         dlfs["reused_run"] = result.reused_run
+    if result.chapter_note:
+        dlfs["chapter_note"] = clip(result.chapter_note, MAX_TEST_TEXT)
     if result.item_sources:
         dlfs["item_sources"] = {item: {"cell": s.cell, "line": s.line,
                                        "code": clip(s.code, MAX_ITEM_SOURCE)}
@@ -166,6 +168,7 @@ def from_dict(data: dict) -> GradingResult:
         # Results written before per-stage timings have none: zeros, never a made-up split.
         timings=Timings(**{k: float(v) for k, v in timings.items() if k in Timings.__annotations__}),
         reused_run=dlfs.get("reused_run"),
+        chapter_note=str(dlfs.get("chapter_note") or ""),
         item_sources={item: ItemSource(int(s["cell"]), int(s["line"]), str(s["code"]))
                       for item, s in (dlfs.get("item_sources") or {}).items()},
     )

@@ -1,6 +1,7 @@
 """Find submissions in files, folders and zips, and give each student one safe id.
 
     discover(paths, scratch, caps=None) -> list[Submission]
+    discover_one(folder, scratch, caps=None) -> (Submission, other candidates' names)
     sha256_of(path, limit) -> str        (chunked; FileTooLarge past `limit`)
     read_limited(path, limit) -> bytes   (the same checks, for the one read ingest gets)
 
@@ -9,9 +10,9 @@ as that student's result. Modules: model (the types), ids (names to ids), member
 archives (checking and unpacking zips), hashing (reading files safely), discover.
 """
 
-from .discover import discover
+from .discover import discover, discover_one
 from .hashing import FileTooLarge, read_limited, sha256_of
 from .model import Caps, Refusal, Submission, SubmissionPathError
 
-__all__ = ["Caps", "FileTooLarge", "Refusal", "Submission", "SubmissionPathError", "discover",
+__all__ = ["Caps", "FileTooLarge", "Refusal", "Submission", "SubmissionPathError", "discover", "discover_one",
            "read_limited", "sha256_of"]

@@ -29,6 +29,11 @@ ARCHIVE_SUFFIXES = (".zip",)
 # Members grading can use: always unpacked (within the caps); anything else only if small.
 USEFUL_SUFFIXES = (".ipynb", ".py", *ARCHIVE_SUFFIXES)
 IGNORED_PARTS = frozenset({".ipynb_checkpoints", "__MACOSX", "__pycache__"})
+# What operating systems and editors leave beside a student's files (compared case-
+# insensitively): Windows' thumbnail cache and folder settings. Names starting with "."
+# (macOS's .DS_Store and ._name AppleDouble forks) and "~$" (Office's lock files) too.
+IGNORED_NAMES = frozenset({"thumbs.db", "ehthumbs.db", "desktop.ini"})
+IGNORED_PREFIXES = (".", "~$")
 # What zipfile and the decompressors raise on a damaged archive.
 _DAMAGED = (zipfile.BadZipFile, zipfile.LargeZipFile, NotAZip, EOFError, zlib.error,
             lzma.LZMAError, NotImplementedError, RuntimeError, ValueError, OSError)
@@ -39,8 +44,10 @@ def is_archive(path: Path) -> bool:
 
 
 def ignored(parts: tuple[str, ...]) -> bool:
-    """Editor checkpoints, macOS resource forks, caches and hidden files are nobody's work."""
-    return any(part in IGNORED_PARTS or part.startswith(".") for part in parts)
+    """Editor checkpoints, macOS resource forks, OS and Office leftovers, caches and hidden
+    files are nobody's work: not a student of a class, not a candidate in a student's folder."""
+    return any(part in IGNORED_PARTS or part.startswith(IGNORED_PREFIXES)
+               or part.casefold() in IGNORED_NAMES for part in parts)
 
 
 class ArchiveRefused(Exception):

@@ -63,6 +63,22 @@ def discover(paths: list[Path], scratch: Path, caps: Caps | None = None) -> list
     return submissions
 
 
+def discover_one(folder: Path, scratch: Path, caps: Caps | None = None,
+                 student_id: str = "submission") -> tuple[Submission, tuple[str, ...]]:
+    """One student's folder (Gradescope's submission/), read as a student's folder in a
+    class is: junk ignored, links never followed, the newest notebook, else the newest .py,
+    else the newest archive opened. Returns the submission and the names of the other
+    files of the kind it was chosen from (graded is one; the student should know which)."""
+    unpacker = Unpacker(scratch, caps or Caps())
+    submission = _resolve(_Unit(student_id, folder, "", "folder"), unpacker)
+    if submission.refusal or submission.path.is_dir():
+        return submission, ()
+    chosen = submission.path.suffix.lower()
+    others = [f for f in _walk(folder, unpacker.caps.folder_files)
+              if f.suffix.lower() == chosen and f != submission.path]
+    return submission, tuple(f.relative_to(folder).as_posix() for f in others)
+
+
 def _from_argument(path: Path, unpacker: Unpacker) -> list[_Unit]:
     # The instructor's own symlink on the command line is followed; nothing below it is.
     real, name = path.resolve(), str(path)
@@ -250,13 +266,18 @@ def _student(folder: Path, name: str, depth: int, ancestors: tuple[str, ...],
         candidates = [f for f in files if f.suffix.lower() in suffixes]
         if candidates:
             chosen = _newest(candidates, name)
-            return chosen, f"{name}/{chosen.relative_to(folder).as_posix()}", None
+            return chosen, _below(name, chosen.relative_to(folder)), None
     archives = [f for f in files if is_archive(f)]
     if archives:
         archive = _newest(archives, name)
-        return _student_archive(archive, f"{name}/{archive.relative_to(folder).as_posix()}",
+        return _student_archive(archive, _below(name, archive.relative_to(folder)),
                                 depth, ancestors, unpacker)
     return folder, name, None
+
+
+def _below(name: str, relative: Path) -> str:
+    """How messages call a file in a folder they call `name` ("": the folder goes unnamed)."""
+    return f"{name}/{relative.as_posix()}" if name else relative.as_posix()
 
 
 def _walk(folder: Path, limit: int) -> list[Path]:

@@ -32,8 +32,9 @@ class FileTooLarge(OSError):
 
 
 def open_regular(path: Path) -> BinaryIO:
-    """Open `path` for reading if it is a regular file; never blocks on a FIFO or device."""
-    fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_CLOEXEC)
+    """Open `path` for reading if it is a regular file; never blocks on a FIFO or device,
+    never follows a symlink (discovery resolves the instructor's own links first)."""
+    fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_CLOEXEC | os.O_NOFOLLOW)
     try:
         if not stat.S_ISREG(os.fstat(fd).st_mode):
             raise OSError(errno.EINVAL, "not a regular file", str(path))

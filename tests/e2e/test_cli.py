@@ -51,6 +51,16 @@ def test_perfect_examples_get_full_marks(graded):
         assert results["score"] == results["dlfs"]["max_score"] > 0
 
 
+def test_the_examples_of_two_chapters_are_each_graded_as_their_own_and_warned(graded):
+    """examples/ holds two ch03 and two ch04 notebooks: no chapter holds a majority, so
+    each is graded as its own chapter without a note, and the console says why."""
+    out, proc = graded
+    assert _results(out, "yoon_jiho_ch03")["dlfs"]["assignment_id"] == "ch03"
+    assert _results(out, "lee_younghee_ch04")["dlfs"]["assignment_id"] == "ch04"
+    assert not _results(out, "kim_minsu_ch03")["dlfs"].get("chapter_note")
+    assert "ch03 (2), ch04 (2)" in proc.stderr and "--assignment" in proc.stderr
+
+
 def test_buggy_example_fails_where_it_is_wrong(graded):
     out, _ = graded
     results = _results(out, "lee_younghee_ch04")
@@ -80,9 +90,9 @@ def test_summary_csv_and_gradebook(graded):
     with open(out / "summary.csv", encoding="utf-8-sig", newline="") as fh:
         rows = list(csv.DictReader(fh))
     assert sorted(r["student_id"] for r in rows) == sorted(
-        ["choi_broken_upload", "kim_minsu_ch03", "lee_younghee_ch04", "park_jiwoo_ch04"])
+        ["choi_broken_upload", "kim_minsu_ch03", "lee_younghee_ch04", "park_jiwoo_ch04", "yoon_jiho_ch03"])
     db = sqlite3.connect(out / "gradebook.sqlite")
-    assert db.execute("SELECT COUNT(*) FROM runs").fetchone()[0] == 4
+    assert db.execute("SELECT COUNT(*) FROM runs").fetchone()[0] == 5
 
 
 def test_regrade_reuses_results_and_loses_nothing(tmp_path):

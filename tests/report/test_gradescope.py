@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from autograder.assignment import UnknownAssignment
-from autograder.report.gradescope import build, find_notebook
+from autograder.report.gradescope import build, run
 
 EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "kim_minsu_ch03.ipynb"
 
@@ -95,7 +95,7 @@ def test_setup_can_be_skipped_and_checkpoints_are_not_the_notebook(package, tmp_
     assert proc.returncode == 0 and "nothing installed" in proc.stdout
     (root / "submission" / ".ipynb_checkpoints").mkdir()
     (root / "submission" / ".ipynb_checkpoints" / "zz.ipynb").write_text("{}")
-    assert find_notebook(root / "submission").name == "my homework.ipynb"
+    assert run(root, "ch03")["dlfs"]["source"] == "my homework.ipynb"
 
 
 def test_a_non_utf8_name_and_a_failing_report_still_give_gradescope_a_results_json(tmp_path, monkeypatch):
