@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import re
 import stat
 import sys
@@ -25,6 +26,7 @@ from pathlib import Path
 from jinja2 import Environment, PackageLoader, StrictUndefined
 
 from ..assignment import load_assignment
+from ..grading import inputs
 from ..pipeline import grade, prepare
 from ..submissions.model import Submission
 from .render import atomic_write
@@ -35,6 +37,7 @@ PACKAGES = ("autograder", "reference")
 ROOT_FILES = ("requirements.txt", "pyproject.toml")
 SCRIPTS = ("setup.sh", "run_autograder")
 _SAFE_ID = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
+SECRET_ENV = "AUTOGRADER_INPUT_SECRET"
 _SKIP_PARTS = {"__pycache__", ".pytest_cache", ".ipynb_checkpoints"}
 # Gradescope's grader runs as root on a throwaway machine; a submission still gets our sandbox.
 _FIXED_TIME = (2020, 1, 1, 0, 0, 0)   # the same sources give the same zip, byte for byte
@@ -88,13 +91,21 @@ def find_notebook(folder: Path) -> Path:
     return max(notebooks, key=lambda p: (p.stat().st_mtime, p.name))
 
 
+def input_secret() -> bytes:
+    """Gradescope's runner keeps no gradebook: the secret of the test inputs is the
+    AUTOGRADER_INPUT_SECRET environment variable (set it in run_autograder, so regrades
+    agree), else a new one per run (a regrade may then draw other inputs)."""
+    given = os.environ.get(SECRET_ENV, "")
+    return given.encode("utf-8") if given else inputs.new_secret()
+
+
 def run(root: Path, assignment_id: str, seed: int = 0) -> dict:
     """Grade <root>/submission/ and write <root>/results/results.json; returns what it wrote."""
     started = time.monotonic()
     assignment = load_assignment(assignment_id)
     notebook = find_notebook(root / "submission")
     submission = Submission("submission", notebook, origin=notebook.name)
-    result = grade(prepare(submission, assignment), seed=seed)
+    result = grade(prepare(submission, assignment), seed=seed, secret=input_secret())
     data = to_dict(result, assignment.visibility)
     data["execution_time"] = round(time.monotonic() - started, 3)
     atomic_write(root / "results" / "results.json", json.dumps(data, ensure_ascii=False, indent=2))
