@@ -203,3 +203,26 @@ def test_what_a_notebook_kept_from_the_lent_reference_scores_nothing_later(tmp_p
     # A suite's resident state after the restart: the test after the retry meets a
     # working process and its own params dict there.
     assert hoarder["test_step_in_place"].status is TestStatus.PASSED
+
+
+ABUSING_NET = ("class simpleNet:\n    def __init__(self):\n        self.W = np.ones((2, 3))\n\n"
+               "    def predict(self, x):\n        return np.dot(x, self.W)\n\n"
+               "    def loss(self, x, t):\n"
+               "        if type(ce_loss).__name__ != 'function':   # the grader's, lent\n"
+               "            try:\n"
+               "                ce_loss(np.ones(3), 10 ** 9)\n"
+               "            except Exception:\n"
+               "                pass\n"
+               "        return ce_loss(softmax(self.predict(x)), t)\n")
+
+
+def test_a_lent_call_beyond_its_bounds_makes_the_retry_claim_nothing(tmp_path):
+    head = ("cell 1", "import numpy as np\n" + SOFTMAX)
+    abuser = grade_blocks(tmp_path, [head, ("cell 2", CEE_WITHOUT_MINUS), ("cell 3", ABUSING_NET),
+                                     ("cell 4", STEP)])
+    honest = grade_blocks(tmp_path, [head, ("cell 2", CEE_WITHOUT_MINUS), ("cell 3", NET.format("")),
+                                     ("cell 4", STEP)])
+    sentence = say("grading.root.passes_with_reference", names="`ce_loss`")
+    assert honest["test_loss"].message.endswith(sentence)
+    assert abuser["test_loss"].status is TestStatus.FAILED and sentence not in abuser["test_loss"].message
+    assert {k: o.points for k, o in abuser.items()} == {k: o.points for k, o in honest.items()}
