@@ -108,7 +108,8 @@ def run_batch(submissions: list[Submission], out_dir: Path, *, assignment: Assig
                 to_grade.append(prep)
 
         executor = executor or local_executor(jobs, len(to_grade))
-        work = functools.partial(grade, seed=seed)
+        # Made once per output folder and kept there: regrades into it draw the same inputs.
+        work = functools.partial(grade, seed=seed, secret=book.input_secret())
         for prep, outcome in executor.run(work, to_grade):
             if isinstance(outcome, WorkerLost):
                 # Student code never runs in a worker, so this is our fault or the OOM

@@ -14,6 +14,7 @@ from collections.abc import Callable
 from contextlib import closing
 from pathlib import Path
 
+from .grading import inputs
 from .report.results_json import dumps, from_dict, to_dict
 from .result import GradingResult, Provenance
 
@@ -35,6 +36,8 @@ CREATE TABLE IF NOT EXISTS runs (
 );
 CREATE INDEX IF NOT EXISTS runs_by_bytes ON runs (sha256, assignment_id, assignment_version, grader_version);
 CREATE INDEX IF NOT EXISTS runs_by_student ON runs (student_id, graded_at);
+-- The secret salting this folder's test inputs (grading/inputs.py): one row, never shown.
+CREATE TABLE IF NOT EXISTS secrets (name TEXT PRIMARY KEY, value BLOB NOT NULL);
 -- Append-only by construction: the database itself refuses edits to history.
 CREATE TRIGGER IF NOT EXISTS runs_no_update BEFORE UPDATE ON runs
     BEGIN SELECT RAISE(ABORT, 'gradebook is append-only'); END;
@@ -130,6 +133,13 @@ class Gradebook:
                     raise
                 on_error(student_id, exc)
         return results
+
+    def input_secret(self) -> bytes:
+        """The secret of the test inputs graded into this folder: made on first use, then kept
+        (a second instructor run on the folder reads the same one)."""
+        self._db.execute("INSERT OR IGNORE INTO secrets (name, value) VALUES ('inputs', ?)",
+                         (inputs.new_secret(),))
+        return bytes(self._db.execute("SELECT value FROM secrets WHERE name='inputs'").fetchone()[0])
 
     def count(self) -> int:
         return self._db.execute("SELECT COUNT(*) FROM runs").fetchone()[0]

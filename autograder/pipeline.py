@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 from . import __version__
 from .assignment import Assignment, load_assignment, load_assignment_file
 from .detect import AssignmentChoiceError, choose_assignment
+from .grading import inputs
 from .grading.causes import NotebookSummary, cell_number, summarize
 from .grading.runner import HiddenSuiteError, run_hidden_suite
 from .grading.score import score_outcomes
@@ -152,10 +153,11 @@ def error_result(prep: Prepared, error: RunError | None = None) -> GradingResult
                          timings=prep.timings, chapter_note=prep.chapter_note)
 
 
-def grade(prep: Prepared, *, seed: int = 0, limits: dict | None = None) -> GradingResult:
+def grade(prep: Prepared, *, seed: int = 0, limits: dict | None = None, secret: bytes = b"") -> GradingResult:
     """Run the student's code and the hidden suite; never raises for a student's fault.
 
-    `limits` overrides the assignment's sandbox limits (tests use short time limits).
+    `limits` overrides the assignment's sandbox limits (tests use short time limits);
+    `secret` is the batch's, salting the test inputs with the submission's sha256 (inputs.py).
     """
     if prep.error:
         return error_result(prep)
@@ -166,7 +168,8 @@ def grade(prep: Prepared, *, seed: int = 0, limits: dict | None = None) -> Gradi
             # would file a result under a version that did not produce it.
             return error_result(prep, RunError(ErrorCode.ASSIGNMENT_CHANGED,
                                                say("pipeline.error.assignment_changed", assignment=assignment.id)))
-        return _grade(prep, assignment, seed, dataclasses.replace(assignment.limits, **(limits or {})))
+        return _grade(prep, assignment, seed, dataclasses.replace(assignment.limits, **(limits or {})),
+                      inputs.salt(secret, prep.provenance.sha256))
     except HiddenSuiteError:
         raise  # the suite is broken for everyone: stop, rather than grade a class zero
     except Exception:  # a fault of ours on this one submission: the batch goes on
@@ -175,7 +178,7 @@ def grade(prep: Prepared, *, seed: int = 0, limits: dict | None = None) -> Gradi
                                            traceback.format_exc()))
 
 
-def _grade(prep: Prepared, asg: Assignment, seed: int, limits: Limits) -> GradingResult:
+def _grade(prep: Prepared, asg: Assignment, seed: int, limits: Limits, salt: bytes) -> GradingResult:
     shapes = reference_shapes(asg)
     resolution = resolve_items(prep.ingest.definitions, items=list(asg.items), aliases=asg.aliases,
                                unread=prep.ingest.unread, shapes=shapes, skipped=prep.ingest.skipped)
@@ -189,9 +192,9 @@ def _grade(prep: Prepared, asg: Assignment, seed: int, limits: Limits) -> Gradin
         t2 = clock()
         orders = {item: shape.params.names for item, shape in shapes.items() if shape.kind == "class"}
         student = StudentView(sandbox.module, resolution.bindings, resolution.unavailable,
-                              orders=orders)
+                              orders=orders, salt=salt)
         outcomes = run_hidden_suite(asg.suite_dir, student, seed=seed, accept=asg.checks,
-                                    reference=asg.package,
+                                    reference=asg.package, salt=salt,
                                     notebook=_notebook(prep, asg, resolution, load, import_errors))
         isolation = sandbox.isolation
         output = sandbox.output()

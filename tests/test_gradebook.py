@@ -1,12 +1,18 @@
 """Does the gradebook keep every run and hand back only exact matches?"""
 
+import base64
 import dataclasses
 import json
 import sqlite3
+from pathlib import Path
 
 import pytest
 
+from autograder.batch import run_batch
+from autograder.executor import SerialExecutor
 from autograder.gradebook import Gradebook
+from autograder.grading import inputs
+from autograder.submissions import Submission
 from autograder.grading.score import ItemScore, ItemStatus, Score
 from autograder.result import ErrorCode, GradingResult, Provenance, RunError, RunStatus
 
@@ -121,3 +127,45 @@ def test_a_failed_record_leaves_no_transaction_open(tmp_path):
             book.record(_result(student="lee"))
         book.record(_result(student="kim"))
         assert book.count() == 1
+
+
+def test_the_input_secret_is_made_once_per_folder_and_kept(tmp_path):
+    with Gradebook(tmp_path / "a" / "gradebook.sqlite") as book:
+        first = book.input_secret()
+        assert book.input_secret() == first
+    with Gradebook(tmp_path / "a" / "gradebook.sqlite") as book:
+        assert book.input_secret() == first          # a later run into the same folder
+        book.record(_result())                       # and history is still append-only beside it
+    with Gradebook(tmp_path / "b" / "gradebook.sqlite") as book:
+        assert book.input_secret() != first
+    assert len(first) == 32
+
+
+LEE = Path(__file__).resolve().parents[1] / "examples" / "lee_younghee_ch04.ipynb"
+
+
+def _outcomes(batch):
+    return [(o.name, o.status, o.points, o.message) for o in batch.results[0].outcomes]
+
+
+def test_regrades_into_a_folder_draw_its_inputs_and_another_folder_draws_others(tmp_path):
+    """lee's failing tests show the inputs they were given: the same in one folder, run
+    after run, others in another folder; and the secret behind them is shown nowhere."""
+    subs = [Submission("lee", LEE)]
+    first = run_batch(subs, tmp_path / "a", executor=SerialExecutor())
+    again = run_batch(subs, tmp_path / "a", executor=SerialExecutor(), force=True)
+    other = run_batch(subs, tmp_path / "b", executor=SerialExecutor())
+    assert again.cached == 0 and _outcomes(again) == _outcomes(first)
+    assert other.results[0].points == first.results[0].points      # a fixed bug is fixed for any input
+    differ = [a[0] for a, b in zip(_outcomes(first), _outcomes(other)) if a[3] != b[3]]
+    assert "mean_squared_error is 0.5 * sum((y - t)**2) for any pair of vectors" in differ
+    with Gradebook(tmp_path / "a" / "gradebook.sqlite") as book:
+        secret = book.input_secret()
+    salt = inputs.salt(secret, first.results[0].provenance.sha256)
+    shown = [secret.hex(), base64.b64encode(secret).decode(), salt.hex(), base64.b64encode(salt).decode()]
+    for path in (tmp_path / "a").rglob("*"):
+        if path.is_file() and path.suffix != ".sqlite" and "sqlite" not in path.name:
+            data = path.read_bytes()
+            assert secret not in data and salt not in data, path
+            text = data.decode("utf-8", "replace").lower()
+            assert not any(form.lower() in text for form in shown), path

@@ -6,7 +6,8 @@ in `pytest_runtest_makereport`, where the exception object is still at hand (a r
 only keeps its text), and travels on the report to the collector.
 
 Fixtures offered to hidden tests: `student` (the StudentView of this submission),
-`reference` (the chapter's reference package), `rng` (a Generator seeded by run seed + node id).
+`reference` (the chapter's reference package), `rng` (a Generator seeded by run seed + node id
++ the submission's salt, see inputs.py).
 Markers read: `item("softmax")` and `points(2)` (module-level `pytestmark` works too).
 A failure that lies in another graded item gets a sentence naming it (roots.py).
 """
@@ -26,7 +27,7 @@ import pytest
 from ..messages import say
 from ..sandbox.errors import (SandboxCrashed, StaleHandle, StudentFault, StudentRaised,
                               TimeLimitExceeded, UnsafeValue)
-from . import roots
+from . import inputs, roots
 from .causes import NotebookSummary, name_error_hint
 from .checks import CheckFailed, collecting_notes
 from .outcome import TestStatus, TestOutcome
@@ -119,8 +120,9 @@ def _title(item: pytest.Item) -> str:
 
 class GradingPlugin:
     def __init__(self, student, seed: int = 0, reference: str | None = None,
-                 notebook: NotebookSummary | None = None):
+                 notebook: NotebookSummary | None = None, salt: bytes = b""):
         self._student = student
+        self._salt = inputs.entropy(salt)
         self._notebook = notebook
         self._reference = reference
         self._seed = seed
@@ -152,7 +154,7 @@ class GradingPlugin:
     def _rng_for(self, nodeid: str) -> np.random.Generator:
         # crc32, not hash(): str hashes are salted per process and reruns must agree.
         key = zlib.crc32(nodeid.encode("utf-8"))
-        return np.random.default_rng([self._seed, key])
+        return np.random.default_rng([self._seed, key, *self._salt])
 
     # --- hooks ----------------------------------------------------------------------
     def pytest_configure(self, config):

@@ -11,7 +11,8 @@ grade a plain module) it is a local dict with the same contract.
 
 `seed_numpy` seeds numpy's global generator where the student's code runs (the book's
 networks and its Dropout draw from np.random), so a regrade draws the same weights and
-masks and says the same words. `set_params` and `params_numerical_grad` reach a
+masks and says the same words; the seed is salted per submission (inputs.py), so its
+author cannot know the draws ahead. `set_params` and `params_numerical_grad` reach a
 student network's params in place, where its layers hold them (the learning checks
 train through the same helpers).
 """
@@ -25,7 +26,7 @@ import numpy as np
 
 from ..sandbox.errors import StudentFault
 from ..sandbox.proxy import Handle, ModuleProxy, remote_type
-from . import tolerances as tol
+from . import inputs, tolerances as tol
 from .student import Shielded
 
 _NAMES = itertools.count(1)
@@ -87,8 +88,14 @@ class ResidentParams:
 
 def seed_numpy(student, seed: int) -> bool:
     """np.random.seed(seed) where the student's code runs, through the numpy the notebook
-    imported (as np or numpy); False when it imported none."""
+    imported (as np or numpy); False when it imported none. The seed is salted with the
+    submission's salt, when the student view carries one."""
     module = _module_of(student)
+    try:
+        salt = object.__getattribute__(student, "_salt")
+    except AttributeError:
+        salt = b""
+    seed = inputs.numpy_seed(salt, seed)
     for name in ("np", "numpy"):
         try:
             candidate = getattr(module, name)

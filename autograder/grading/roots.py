@@ -7,6 +7,11 @@ traced by running the failing test again with the reference's version of each ot
 graded function lent to the student's module (the reference's code runs in the grader,
 called back from the sandbox): if the test then passes, the helpers it called are named.
 The score is not touched: the test failed, whichever function was wrong.
+
+Student code can call what is lent on anything while the test runs again: a call beyond
+the bounds of sandbox/bounded.py is refused and the retry then claims nothing, and a
+retry whose loans were called ends with the student's process restarted (substitute.py),
+so nothing computed with the reference's help reaches a later test.
 """
 
 from __future__ import annotations
@@ -26,6 +31,10 @@ from .checks import collecting_notes
 # A failing test is run again (once, or a few times when helpers must be told apart)
 # only when it was quick: a slow one would double the time a weak submission costs.
 RERUN_SECONDS = 2.0
+# The restarts retries cause are not charged to the submission (they are the grader's
+# doing), so a notebook slow to load could make each one costly: past this much in
+# restarts, a submission's failing tests are not run again.
+RESTART_SECONDS = 30.0
 
 # Labels ingest gives the student's blocks; the prelude and anything else name no cell.
 _CELL_LABEL = re.compile(r"cell (\d{1,6})")
@@ -89,9 +98,14 @@ def _rerun(test: pytest.Function, fresh_rng: Callable) -> bool:
     return True
 
 
+class _Exceeded(Exception):
+    """Student code called a lent helper beyond its bounds: the retry claims nothing."""
+
+
 def _passes_with(sb, test, fresh_rng, helpers: dict) -> tuple[bool, set[str]]:
     """Whether the test passes with these reference helpers lent, and which were called;
-    helpers student code called with arguments that may not cross are left out, in turn."""
+    helpers student code called with arguments that may not cross are left out, in turn.
+    _Exceeded when a call went beyond bounded.call's bounds."""
     helpers = dict(helpers)
     while helpers:
         called: set[str] = set()
@@ -105,6 +119,8 @@ def _passes_with(sb, test, fresh_rng, helpers: dict) -> tuple[bool, set[str]]:
 
         with substituted(sb, {name: lent(book, fn) for book, (name, fn) in helpers.items()}) as loans:
             passed = _rerun(test, fresh_rng)
+        if any(loan.exceeded for loan in loans.values()):
+            raise _Exceeded
         refused = {book for book, (name, _) in helpers.items() if loans[name].refused}
         if not refused:
             return passed, called
@@ -117,7 +133,7 @@ def passes_with_reference(test: pytest.Function, student, reference, item: str, 
     """The sentence naming the helpers with whose reference version the failing test
     passes, or "" (also when the test was slow, or the student's code is not sandboxed)."""
     sb = _sandbox_of(student)
-    if sb is None or reference is None or seconds > RERUN_SECONDS:
+    if sb is None or reference is None or seconds > RERUN_SECONDS or sb.restart_seconds > RESTART_SECONDS:
         return ""
     helpers = _helpers(reference, getattr(student, "_bindings", {}), item)
     if not helpers:
@@ -131,7 +147,7 @@ def passes_with_reference(test: pytest.Function, student, reference, item: str, 
             # Several were called: name the ones that alone are enough, if any is.
             alone = [book for book in blamed if _passes_with(sb, test, fresh_rng, {book: helpers[book]})[0]]
             blamed = alone or blamed
-    except StudentFault:
-        return ""  # a global could not be lent or the process died: no claim either way
+    except (StudentFault, _Exceeded):
+        return ""  # a global could not be lent, the process died, or a loan was abused: no claim
     names = ", ".join(f"`{helpers[book][0]}`" for book in blamed)
     return say("grading.root.passes_with_reference", names=names)

@@ -50,16 +50,17 @@ def pytest_args(suite_dir: Path) -> list[str]:
 
 def run_hidden_suite(suite_dir: Path, student, *, seed: int = 0, accept: dict | None = None,
                      reference: str | None = None,
-                     notebook: NotebookSummary | None = None) -> list[TestOutcome]:
+                     notebook: NotebookSummary | None = None, salt: bytes = b"") -> list[TestOutcome]:
     """Run every test under suite_dir against `student` (a StudentView); one outcome each.
 
     `accept` is the assignment's [checks] policy (allow_list, allow_float32); `reference`
     the dotted name of the chapter package the `reference` fixture gives; `notebook` what
-    ingest knows about the submission, so a NameError's hint can name its cause."""
+    ingest knows about the submission, so a NameError's hint can name its cause; `salt`
+    what the `rng` fixture mixes in besides the seed (inputs.py)."""
     suite_dir = Path(suite_dir).resolve()
     if not suite_dir.is_dir():
         raise HiddenSuiteError(say("grading.suite_broken", suite=str(suite_dir), detail="not a directory"))
-    plugin = GradingPlugin(student, seed=seed, reference=reference, notebook=notebook)
+    plugin = GradingPlugin(student, seed=seed, reference=reference, notebook=notebook, salt=salt)
     sink = io.StringIO()
     try:
         with redirect_stdout(sink), redirect_stderr(sink), accepting(**(accept or {})):

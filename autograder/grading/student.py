@@ -33,20 +33,22 @@ class ItemUnavailable(Exception):
 class StudentView:
     def __init__(self, module, bindings: dict[str, str] | None = None,
                  unavailable: dict[str, str] | None = None, *, inplace: bool = False,
-                 orders: dict[str, tuple[str, ...]] | None = None):
+                 orders: dict[str, tuple[str, ...]] | None = None, salt: bytes = b""):
         # `module` is a sandbox ModuleProxy in grading, or a plain module in our own tests.
         # `orders`: for a class item, the reference constructor's parameter names in order.
+        # `salt`: what resident.seed_numpy mixes into the seeds a suite asks for (inputs.py).
         self._module = module
         self._bindings = dict(bindings or {})
         self._unavailable = dict(unavailable or {})
         self._inplace = inplace
         self._orders = dict(orders or {})
+        self._salt = salt
 
     @property
     def inplace(self) -> StudentView:
         """The same submission, with the student's in-place changes reaching the caller."""
         return StudentView(self._module, self._bindings, self._unavailable, inplace=True,
-                           orders=self._orders)
+                           orders=self._orders, salt=self._salt)
 
     def __getattr__(self, book_name: str):
         if book_name.startswith("_"):

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import argparse
 import logging
+import os
 import re
 import stat
 import sys
@@ -31,6 +32,7 @@ from jinja2 import Environment, PackageLoader, StrictUndefined
 
 from ..assignment import load_assignment
 from ..class_chapter import settle_chapter
+from ..grading import inputs
 from ..messages import say
 from ..pipeline import grade, prepare
 from ..poststage import neutral
@@ -44,6 +46,8 @@ PACKAGES = ("autograder", "reference")
 ROOT_FILES = ("requirements.txt", "pyproject.toml")
 SCRIPTS = ("setup.sh", "run_autograder")
 _SAFE_ID = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
+SECRET_ENV = "AUTOGRADER_INPUT_SECRET"
+SECRET_FILE = "input_secret"     # at the zip's root, beside setup.sh
 _SKIP_PARTS = {"__pycache__", ".pytest_cache", ".ipynb_checkpoints"}
 # Gradescope's grader runs as root on a throwaway machine; a submission still gets our sandbox.
 _FIXED_TIME = (2020, 1, 1, 0, 0, 0)   # the same sources give the same zip, byte for byte
@@ -83,8 +87,34 @@ def build(assignment_id: str, dist: Path, project: Path = PROJECT) -> Path:
             _add(zf, script, text.encode(), executable=True)
         for name, path in _project_files(project):
             _add(zf, name, path.read_bytes())
+        _add(zf, SECRET_FILE, _dist_secret(dist))
     partial.replace(target)
     return target
+
+
+def _dist_secret(dist: Path) -> bytes:
+    """The secret of the test inputs for zips built into `dist`: made on the first build and
+    kept beside them (owner-only), so a rebuilt zip is the same bytes and a regrade on
+    Gradescope draws the same inputs; it travels only inside the instructor's zip."""
+    path = dist / f".{SECRET_FILE}"
+    if not path.exists():
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(inputs.new_secret().hex().encode())
+    return path.read_bytes().strip()
+
+
+def input_secret(project: Path = PROJECT) -> bytes:
+    """Gradescope's runner keeps no gradebook: the secret of the test inputs is the
+    AUTOGRADER_INPUT_SECRET environment variable, else the one the zip was built with
+    (regrades agree), else a new one per run (a regrade may then draw other inputs)."""
+    given = os.environ.get(SECRET_ENV, "")
+    if given:
+        return given.encode("utf-8")
+    try:
+        return (project / SECRET_FILE).read_bytes().strip() or inputs.new_secret()
+    except OSError:
+        return inputs.new_secret()
 
 
 def run(root: Path, assignment_id: str, seed: int = 0) -> dict:
@@ -96,7 +126,7 @@ def run(root: Path, assignment_id: str, seed: int = 0) -> dict:
         prep = prepare(submission, assignment)
         # Last week's notebook handed in here is graded as this assignment, with a note saying so.
         settle_chapter([prep], assignment)
-        result = grade(prep, seed=seed)
+        result = grade(prep, seed=seed, secret=input_secret())
     preface = _preface(submission, others, result.chapter_note)
     try:
         data = to_dict(result, assignment.visibility)

@@ -6,14 +6,15 @@ accepts. A failure is reported to the sandbox (student code sees a CallbackError
 so the trusted side raises the original exception once the call ends.
 
 A function wrapped in Lent outlives the call that sent it: stored as a global of the
-student's module, it stays callable until it is given back (Callbacks.give_back).
+student's module, it stays callable until it is given back (Callbacks.give_back), and
+each call runs within bounded.call's bounds, since student code picks its arguments.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 
-from . import inbound
+from . import bounded, inbound
 from .errors import UnsafeValue
 from .wire import protocol
 from .wire.values import CallbackRef, ErrorInfo
@@ -28,13 +29,21 @@ def _name(fn) -> str:
 class Lent:
     """A trusted function sent to the sandbox for longer than one call (until given back)."""
 
-    def __init__(self, fn: Callable):
+    def __init__(self, fn: Callable, max_elements: int):
         self.fn = fn
+        self.max_elements = max_elements
         self.cid: int | None = None
+        self.calls = 0          # calls whose arguments crossed (whether bounded.call ran them or not)
         self.refused = False    # student code called it with arguments that may not cross
+        self.exceeded = False   # ... or with arguments beyond bounded.call's bounds
 
     def __call__(self, *args):
-        return self.fn(*args)
+        self.calls += 1
+        try:
+            return bounded.call(self.fn, args, self.max_elements)
+        except bounded.OverBounds:
+            self.exceeded = True
+            raise
 
     @property
     def __name__(self):

@@ -83,6 +83,7 @@ class Sandbox:
         self._next_seq = 1
         self._lock = threading.RLock()
         self._closed = False
+        self.restart_seconds = 0.0   # spent in restart(), which the submission is not charged for
 
     # ------------------------------------------------------------ lifecycle
 
@@ -147,6 +148,24 @@ class Sandbox:
         log.debug("sandbox: started generation %d (%s) in %.3fs", self._generation, self.layer,
                   time.monotonic() - start)
         self._replay()
+
+    def restart(self) -> None:
+        """A new process with the student's blocks replayed: nothing the old one held (globals,
+        files in its working folder, anything computed while it could call the grader)
+        survives. The grader asks for it, so the submission's time budget is not charged;
+        `restart_seconds` adds it up instead. A replay that fails leaves no process, and
+        the next call starts one as after any crash."""
+        with self._lock:
+            started, spent = time.monotonic(), self._spent
+            self._kill()
+            try:
+                self._ensure_process()
+            except StudentFault as exc:
+                self._kill()
+                log.warning("sandbox: restart failed: %s", exc)
+            finally:
+                self._spent = spent
+                self.restart_seconds += time.monotonic() - started
 
     def _replay(self) -> None:
         for index, (label, source) in enumerate(self._blocks):

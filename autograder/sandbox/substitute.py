@@ -4,6 +4,12 @@ The grader asks "would this test pass with a correct `softmax`?" by lending the
 reference's softmax to the student's module under the student's name: student code that
 calls it calls back into the grader (the reference's code never enters the sandbox),
 and the student's own function is put back afterwards.
+
+While a loan stands, student code can call it on inputs of its own choosing and keep
+what it returns (in a global, in a file) for the tests still to come. So once anything
+lent was called, the process is restarted when the block ends: the student's blocks are
+replayed into a new one, and nothing the old one held survives. A loan captured by
+student code is dead after the block either way (its calls raise LookupError).
 """
 
 from __future__ import annotations
@@ -19,19 +25,23 @@ from .errors import StudentFault
 def substituted(sb, replacements: dict[str, Callable]) -> Iterator[dict[str, Lent]]:
     """Within the block, each global `name` of the student's module is the trusted function
     given for it; yields the Lent wrapper of each (`refused` says student code called it
-    with arguments that may not cross). StudentFault if a global cannot be replaced."""
+    with arguments that may not cross, `exceeded` beyond the bounds of bounded.call).
+    StudentFault if a global cannot be replaced."""
     originals, lent = {}, {}
     try:
         for name, fn in replacements.items():
             originals[name] = sb.ref(sb.module, name)
-            lent[name] = Lent(fn)
+            lent[name] = Lent(fn, sb.limits.max_callback_elements)
             setattr(sb.module, name, lent[name])
         yield lent
     finally:
-        for name, original in originals.items():
-            try:
-                setattr(sb.module, name, original)
-            except StudentFault:
-                pass  # the process was restarted: replaying the student's blocks restored it
         for loan in lent.values():
             sb._callbacks.give_back(loan)
+        if any(loan.calls for loan in lent.values()):
+            sb.restart()   # replaying the student's blocks also restores their globals
+        else:
+            for name, original in originals.items():
+                try:
+                    setattr(sb.module, name, original)
+                except StudentFault:
+                    pass  # the process was restarted: replaying the student's blocks restored it

@@ -143,3 +143,86 @@ def test_a_wrong_value_of_the_items_own_making_names_no_helper(tmp_path):
     assert loss.status is TestStatus.FAILED
     assert say("grading.root.passes_with_reference", names="`ce_loss`") not in loss.message
     assert out["test_cross_entropy_error"].status is TestStatus.PASSED
+
+
+# A notebook that, when the grader lends it the reference's cross-entropy (to run
+# test_loss again), computes that function on test_cross_entropy_error's fixed input and
+# keeps the answer for when its own ce_loss is graded.
+HOARDING_CEE = ("STASH = {}\n\n"
+                "def ce_loss(y, t):\n"
+                "    key = (tuple(np.round(y, 6)), tuple(t))\n"
+                "    if key in STASH:\n"
+                "        return STASH[key]\n"
+                "    return np.sum(t * np.log(y + 1e-7))\n")
+HOARDING_NET = ("class simpleNet:\n    def __init__(self):\n        self.W = np.ones((2, 3))\n\n"
+                "    def predict(self, x):\n        return np.dot(x, self.W)\n\n"
+                "    def loss(self, x, t):\n"
+                "        if type(ce_loss).__name__ != 'function':   # the grader's, lent\n"
+                "            y, T = np.array([0.1, 0.2, 0.7]), np.array([0.0, 0.0, 1.0])\n"
+                "            STASH[(tuple(np.round(y, 6)), tuple(T))] = ce_loss(y, T)\n"
+                "        return ce_loss(softmax(self.predict(x)), t)\n")
+RESIDENT_SUITE = '''
+import numpy as np
+import pytest
+
+from autograder.grading.checks import assert_close
+from autograder.grading.resident import ResidentParams
+
+
+@pytest.mark.item("step")
+def test_step_in_place(student):
+    with ResidentParams(student, {"W": np.ones(3)}) as resident:
+        student.step(resident.params)
+        assert_close(resident.original("W"), np.full(3, 0.5), call="step(params)")
+'''
+STEP = "def step(params):\n    params['W'] -= 0.5\n"
+
+
+def grade_blocks(tmp_path, blocks) -> dict:
+    (tmp_path / "test_values.py").write_text(VALUE_SUITE)
+    (tmp_path / "test_values_resident.py").write_text(RESIDENT_SUITE)
+    with Sandbox(Limits(call_seconds=10.0)) as box:
+        assert box.load(blocks).ok
+        view = StudentView(box.module, {"cross_entropy_error": "ce_loss", "simpleNet": "simpleNet",
+                                        "step": "step"})
+        outcomes = run_hidden_suite(tmp_path, view, reference="reference.ch04_training")
+        return {o.test_id.split("::")[1]: o for o in outcomes}
+
+
+def test_what_a_notebook_kept_from_the_lent_reference_scores_nothing_later(tmp_path):
+    head = ("cell 1", "import numpy as np\n" + SOFTMAX)
+    hoarder = grade_blocks(tmp_path, [head, ("cell 2", HOARDING_CEE), ("cell 3", HOARDING_NET),
+                                      ("cell 4", STEP)])
+    honest = grade_blocks(tmp_path, [head, ("cell 2", CEE_WITHOUT_MINUS), ("cell 3", NET.format("")),
+                                     ("cell 4", STEP)])
+    # The retry did run with the reference lent (it names the helper), and then the
+    # stash went with the restarted process: ce_loss is graded on its own answer.
+    assert hoarder["test_loss"].message.endswith(say("grading.root.passes_with_reference", names="`ce_loss`"))
+    assert hoarder["test_cross_entropy_error"].status is TestStatus.FAILED
+    assert {k: o.points for k, o in hoarder.items()} == {k: o.points for k, o in honest.items()}
+    # A suite's resident state after the restart: the test after the retry meets a
+    # working process and its own params dict there.
+    assert hoarder["test_step_in_place"].status is TestStatus.PASSED
+
+
+ABUSING_NET = ("class simpleNet:\n    def __init__(self):\n        self.W = np.ones((2, 3))\n\n"
+               "    def predict(self, x):\n        return np.dot(x, self.W)\n\n"
+               "    def loss(self, x, t):\n"
+               "        if type(ce_loss).__name__ != 'function':   # the grader's, lent\n"
+               "            try:\n"
+               "                ce_loss(np.ones(3), 10 ** 9)\n"
+               "            except Exception:\n"
+               "                pass\n"
+               "        return ce_loss(softmax(self.predict(x)), t)\n")
+
+
+def test_a_lent_call_beyond_its_bounds_makes_the_retry_claim_nothing(tmp_path):
+    head = ("cell 1", "import numpy as np\n" + SOFTMAX)
+    abuser = grade_blocks(tmp_path, [head, ("cell 2", CEE_WITHOUT_MINUS), ("cell 3", ABUSING_NET),
+                                     ("cell 4", STEP)])
+    honest = grade_blocks(tmp_path, [head, ("cell 2", CEE_WITHOUT_MINUS), ("cell 3", NET.format("")),
+                                     ("cell 4", STEP)])
+    sentence = say("grading.root.passes_with_reference", names="`ce_loss`")
+    assert honest["test_loss"].message.endswith(sentence)
+    assert abuser["test_loss"].status is TestStatus.FAILED and sentence not in abuser["test_loss"].message
+    assert {k: o.points for k, o in abuser.items()} == {k: o.points for k, o in honest.items()}

@@ -109,8 +109,8 @@ def test_a_non_utf8_name_and_a_failing_report_still_give_gradescope_a_results_js
     graded = []
     real_grade, real_to_dict = gradescope.grade, gradescope.to_dict
 
-    def grade(prep, seed=0):
-        graded.append(real_grade(prep, seed=seed))
+    def grade(prep, **kwargs):
+        graded.append(real_grade(prep, **kwargs))
         return graded[-1]
 
     def to_dict(result, visibility=None):
@@ -123,3 +123,21 @@ def test_a_non_utf8_name_and_a_failing_report_still_give_gradescope_a_results_js
     data = json.loads((tmp_path / "results" / "results.json").read_text(encoding="utf-8"))
     assert data["score"] == graded[0].points > 0 and data["tests"] == []
     assert data["dlfs"]["source"].endswith("(cp949: 박지우.ipynb)")
+
+
+def test_the_zip_carries_one_input_secret_kept_across_rebuilds(tmp_path):
+    """Does a zip carry the secret its test inputs are drawn with, the same in a rebuilt zip
+    (same bytes, so a regrade on Gradescope draws the same inputs) and another in another dist?"""
+    from autograder.report import gradescope
+    first = build("ch03", tmp_path / "dist").read_bytes()
+    again = build("ch03", tmp_path / "dist").read_bytes()
+    other = build("ch03", tmp_path / "other")
+    assert first == again
+    with zipfile.ZipFile(tmp_path / "dist" / "ch03-gradescope.zip") as zf:
+        secret = zf.read(gradescope.SECRET_FILE)
+        zf.extractall(tmp_path / "source")
+    with zipfile.ZipFile(other) as zf:
+        assert zf.read(gradescope.SECRET_FILE) != secret
+    assert len(secret) == 64
+    assert stat.S_IMODE((tmp_path / "dist" / f".{gradescope.SECRET_FILE}").stat().st_mode) == 0o600
+    assert gradescope.input_secret(tmp_path / "source") == secret
