@@ -8,12 +8,13 @@ submodule; a font matplotlib draws with) is missing. Loosening the user's folder
 ours to do, and handing the sandbox a descriptor of a folder inside would let it walk up
 `..` to everything beside it (the hidden suites among them).
 
-So such a folder is copied, once per content, into a cache in the temporary folder that
-others may read and only we may write: code that is public anyway (numpy, matplotlib, the
-shim), nothing of the private folder around it. An entry is built aside and renamed into
-place whole, so parallel graders share one and never see half of it; its name is a
-fingerprint of the files (names, sizes, times), so an upgraded library or an edited shim
-gets a new one. A folder others can already read is used where it is.
+So such folders are copied, side by side, once per content, into a cache in the temporary
+folder that others may read and only we may write: code that is public anyway (numpy,
+matplotlib, the shim), nothing of the private folder around it. An entry is built aside
+and renamed into place whole, so parallel graders share one and never see half of it; its
+name is a fingerprint of the files (names, sizes, times), so an upgraded library or an
+edited shim gets a new one. Folders others can already read are used where they are, and
+without root (no uid to drop to) none of this is asked for.
 """
 
 from __future__ import annotations
@@ -76,7 +77,11 @@ def _choose(paths: list[str]) -> list[str]:
     entry = os.path.join(root, digest.hexdigest()[:24])
     copies = [os.path.join(entry, os.path.basename(real)) for real in reals]
     if not os.path.isdir(entry):
-        _build(reals, entry)
+        try:
+            _build(reals, entry)
+        except (OSError, shutil.Error) as exc:  # a full disk, say: the sandbox starts as before
+            log.warning("sandbox fallback: could not copy %s for the sandbox's uid (%s)", entry, exc)
+            return paths
         log.info("sandbox: %s is private to its owner; the sandbox reads a copy in %s",
                  os.path.dirname(reals[0]), entry)
     return copies
@@ -114,13 +119,24 @@ def _survey(real: str) -> tuple[str, bool]:
         dirs.sort()
         relative = os.path.relpath(folder, real)
         for name in dirs:
-            open_inside = open_inside and _open_to_others(os.stat(os.path.join(folder, name)).st_mode)
+            st = _stat(os.path.join(folder, name))
+            open_inside = open_inside and st is not None and _open_to_others(st.st_mode)
         for name in sorted(files):
-            st = os.stat(os.path.join(folder, name))
+            st = _stat(os.path.join(folder, name))
+            if st is None:
+                continue  # a dangling link: nothing to read, nothing copied
             open_inside = open_inside and _open_to_others(st.st_mode)
             if UNNAMING not in relative.split(os.sep):
-                digest.update(f"{relative}/{name}:{st.st_size}:{st.st_mtime_ns}:{st.st_mode & 0o111}\n".encode())
+                line = f"{relative}/{name}:{st.st_size}:{st.st_mtime_ns}:{st.st_mode & 0o111}\n"
+                digest.update(line.encode())
     return digest.hexdigest()[:24], open_inside
+
+
+def _stat(path: str) -> os.stat_result | None:
+    try:
+        return os.stat(path)
+    except OSError:
+        return None
 
 
 def _safe_root() -> str | None:
@@ -158,7 +174,7 @@ def _build(reals: list[str], entry: str) -> None:
         for real in reals:
             target = os.path.join(work, os.path.basename(real))
             if os.path.isdir(real):
-                shutil.copytree(real, target, copy_function=_copy_file)
+                shutil.copytree(real, target, copy_function=_copy_file, ignore_dangling_symlinks=True)
             else:
                 _copy_file(real, target)
         for folder, dirs, _ in os.walk(work):

@@ -23,7 +23,8 @@ from autograder.sandbox import Limits, Sandbox, isolation, readable
 from autograder.sandbox.isolation import ENV_FORCE, FALLBACK
 from autograder.submissions import Submission
 
-PLOTTING_NOTEBOOK = Path(__file__).parents[1] / "e2e" / "scenarios" / "plots_in_graded_function" / "submission.ipynb"
+SCENARIOS = Path(__file__).parents[1] / "e2e" / "scenarios"
+PLOTTING_NOTEBOOK = SCENARIOS / "plots_in_graded_function" / "submission.ipynb"
 ROOT_ONLY = pytest.mark.skipif(os.getuid() != 0, reason="only root can drop to another uid")
 
 
@@ -153,8 +154,9 @@ def test_a_private_tree_is_copied_side_by_side_readable_by_all(tmp_path, cache):
     assert len({os.path.dirname(c) for c in copies}) == 1  # ../pkg.libs still found from pkg/
     assert os.path.dirname(os.path.dirname(copies[0])) == cache
     assert Path(copies[0], "__init__.py").read_text() == "X = 1\n"
-    modes = {os.path.relpath(os.path.join(folder, name), cache): stat.S_IMODE(os.stat(os.path.join(folder, name)).st_mode)
-             for folder, dirs, files in os.walk(cache) for name in dirs + files}
+    modes = {os.path.relpath(path, cache): stat.S_IMODE(os.stat(path).st_mode)
+             for folder, dirs, files in os.walk(cache) for path in
+             (os.path.join(folder, name) for name in dirs + files)}
     entry = os.path.basename(os.path.dirname(copies[0]))
     assert modes[f"{entry}/pkg/sub"] == 0o755 and modes[f"{entry}/pkg/sub/tool"] == 0o755
     assert modes[f"{entry}/pkg/__init__.py"] == 0o644 and modes[f"{entry}/top.py"] == 0o644
@@ -225,3 +227,17 @@ def test_without_a_uid_drop_the_sandbox_links_the_originals(tmp_path, monkeypatc
     isolation._stage(str(tmp_path / "lib"), dropping=False)
     numpy_link = tmp_path / "lib" / "numpy"
     assert calls == [] and os.readlink(numpy_link) == isolation.numpy_dirs()[0]
+
+
+def test_a_copy_that_cannot_be_made_leaves_the_sandbox_as_it_was(tmp_path, cache, monkeypatch, caplog):
+    tmp_path.chmod(0o700)
+    paths = _tree(tmp_path)
+
+    def disk_full(src, dst):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(readable, "_copy_file", disk_full)
+    with caplog.at_level(logging.WARNING, logger="autograder.sandbox"):
+        assert readable.for_others(paths) == paths
+    assert "could not copy" in caplog.text
+    assert os.listdir(cache) == []  # no half-built entry left behind
