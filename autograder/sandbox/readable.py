@@ -10,15 +10,17 @@ ours to do, and handing the sandbox a descriptor of a folder inside would let it
 
 So such folders are copied, side by side, once per content, into a cache in the temporary
 folder that others may read and only we may write: code that is public anyway (numpy,
-matplotlib, the shim), nothing of the private folder around it. An entry is built aside
-and renamed into place whole, so parallel graders share one and never see half of it; its
-name is a fingerprint of the files (names, sizes, times), so an upgraded library or an
-edited shim gets a new one. Folders others can already read are used where they are, and
+matplotlib, the shim), nothing of the private folder around it. One grader builds an
+entry (the others wait on a lock), aside, and renames it into place whole, so none sees
+half of one; it counts its files, so an entry a cleaner of the temporary folder has
+thinned is built again. Its name is a fingerprint of the files (names, sizes, times), so
+an upgraded library or an edited shim gets a new one. Folders others can already read are used where they are, and
 without root (no uid to drop to) none of this is asked for.
 """
 
 from __future__ import annotations
 
+import fcntl
 import hashlib
 import logging
 import os
@@ -35,6 +37,9 @@ OPEN_DIR = stat.S_IROTH | stat.S_IXOTH
 # Python rewrites its bytecode caches as it pleases: they are copied (so imports in the
 # sandbox need not compile) but do not name the copy.
 UNNAMING = "__pycache__"
+# In each entry, how many files it was built with: fewer means a cleaner took some.
+MANIFEST = ".files"
+LOCK = ".lock"
 
 _lock = threading.Lock()
 _chosen: dict[tuple[str, ...], list[str]] = {}  # sources -> the paths the sandbox is given
@@ -76,15 +81,31 @@ def _choose(paths: list[str]) -> list[str]:
         return paths
     entry = os.path.join(root, digest.hexdigest()[:24])
     copies = [os.path.join(entry, os.path.basename(real)) for real in reals]
-    if not os.path.isdir(entry):
-        try:
-            _build(reals, entry)
-        except (OSError, shutil.Error) as exc:  # a full disk, say: the sandbox starts as before
-            log.warning("sandbox fallback: could not copy %s for the sandbox's uid (%s)", entry, exc)
-            return paths
+    try:
+        _ensure(reals, entry)
+    except (OSError, shutil.Error) as exc:  # a full disk, say: the sandbox starts as before
+        log.warning("sandbox fallback: could not copy %s for the sandbox's uid (%s)", entry, exc)
+        return paths
+    return copies
+
+
+def _ensure(reals: list[str], entry: str) -> None:
+    """An intact entry at `entry`, built by one grader while the others wait for it."""
+    if _intact(entry):
+        return
+    with open(os.path.join(os.path.dirname(entry), LOCK), "a") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if _intact(entry):
+            return
+        if os.path.lexists(entry):
+            # A cleaner of the temporary folder took some of its files (systemd-tmpfiles
+            # ages out what nobody read for days): moved aside whole, then built again.
+            stale = tempfile.mkdtemp(prefix=".stale-", dir=os.path.dirname(entry))
+            os.rename(entry, os.path.join(stale, "entry"))
+            shutil.rmtree(stale, ignore_errors=True)
+        _build(reals, entry)
         log.info("sandbox: %s is private to its owner; the sandbox reads a copy in %s",
                  os.path.dirname(reals[0]), entry)
-    return copies
 
 
 def _ancestors_open(real: str) -> bool:
@@ -168,6 +189,24 @@ def _refuse(root: str, why: str) -> None:
     return None
 
 
+def _files(entry: str) -> int:
+    """How many files an entry holds, bytecode caches aside (Python may add those)."""
+    count = 0
+    for folder, dirs, files in os.walk(entry):
+        dirs[:] = [name for name in dirs if name != UNNAMING]
+        count += len(files)
+    return count
+
+
+def _intact(entry: str) -> bool:
+    try:
+        with open(os.path.join(entry, MANIFEST)) as fh:
+            written = int(fh.read())
+    except (OSError, ValueError):
+        return False
+    return _files(entry) == written
+
+
 def _build(reals: list[str], entry: str) -> None:
     work = tempfile.mkdtemp(prefix=".build-", dir=os.path.dirname(entry))
     try:
@@ -180,6 +219,10 @@ def _build(reals: list[str], entry: str) -> None:
         for folder, dirs, _ in os.walk(work):
             for name in dirs:
                 os.chmod(os.path.join(folder, name), 0o755)  # copytree copied the source's modes
+        count = _files(work) + 1  # with itself
+        with open(os.path.join(work, MANIFEST), "w") as fh:
+            fh.write(str(count))  # written last: an entry without it is not whole
+        os.chmod(os.path.join(work, MANIFEST), 0o644)
         os.chmod(work, 0o755)
         try:
             os.rename(work, entry)  # whole, at once; fails if another grader was first

@@ -10,6 +10,7 @@ and the shim, in a 0700 folder, hard-linked where possible) and grade from it.
 from __future__ import annotations
 
 import logging
+import multiprocessing
 import os
 import shutil
 import stat
@@ -57,7 +58,8 @@ def private_install(tmp_path_factory):
     sandbox_dir = private / "checkout" / "autograder" / "sandbox"
     _lay_out([os.path.join(isolation.SANDBOX_DIR, name) for name in isolation.SHARED], sandbox_dir)
     (private / "checkout" / "reference.txt").write_text("the hidden suites live beside the shim\n")
-    return private, libraries, str(sandbox_dir)
+    yield private, libraries, str(sandbox_dir)
+    shutil.rmtree(private, ignore_errors=True)  # copies, where links could not be made: large
 
 
 @pytest.fixture
@@ -191,6 +193,49 @@ def test_one_private_file_in_an_open_tree_is_enough_to_copy(tmp_path, cache):
         shutil.rmtree(open_folder)
 
 
+def test_an_entry_a_cleaner_thinned_is_built_again(tmp_path, cache, monkeypatch):
+    tmp_path.chmod(0o700)
+    paths = _tree(tmp_path)
+    first = readable.for_others(paths)
+    os.remove(os.path.join(first[1], "blas.so"))  # unread for days, aged out of /tmp
+    monkeypatch.setattr(readable, "_chosen", {})  # the next grading process
+    assert readable.for_others(paths) == first
+    assert Path(first[1], "blas.so").read_bytes() == b"\0" * 16
+    assert sorted(os.listdir(cache)) == [".lock", os.path.basename(os.path.dirname(first[0]))]
+
+
+def test_bytecode_python_adds_to_an_entry_does_not_make_it_look_thinned(tmp_path, cache, monkeypatch):
+    tmp_path.chmod(0o700)
+    paths = _tree(tmp_path)
+    first = readable.for_others(paths)
+    os.mkdir(os.path.join(first[0], "__pycache__"))
+    Path(first[0], "__pycache__", "__init__.cpython-311.pyc").write_bytes(b"pyc")
+    monkeypatch.setattr(readable, "_build", lambda *args: pytest.fail("built again"))
+    monkeypatch.setattr(readable, "_chosen", {})
+    assert readable.for_others(paths) == first
+
+
+def _copies_in_a_new_process(paths, queue):
+    readable._chosen.clear()
+    queue.put(readable.for_others(paths))
+
+
+def test_graders_starting_together_end_with_one_entry(tmp_path, cache):
+    tmp_path.chmod(0o700)
+    paths = _tree(tmp_path)
+    context = multiprocessing.get_context("fork")  # keeps this test's cache folder
+    queue = context.Queue()
+    workers = [context.Process(target=_copies_in_a_new_process, args=(paths, queue)) for _ in range(3)]
+    for worker in workers:
+        worker.start()
+    answers = [queue.get(timeout=60) for _ in workers]
+    for worker in workers:
+        worker.join(timeout=60)
+    assert answers[0] != paths and answers.count(answers[0]) == 3
+    entry = os.path.basename(os.path.dirname(answers[0][0]))
+    assert sorted(os.listdir(cache)) == [".lock", entry]  # one entry, no half-built leftovers
+
+
 def test_a_graders_racing_build_finds_the_entry_made_and_leaves_nothing(tmp_path, cache):
     tmp_path.chmod(0o700)
     paths = [os.path.realpath(p) for p in _tree(tmp_path)]
@@ -199,6 +244,7 @@ def test_a_graders_racing_build_finds_the_entry_made_and_leaves_nothing(tmp_path
     readable._build(paths, entry)
     readable._build(paths, entry)  # the rename fails: the first one stays
     assert sorted(os.listdir(cache)) == ["entry"]
+    assert readable._intact(entry)
 
 
 @ROOT_ONLY
@@ -240,4 +286,4 @@ def test_a_copy_that_cannot_be_made_leaves_the_sandbox_as_it_was(tmp_path, cache
     with caplog.at_level(logging.WARNING, logger="autograder.sandbox"):
         assert readable.for_others(paths) == paths
     assert "could not copy" in caplog.text
-    assert os.listdir(cache) == []  # no half-built entry left behind
+    assert os.listdir(cache) == [".lock"]  # no half-built entry left behind
