@@ -24,7 +24,7 @@ from dataclasses import dataclass
 
 import numpy
 
-from . import plotting
+from . import plotting, readable
 
 log = logging.getLogger("autograder.sandbox")
 
@@ -291,15 +291,21 @@ class Command:
     mplconfig_inside: str   # matplotlib's configuration folder as the sandbox sees it
 
 
-def _stage(lib: str) -> None:
+def _stage(lib: str, dropping: bool) -> None:
     """The fallback's view of the grader: lib/ laid out as the jail's INSIDE_ROOT, with
-    links to the checkout's wire/ and shim/ and to the libraries, and nothing else."""
+    links to the checkout's wire/ and shim/ and to the libraries, and nothing else.
+
+    A uid dropped to follows these links after the drop too (matplotlib is imported on
+    first use): what lies in a folder only the grader's user may enter is linked from a
+    copy others can read instead (readable.py)."""
+    def link(paths: list[str], folder: str) -> None:
+        for path, source in zip(paths, readable.for_others(paths) if dropping else paths):
+            os.symlink(source, os.path.join(folder, os.path.basename(path)))
+
     package = os.path.join(lib, PACKAGE_PATH)
     os.makedirs(package, mode=0o755)
-    for name in SHARED:
-        os.symlink(os.path.join(SANDBOX_DIR, name), os.path.join(package, name))
-    for path in library_paths():
-        os.symlink(path, os.path.join(lib, os.path.basename(path)))
+    link([os.path.join(SANDBOX_DIR, name) for name in SHARED], package)
+    link(library_paths(), lib)
     for folder in (lib, os.path.join(lib, "autograder"), package):
         os.chmod(folder, 0o755)  # makedirs honours the umask; the dropped uid must read these
 
@@ -323,7 +329,7 @@ def build_command(layer: str, root: str, workdir: str, fds: tuple[int, int], wor
     fd_args = [str(fd) for fd in fds]
     if layer == FALLBACK:
         lib = os.path.join(root, "lib")
-        _stage(lib)
+        _stage(lib, dropping=uid is not None)
         argv = [_python(), "-I", os.path.join(lib, BOOT), *fd_args]
         if fallback_network_cut():
             argv = [shutil.which("unshare"), "--net", "--"] + argv  # exec, no extra process
