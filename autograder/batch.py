@@ -24,7 +24,7 @@ from .messages import say
 from .pipeline import Prepared, error_result, grade, prepare
 from .report.history import history_rows
 from .report.exports import read_roster, write_exports
-from .report.similarity import similar_pairs
+from .report.similarity import find_similar
 from .report.render import (DEFAULT_LANG, atomic_write, render_dashboard, write_submission,
                             write_summary_csv)
 from .result import ErrorCode, GradingResult, RunError
@@ -106,7 +106,10 @@ def run_batch(submissions: list[Submission], out_dir: Path, *, assignment: Assig
         latest = book.latest_results()
         write_summary_csv(out_dir / "summary.csv", latest)
         write_exports(out_dir, latest, roster_rows, lang or DEFAULT_LANG)
+        similar = find_similar(latest)
+        for skipped in similar.skipped:
+            log.warning("similarity: %s's %s left out (%s)", skipped.student_id, skipped.item, skipped.reason)
         atomic_write(out_dir / "dashboard.html", render_dashboard(latest, STUDENTS_DIR, lang or DEFAULT_LANG,
-                                                                      similar_pairs(latest)))
+                                                                  similar.pairs, similar.skipped))
     ordered = [finished[s.student_id] for s in submissions if s.student_id in finished]
     return BatchResult(ordered, time.monotonic() - started, cached)

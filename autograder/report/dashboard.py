@@ -98,7 +98,7 @@ def _problem(result: GradingResult, lang: str) -> str:
 
 
 def dashboard_view(results: list[GradingResult], students_dir: str, lang: str = "ko",
-                   similar: list[dict] | None = None) -> dict:
+                   similar: list[dict] | None = None, similar_skipped: list | None = None) -> dict:
     """Class-level figures per assignment, from each student's latest result."""
     by_assignment: dict[str, list[GradingResult]] = {}
     for result in results:
@@ -122,4 +122,13 @@ def dashboard_view(results: list[GradingResult], students_dir: str, lang: str = 
             "problems": [s for s in students if s["problem_text"]],
             "summary": say("report.dashboard_summary", lang=lang, total=len(results), errors=errors),
             "identical": [say("batch.identical", lang=lang, students=g) for g in identical_groups(results)],
-            "similar": similar or []}
+            "similar": similar or [], "similar_skipped": _skipped_note(similar_skipped or [], lang)}
+
+
+def _skipped_note(skipped: list, lang: str) -> str:
+    """Items the similarity pass could not normalise (similarity.Skipped), named so the
+    instructor knows whose code was not compared."""
+    if not skipped:
+        return ""
+    names = ", ".join(f"{one_line(s.student_id)} ({one_line(s.item)})" for s in skipped)
+    return say("report.similar_skipped", lang=lang, count=len(skipped), items=clip(names, 600))

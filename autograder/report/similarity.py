@@ -107,6 +107,8 @@ def _rename(tree: ast.AST, names: dict[str, str]) -> None:
             node.arg = names.get(node.arg, node.arg)
         elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
             node.name = names.get(node.name, node.name)
+        elif isinstance(node, (ast.Global, ast.Nonlocal)):
+            node.names = [names.get(n, n) for n in node.names]
 
 
 def _drop_docstrings(nodes: list[ast.AST]) -> int:
