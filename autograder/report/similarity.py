@@ -344,25 +344,16 @@ def _item_matches(forms: dict[str, str], limit: float, report: SimilarityReport)
     groups: dict[str, list[str]] = {}
     for student, form in sorted(forms.items()):
         groups.setdefault(form, []).append(student)
-    common = [f for f, students in groups.items() if len(students) > limit]
+    common = {f for f, students in groups.items() if len(students) > limit}
     distinct = sorted(groups)
     tokens = [tuple(_TOKENS.findall(f)[:MAX_TOKENS]) for f in distinct]
     known: dict[str, int] = {}
     signatures = np.array([_signature(t, known) for t in tokens]) if distinct else np.zeros((0, 0))
-    near_common = set()
-    matched = []
-    for i, j in _candidates(signatures):
-        report.candidates += 1
-        a, b = distinct[i], distinct[j]
-        if _same(tokens[i], tokens[j], report):
-            matched.append((a, b))
-    for a, b in matched:
-        # A near copy of what a third of the class typed in is still the book's code.
-        if a in common:
-            near_common.add(b)
-        if b in common:
-            near_common.add(a)
-    excluded = set(common) | near_common
+    candidates = _candidates(signatures)
+    report.candidates += len(candidates)
+    matched = [(distinct[i], distinct[j]) for i, j in candidates if _same(tokens[i], tokens[j], report)]
+    # A near copy of what a third of the class typed in is still the book's code.
+    excluded = common | {b for a, b in matched if a in common} | {a for a, b in matched if b in common}
     for form, students in groups.items():
         if form not in excluded:
             yield from itertools.combinations(students, 2)
