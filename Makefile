@@ -59,6 +59,7 @@ bench: setup-dev
 	$(PY) bench/sandbox_latency.py
 	$(PY) bench/plotting.py
 	$(PY) bench/grade_batch.py 60 2
+	$(PY) bench/similarity.py 200
 
 clean:
 	rm -rf $(OUT) .pytest_cache

@@ -26,7 +26,7 @@ from .pipeline import Prepared, error_result, grade, prepare
 from .poststage import Faults, StageFault, neutral
 from .report.history import history_rows
 from .report.exports import export_builders, read_roster, roster_mismatches
-from .report.similarity import similar_pairs
+from .report.similarity import find_similar
 from .report.render import DEFAULT_LANG, atomic_write, render_dashboard, summary_csv, write_submission
 from .report.results_json import dumps, to_dict
 from .result import ErrorCode, GradingResult, RunError
@@ -143,11 +143,15 @@ def write_class_files(out_dir: Path, latest: list[GradingResult], faults: Faults
         log.warning("%d graded student(s) are not on the roster: %s", len(missing), ", ".join(missing))
     if unused:
         log.warning("%d roster row(s) matched no result: %s", len(unused), ", ".join(unused))
-    similar = faults.klass("similarity", similar_pairs, latest, [])
+    similar = faults.klass("similarity", find_similar, latest, None)
+    pairs, skipped = (similar.pairs, similar.skipped) if similar is not None else ([], [])
+    for item in skipped:
+        log.warning("similarity: %s's %s left out (%s)", item.student_id, item.item, item.reason)
+
     # The dashboard comes last so it can list every fault before it, its own included (a
     # student it cannot show is shown neutralised, and named in that list).
     def dashboard(results: list[GradingResult]) -> str:
-        return render_dashboard(results, STUDENTS_DIR, lang, similar, faults.items, (missing, unused))
+        return render_dashboard(results, STUDENTS_DIR, lang, pairs, faults.items, (missing, unused), skipped)
     html = faults.klass("dashboard", dashboard, latest, None)
     if html is None:
         html = faults.student("dashboard", "", lambda: dashboard([neutral(r) for r in latest]))

@@ -1,6 +1,7 @@
 """Does a batch give every submission a result of its own, through any executor, without
 losing earlier results or mixing students' files with the batch's own?"""
 
+import pytest
 import json
 from pathlib import Path
 
@@ -8,6 +9,8 @@ from autograder import pipeline
 from autograder.batch import run_batch
 from autograder.executor import SerialExecutor, WorkerLost
 from autograder.submissions import Refusal, Submission
+
+pytestmark = pytest.mark.sandbox
 
 EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
 PARK = EXAMPLES / "park_jiwoo_ch04.ipynb"

@@ -18,6 +18,8 @@ from autograder.executor import SerialExecutor
 from autograder.submissions import Submission
 from tests.mutants.catalogue import notebook
 
+pytestmark = pytest.mark.sandbox
+
 
 def _write(folder: Path, name: str, chapter: str, metadata: str | None) -> Submission:
     """`chapter`'s reference code, under `metadata`'s id (None: no metadata at all)."""

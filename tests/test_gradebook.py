@@ -148,6 +148,7 @@ def _outcomes(batch):
     return [(o.name, o.status, o.points, o.message) for o in batch.results[0].outcomes]
 
 
+@pytest.mark.sandbox
 def test_regrades_into_a_folder_draw_its_inputs_and_another_folder_draws_others(tmp_path):
     """lee's failing tests show the inputs they were given: the same in one folder, run
     after run, others in another folder; and the secret behind them is shown nowhere."""

@@ -1,5 +1,6 @@
 """LMS downloads graded end to end: one row and one history per real student."""
 
+import pytest
 import csv
 import json
 import shutil
@@ -8,6 +9,8 @@ from pathlib import Path
 import nbformat
 
 from autograder.cli import main
+
+pytestmark = pytest.mark.sandbox
 
 EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
 

@@ -1,5 +1,6 @@
 """Does every submission leave the pipeline with a result, whatever goes wrong on the way?"""
 
+import pytest
 from pathlib import Path
 
 import nbformat
@@ -9,6 +10,8 @@ from autograder.assignment import load_assignment
 from autograder import pipeline
 from autograder.pipeline import error_result, prepare
 from autograder.submissions import Submission
+
+pytestmark = pytest.mark.sandbox
 
 EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
 

@@ -31,6 +31,8 @@ from autograder.submissions import Submission
 from autograder.submissions.ids import safe_id
 from autograder.text import path_text
 
+pytestmark = pytest.mark.sandbox
+
 CLASS_FILES = ("summary.csv", "grades.csv", "canvas.csv", "moodle.csv", "dashboard.html")
 ITEMS = ("softmax", "relu", "Net")
 
@@ -122,7 +124,7 @@ def fake_grading(monkeypatch):
         return Prepared(sub, given[sub.student_id].provenance)
 
     monkeypatch.setattr(batch_module, "prepare", prepare)
-    monkeypatch.setattr(batch_module, "grade", lambda prep, seed=0: given[prep.submission.student_id])
+    monkeypatch.setattr(batch_module, "grade", lambda prep, **_options: given[prep.submission.student_id])
     return given
 
 
@@ -190,8 +192,8 @@ def test_a_class_stage_that_fails_on_one_student_notes_it_and_writes_its_file(
         tmp_path, fake_grading, monkeypatch, caplog):
     subs, results = _three()
     fake_grading.update(results)
-    real = batch_module.similar_pairs
-    monkeypatch.setattr(batch_module, "similar_pairs", _poisoned_similarity(real))
+    real = batch_module.find_similar
+    monkeypatch.setattr(batch_module, "find_similar", _poisoned_similarity(real))
     with caplog.at_level(logging.ERROR, logger="autograder.batch"):
         run = batch_module.run_batch(subs, tmp_path, executor=SerialExecutor(), force=True)
     assert [(f.stage, f.student_id, f.kept) for f in run.faults] == [("similarity", "lee", "neutralised")]

@@ -126,10 +126,12 @@ def _roster(roster: tuple[list[str], list[str]] | None, lang: str) -> list[str]:
 
 def dashboard_view(results: list[GradingResult], students_dir: str, lang: str = "ko",
                    similar: list[dict] | None = None, faults: list | None = None,
-                   roster: tuple[list[str], list[str]] | None = None) -> dict:
+                   roster: tuple[list[str], list[str]] | None = None,
+                   similar_skipped: list | None = None) -> dict:
     """Class-level figures per assignment, from each student's latest result per assignment;
     `faults`: stages after grading that failed (poststage.StageFault); `roster`: the
-    roster's mismatches (exports.roster_mismatches)."""
+    roster's mismatches (exports.roster_mismatches); `similar_skipped`: items the
+    similarity pass could not compare (similarity.Skipped)."""
     by_assignment: dict[str, list[GradingResult]] = {}
     for result in results:
         if result.graded and result.score:
@@ -152,4 +154,14 @@ def dashboard_view(results: list[GradingResult], students_dir: str, lang: str = 
             "problems": [s for s in students if s["problem_text"]],
             "summary": say("report.dashboard_summary", lang=lang, total=len(results), errors=errors),
             "identical": [say("batch.identical", lang=lang, students=g) for g in identical_groups(results)],
-            "similar": similar or [], "faults": _faults(faults, lang), "roster": _roster(roster, lang)}
+            "similar": similar or [], "faults": _faults(faults, lang), "roster": _roster(roster, lang),
+            "similar_skipped": _skipped_note(similar_skipped or [], lang)}
+
+
+def _skipped_note(skipped: list, lang: str) -> str:
+    """Items the similarity pass could not normalise (similarity.Skipped), named so the
+    instructor knows whose code was not compared."""
+    if not skipped:
+        return ""
+    names = ", ".join(f"{one_line(s.student_id)} ({one_line(s.item)})" for s in skipped)
+    return say("report.similar_skipped", lang=lang, count=len(skipped), items=clip(names, 600))

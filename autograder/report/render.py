@@ -80,9 +80,11 @@ def render_summary(all_results: list[GradingResult], elapsed: float, cached: int
 
 def render_dashboard(all_results: list[GradingResult], students_dir: str, lang: str = DEFAULT_LANG,
                      similar: list[dict] | None = None, faults: list | None = None,
-                     roster: tuple[list[str], list[str]] | None = None) -> str:
+                     roster: tuple[list[str], list[str]] | None = None,
+                     similar_skipped: list | None = None) -> str:
     return _env.get_template("dashboard.html.j2").render(
-        labels=labels(lang), **dashboard_view(all_results, students_dir, lang, similar, faults, roster))
+        labels=labels(lang), **dashboard_view(all_results, students_dir, lang, similar, faults, roster,
+                                              similar_skipped))
 
 
 def atomic_write(path: Path, text: str) -> None:

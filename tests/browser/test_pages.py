@@ -14,6 +14,8 @@ import pytest
 from autograder.batch import run_batch
 from autograder.submissions import discover
 
+pytestmark = pytest.mark.sandbox
+
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 ARTIFACTS = Path(__file__).resolve().parent.parent / "artifacts"
 FLAGS = ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--no-first-run",

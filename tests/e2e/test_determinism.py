@@ -5,11 +5,14 @@ labels (no memory addresses) and sorted outputs make a rerun byte-identical in w
 person reads.
 """
 
+import pytest
 from pathlib import Path
 
 from autograder.pipeline import grade, prepare
 from autograder.report.results_json import to_dict
 from autograder.submissions import Submission
+
+pytestmark = pytest.mark.sandbox
 
 ROOT = Path(__file__).resolve().parents[2]
 

@@ -6,10 +6,13 @@ the CLI, in parallel, the way an instructor would meet them in a real class fold
 
 from __future__ import annotations
 
+import pytest
 import json
 import subprocess
 import sys
 from pathlib import Path
+
+pytestmark = pytest.mark.sandbox
 
 ROOT = Path(__file__).resolve().parents[2]
 SCENARIOS = ROOT / "tests" / "e2e" / "scenarios"

@@ -7,6 +7,7 @@ by shape. Each is graded, and the feedback says what it was graded as.
 
 from __future__ import annotations
 
+import pytest
 import nbformat
 from nbformat.v4 import new_code_cell, new_notebook
 
@@ -15,6 +16,8 @@ from autograder.grading.outcome import TestStatus
 from autograder.messages import say
 from autograder.pipeline import grade, prepare
 from autograder.submissions import Submission
+
+pytestmark = pytest.mark.sandbox
 
 CH04 = ["import numpy as np",
         "def numerical_gradient(f, x):\n    h = 1e-4\n    grad = np.zeros_like(x)\n"

@@ -17,6 +17,8 @@ from autograder.reference_source import chapter_sources
 from autograder.report.results_json import to_dict
 from autograder.submissions import Submission
 
+pytestmark = pytest.mark.sandbox
+
 ASSIGNMENTS = list_assignments()
 
 

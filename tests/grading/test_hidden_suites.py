@@ -13,7 +13,7 @@ from autograder.messages import say
 from .students import Sandboxed, define, reference_student
 
 # The buggy students overflow and divide by zero on purpose.
-pytestmark = pytest.mark.filterwarnings("ignore::RuntimeWarning")
+pytestmark = [pytest.mark.sandbox, pytest.mark.filterwarnings("ignore::RuntimeWarning")]
 
 CH03 = load_assignment("ch03")
 CH04 = load_assignment("ch04")

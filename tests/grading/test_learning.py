@@ -1,5 +1,6 @@
 """Does the learning check train a network in place, in process and through the sandbox?"""
 
+import pytest
 import numpy as np
 
 from autograder.grading.learning import digits, predicted_accuracy, train
@@ -8,6 +9,8 @@ from autograder.reference_source import chapter_sources
 from autograder.chapters import chapters_root
 from autograder.sandbox import Limits, Sandbox
 from reference.ch05_backprop import TwoLayerNet
+
+pytestmark = pytest.mark.sandbox
 
 
 def test_the_digits_are_scikit_learns():

@@ -10,6 +10,8 @@ from autograder.messages import say
 
 from .students import reference_student
 
+pytestmark = pytest.mark.sandbox
+
 SUITE = '''
 import numpy as np
 import pytest

@@ -9,6 +9,8 @@ from autograder.grading.student import StudentView
 from autograder.messages import say
 from autograder.sandbox import Limits, Sandbox, StudentRaised
 
+pytestmark = pytest.mark.sandbox
+
 BINDINGS = {"cross_entropy_error": "ce_loss", "simpleNet": "simpleNet", "Affine": "Affine",
             "TwoLayerNet": "TwoLayerNet"}
 

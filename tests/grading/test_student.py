@@ -11,6 +11,8 @@ from autograder.grading.student import ItemUnavailable, StudentView
 
 from .students import define, reference_student
 
+pytestmark = pytest.mark.sandbox
+
 MSE_IN_PLACE = """
 import numpy as np
 

@@ -16,6 +16,8 @@ from reference.ch02_perceptron.hints import ROWS, gate_variants, truth_table
 
 from .students import Sandboxed, define
 
+pytestmark = pytest.mark.sandbox
+
 CH02 = load_assignment("ch02")
 GATES = ["AND", "NAND", "OR", "XOR"]
 

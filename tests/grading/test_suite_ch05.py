@@ -18,7 +18,7 @@ from reference.ch05_backprop.layers import AddLayer, Affine, MulLayer, Relu, Sig
 from reference.ch05_backprop.two_layer_net import TwoLayerNet
 
 # Buggy students overflow or divide by zero on purpose.
-pytestmark = pytest.mark.filterwarnings("ignore::RuntimeWarning")
+pytestmark = [pytest.mark.sandbox, pytest.mark.filterwarnings("ignore::RuntimeWarning")]
 
 CH05 = load_assignment("ch05")
 ITEMS = ["MulLayer", "AddLayer", "Relu", "Sigmoid", "Affine", "SoftmaxWithLoss", "TwoLayerNet"]

@@ -23,7 +23,7 @@ from reference.ch06_training_techniques import normalization, optimizers
 from .students import define
 
 # The buggy students divide by zero on purpose.
-pytestmark = pytest.mark.filterwarnings("ignore::RuntimeWarning")
+pytestmark = [pytest.mark.sandbox, pytest.mark.filterwarnings("ignore::RuntimeWarning")]
 
 CH06 = load_assignment("ch06")
 

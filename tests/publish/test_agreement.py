@@ -30,6 +30,8 @@ from tests.mutants.catalogue import mutants_of, notebook
 from .harness import both_ways
 from .paths import ASSIGNMENTS, TEMPLATE
 
+pytestmark = pytest.mark.sandbox
+
 PUBLISHED = [a for a in list_assignments() if (TEMPLATE / a.config_path.parent.name).is_dir()]
 SAMPLE = None if os.environ.get("DLFS_ALL_MUTANTS") else 1
 

@@ -19,6 +19,8 @@ from dlfs_check.checking import check_notebook
 from .harness import both_ways
 from .paths import ASSIGNMENTS, TEMPLATE
 
+pytestmark = pytest.mark.sandbox
+
 PUBLISHED = [a for a in list_assignments() if (TEMPLATE / a.config_path.parent.name).is_dir()]
 IDS = [a.id for a in PUBLISHED]
 

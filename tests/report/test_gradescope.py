@@ -14,6 +14,8 @@ import pytest
 from autograder.assignment import UnknownAssignment
 from autograder.report.gradescope import build, run
 
+pytestmark = pytest.mark.sandbox
+
 EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "kim_minsu_ch03.ipynb"
 
 

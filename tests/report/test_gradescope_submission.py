@@ -6,6 +6,7 @@ symlink is whatever the upload made it. Each test builds such a folder and asser
 file was graded, through `run` with a fresh root (as run_autograder calls it).
 """
 
+import pytest
 import json
 import os
 import struct
@@ -15,6 +16,8 @@ from pathlib import Path
 import nbformat
 
 from autograder.report.gradescope import run
+
+pytestmark = pytest.mark.sandbox
 
 EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "kim_minsu_ch03.ipynb"
 

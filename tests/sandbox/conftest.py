@@ -11,7 +11,8 @@ def make_sandbox():
     made = []
 
     def build(isolation="auto", **overrides):
-        limits = Limits(**{"call_seconds": 2.0, "load_seconds": 2.0, **overrides})
+        # Generous enough for a busy 2-core machine; tests of the limits set their own.
+        limits = Limits(**{"call_seconds": 5.0, "load_seconds": 5.0, **overrides})
         sb = Sandbox(limits=limits, isolation=isolation)
         made.append(sb)
         return sb

@@ -9,8 +9,8 @@ from autograder.sandbox.cgroup import WALL_PROCESSES, _plan
 
 from .conftest import LAYERS
 
-pytestmark = pytest.mark.skipif(os.getuid() != 0 or _plan() is None,
-                                reason="this machine gives the grader no cgroup to divide")
+pytestmark = [pytest.mark.sandbox, pytest.mark.skipif(os.getuid() != 0 or _plan() is None,
+                                reason="this machine gives the grader no cgroup to divide")]
 
 HOGS = [("cell 1", """
 import os, signal

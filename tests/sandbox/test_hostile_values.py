@@ -16,6 +16,8 @@ from autograder.sandbox import Handle, Limits, Sandbox, SandboxCrashed, StudentR
 from autograder.sandbox.inbound import MESSAGE_CHARS, QUALNAME_CHARS, TRACEBACK_CHARS, TYPE_NAME_CHARS
 from autograder.sandbox.load_report import MAX_BLOCK_ERRORS, block_lineno
 
+pytestmark = pytest.mark.sandbox
+
 STUDENT = [("cell 1", r'''
 import os, struct, sys
 import numpy as np

@@ -16,6 +16,8 @@ from autograder.sandbox.shim import seccomp
 
 from .conftest import LAYERS
 
+pytestmark = pytest.mark.sandbox
+
 PROBE = [("cell 1", """
 import os, sys, resource
 import numpy as np

@@ -19,6 +19,8 @@ from autograder.sandbox.errors import UnsafeValue
 from autograder.sandbox.substitute import substituted
 from reference.ch07_cnn import im2col
 
+pytestmark = pytest.mark.sandbox
+
 ROOT = Path(__file__).resolve().parents[2]
 
 HOARDER = [("cell 1", "import numpy as np\n\nSTASH = []\n\n"

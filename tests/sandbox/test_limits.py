@@ -7,6 +7,8 @@ import pytest
 
 from autograder.sandbox import SandboxCrashed, StudentRaised, TimeLimitExceeded
 
+pytestmark = pytest.mark.sandbox
+
 STUDENT = [("cell 1", """
 import numpy as np, os, sys, time, ctypes
 def ok(x):

@@ -12,6 +12,8 @@ from autograder.sandbox import StudentRaised, isolation, plotting
 
 from .conftest import LAYERS
 
+pytestmark = pytest.mark.sandbox
+
 PLOTTING = [("cell 1", """
 import os, sys
 import numpy as np

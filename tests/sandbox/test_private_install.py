@@ -24,6 +24,8 @@ from autograder.sandbox import Limits, Sandbox, isolation, readable
 from autograder.sandbox.isolation import ENV_FORCE, FALLBACK
 from autograder.submissions import Submission
 
+pytestmark = pytest.mark.sandbox
+
 SCENARIOS = Path(__file__).parents[1] / "e2e" / "scenarios"
 PLOTTING_NOTEBOOK = SCENARIOS / "plots_in_graded_function" / "submission.ipynb"
 ROOT_ONLY = pytest.mark.skipif(os.getuid() != 0, reason="only root can drop to another uid")

@@ -5,6 +5,8 @@ import pytest
 
 from autograder.sandbox import Handle, Limits, Sandbox, StaleHandle, StudentRaised, UnsafeValue
 
+pytestmark = pytest.mark.sandbox
+
 STUDENT = [
     ("cell 1", "import numpy as np\nfrom collections import OrderedDict\n"),
     ("cell 2", "def softmax(x):\n    e = np.exp(x - np.max(x, axis=-1, keepdims=True))\n    return e / e.sum(axis=-1, keepdims=True)\n"),
