@@ -11,7 +11,7 @@ JOBS       ?=
 ASSIGNMENT ?=
 FORCE      ?=
 
-.PHONY: setup setup-dev sandbox-tools browser-tools grade test bench mutants clean gradescope
+.PHONY: setup setup-dev sandbox-tools browser-tools grade test test-fast bench mutants clean gradescope
 
 $(RUNTIME_STAMP): requirements.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -47,8 +47,15 @@ grade: setup
 	$(PY) -m autograder grade $(SUBMISSION) --out $(OUT) \
 	  $(if $(ASSIGNMENT),--assignment $(ASSIGNMENT)) $(if $(JOBS),--jobs $(JOBS)) $(if $(FORCE),--force)
 
+# One pytest worker per core (TEST_WORKERS=1 for a serial run); `make test-fast` leaves out
+# the tests that start sandboxes (pytest.mark.sandbox), the slow quarter of the suite.
+TEST_WORKERS ?= auto
+
 test: setup-dev
-	$(PY) -m pytest -q
+	$(PY) -m pytest -q -n $(TEST_WORKERS)
+
+test-fast: setup-dev
+	$(PY) -m pytest -q -n $(TEST_WORKERS) -m "not sandbox"
 
 # Every chapter's classic bugs, graded through the real pipeline; ends with "mutants killed: K/N".
 mutants: setup-dev
