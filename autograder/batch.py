@@ -17,17 +17,19 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from .assignment import Assignment
+from .assignment import Assignment, load_assignment
 from .class_chapter import settle_chapter
 from .executor import Executor, WorkerLost, local_executor
 from .gradebook import Gradebook
 from .messages import say
 from .pipeline import Prepared, error_result, grade, prepare
 from .poststage import Faults, StageFault, neutral
+from .report import moodle
 from .report.history import history_rows
-from .report.exports import export_builders, read_roster, roster_mismatches
+from .report.exports import assignments_of, canvas_unmatched, export_builders, read_roster, roster_mismatches
 from .report.similarity import find_similar
-from .report.render import DEFAULT_LANG, atomic_write, render_dashboard, summary_csv, write_submission
+from .report.render import (DEFAULT_LANG, atomic_write, render_dashboard, render_feedback, summary_csv,
+                            write_submission)
 from .report.results_json import dumps, to_dict
 from .result import ErrorCode, GradingResult, RunError
 from .submissions import Submission
@@ -49,7 +51,8 @@ def run_batch(submissions: list[Submission], out_dir: Path, *, assignment: Assig
               assignment_from_file: bool = False, jobs: int | None = None, force: bool = False,
               seed: int = 0, executor: Executor | None = None,
               progress: Callable[[GradingResult], None] | None = None,
-              lang: str | None = None, roster: Path | None = None) -> BatchResult:
+              lang: str | None = None, roster: Path | None = None,
+              canvas_ids: dict[str, str] | None = None) -> BatchResult:
     started = time.monotonic()
     out_dir.mkdir(parents=True, exist_ok=True)
     jobs = max(1, jobs or os.cpu_count() or 1)
@@ -122,22 +125,26 @@ def run_batch(submissions: list[Submission], out_dir: Path, *, assignment: Assig
         latest = book.latest_per_assignment(
             on_error=lambda sid, exc: faults.note("gradebook", sid, exc, "dropped"))
     write_class_files(out_dir, _with_unrecorded(latest, unrecorded), faults, roster_rows,
-                      lang or DEFAULT_LANG)
+                      lang or DEFAULT_LANG, canvas_ids)
     ordered = [finished[s.student_id] for s in submissions if s.student_id in finished]
     return BatchResult(ordered, time.monotonic() - started, cached, faults.items)
 
 
 def write_class_files(out_dir: Path, latest: list[GradingResult], faults: Faults,
-                      roster_rows: dict[str, dict[str, str]], lang: str) -> None:
+                      roster_rows: dict[str, dict[str, str]], lang: str,
+                      canvas_ids: dict[str, str] | None = None) -> None:
     """summary.csv, the exports and the dashboard from every (student, assignment)'s latest
     result; each stage drops or neutralises an offending student and still writes its file."""
     summary = faults.klass("summary", summary_csv, latest, None)
     if summary is not None:
         faults.student("summary", "", lambda: atomic_write(out_dir / "summary.csv", summary))
-    for name, build in export_builders(roster_rows, lang).items():
+    builders = export_builders(roster_rows, lang, assignments=assignments_of(latest),
+                               canvas_ids=canvas_ids, page=_feedback_page(lang))
+    for name, build in builders.items():
         text = faults.klass("exports", build, latest, None)
         if text is not None:
             faults.student("exports", "", lambda: atomic_write(out_dir / name, text))
+    _warn_unmatched_in_lms(latest, roster_rows, canvas_ids)
     missing, unused = roster_mismatches(latest, roster_rows)
     if missing:
         log.warning("%d graded student(s) are not on the roster: %s", len(missing), ", ".join(missing))
@@ -157,6 +164,39 @@ def write_class_files(out_dir: Path, latest: list[GradingResult], faults: Faults
         html = faults.student("dashboard", "", lambda: dashboard([neutral(r) for r in latest]))
     if html is not None:
         faults.student("dashboard", "", lambda: atomic_write(out_dir / "dashboard.html", html))
+
+
+def _feedback_page(lang: str):
+    """A result's feedback.html as the student's folder has it, for the LMS's feedback upload."""
+    visibility: dict[str, dict | None] = {}
+
+    def page(result: GradingResult) -> str:
+        aid = result.provenance.assignment_id
+        if aid not in visibility:
+            try:
+                visibility[aid] = load_assignment(aid).visibility if aid else None
+            except Exception:  # noqa: BLE001 - an assignment gone since: every test visible
+                visibility[aid] = None
+        return render_feedback(result, "html", lang, visibility[aid])
+    return page
+
+
+def _warn_unmatched_in_lms(latest: list[GradingResult], roster_rows: dict[str, dict[str, str]],
+                           canvas_ids: dict[str, str] | None) -> None:
+    """Say what an LMS import would leave out, before a TA finds the empty grades. A class
+    none of whose rows carries an LMS's ids is not that LMS's: nothing is said of it."""
+    students = {r.student_id for r in latest}
+    no_canvas = canvas_unmatched(latest, roster_rows)
+    if len(no_canvas) < len(students):
+        if no_canvas:
+            log.warning("%s", say("batch.canvas_unmatched", count=len(no_canvas),
+                                  students=", ".join(no_canvas[:20])))
+        if not canvas_ids:
+            log.warning("%s", say("batch.canvas_no_assignment_id"))
+    no_moodle = moodle.unmatched(latest, roster_rows)
+    if no_moodle and len(no_moodle) < len(students):
+        log.warning("%s", say("batch.moodle_unmatched", count=len(no_moodle),
+                              students=", ".join(no_moodle[:20])))
 
 
 def _with_unrecorded(latest: list[GradingResult], unrecorded: list[GradingResult]) -> list[GradingResult]:

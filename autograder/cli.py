@@ -55,6 +55,9 @@ def _parser() -> argparse.ArgumentParser:
                             "[report] lang, else ko)")
     grade.add_argument("--roster", type=Path, default=None, metavar="CSV",
                        help="roster CSV (student id, name, LMS ids) for canvas.csv and moodle.csv")
+    grade.add_argument("--canvas-assignment-id", action="append", default=[], metavar="[chNN=]N",
+                       help="Canvas's number of the assignment, for canvas.csv's `Title (N)` column "
+                            "(repeat with chNN=N for several chapters)")
     grade.add_argument("-v", "--verbose", action="store_true", help="log what each stage does")
     history = sub.add_parser("history", help="a student's grading runs over time, from the gradebook")
     history.add_argument("student", metavar="STUDENT", help="the student id, as in OUT/students/")
@@ -81,6 +84,10 @@ def _grade(args) -> int:
     except RosterError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_MISUSE
+    canvas_ids = _canvas_ids(args.canvas_assignment_id)
+    if canvas_ids is None:
+        print("error: --canvas-assignment-id takes a number, or chNN=number", file=sys.stderr)
+        return EXIT_MISUSE
     if args.jobs is not None and args.jobs < 1:
         print("error: --jobs must be at least 1", file=sys.stderr)
         return EXIT_MISUSE
@@ -99,7 +106,7 @@ def _grade(args) -> int:
             batch = run_batch(submissions, args.out, assignment=assignment,
                               assignment_from_file=from_file, jobs=args.jobs,
                               force=args.force, seed=args.seed, progress=lambda _r: bar.update(),
-                              lang=args.lang, roster=args.roster)
+                              lang=args.lang, roster=args.roster, canvas_ids=canvas_ids)
     print(render_summary(batch.results, batch.elapsed, batch.cached))
     if batch.faults:
         # Each is logged above; the dashboard lists them. The batch itself succeeded.
@@ -107,6 +114,18 @@ def _grade(args) -> int:
                   students=len({f.student_id for f in batch.faults if f.student_id})))
     print(say("cli.results_written", out=args.out))
     return EXIT_OK
+
+
+def _canvas_ids(given: list[str]) -> dict[str, str] | None:
+    """--canvas-assignment-id values as assignment -> Canvas number ("" for every
+    assignment); None when one is not a number."""
+    ids = {}
+    for value in given:
+        assignment, _, number = value.rpartition("=")
+        if not number.strip().isdigit():
+            return None
+        ids[assignment.strip()] = number.strip()
+    return ids
 
 
 def _history(args) -> int:

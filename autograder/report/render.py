@@ -87,7 +87,7 @@ def render_dashboard(all_results: list[GradingResult], students_dir: str, lang: 
                                               similar_skipped))
 
 
-def atomic_write(path: Path, text: str) -> None:
+def atomic_write(path: Path, text: str | bytes) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
@@ -95,7 +95,9 @@ def atomic_write(path: Path, text: str) -> None:
         os.fchmod(fd, 0o644)
         # backslashreplace: a lone surrogate that reached a page (a student's text) is shown
         # as \udXXX instead of ending the batch; JSON writers escape theirs already.
-        with os.fdopen(fd, "w", encoding="utf-8", errors="backslashreplace", newline="") as fh:
+        opened = os.fdopen(fd, "wb") if isinstance(text, bytes) else \
+            os.fdopen(fd, "w", encoding="utf-8", errors="backslashreplace", newline="")
+        with opened as fh:
             fh.write(text)
             fh.flush()
             os.fsync(fh.fileno())

@@ -27,7 +27,7 @@ def test_canvas_csv_uses_the_roster_and_canvas_columns(tmp_path):
     roster_file.write_text("student,name,canvas_id,sis_user_id,section\nkim,김민수,101,2024001,A\n",
                            encoding="utf-8")
     rows = _rows(canvas_csv([_graded("kim"), _graded("park")], read_roster(roster_file)))
-    assert rows[0] == ["Student", "ID", "SIS User ID", "SIS Login ID", "Section", "ch03 (ch03)"]
+    assert rows[0] == ["Student", "ID", "SIS User ID", "SIS Login ID", "Section", "ch03"]
     assert rows[1][0].strip() == "Points Possible" and float(rows[1][5]) == 6
     assert rows[2] == ["김민수", "101", "2024001", "", "A", "2.0"]
     assert rows[3][:2] == ["park", ""]          # not in the roster: empty ids, never a guess

@@ -1,0 +1,92 @@
+"""What a TA uploads to a Moodle assignment: its offline grading worksheet, and its
+"upload multiple feedback files in a zip" with each student's feedback page.
+
+Both are keyed by the participant id Moodle put in its download's names (`Full
+Name_1007_assignsubmission_file_`), read by submissions/lms.py, or by a roster's
+`participant` column. Moodle's importers, as written in its assign module:
+
+- The worksheet importer finds the columns `Identifier`, `Grade` and `Last modified
+  (grade)` by their header text (in the site's language; these are English), reads
+  the participant id after the `Participant ` prefix, and skips a row whose grade
+  Moodle changed later than that row says, unless the TA ticks "allow updating records
+  that have been modified more recently". `Feedback comments` goes to the comments
+  feedback plugin when it is enabled.
+- The feedback-zip importer splits each file's path on `_` into five parts: a name, the
+  participant id, the plugin type and name (`assignfeedback`, `file`), and the file
+  name. A name holding `_` would shift those parts, so underscores in names become spaces.
+
+One worksheet and one zip per assignment, since each belongs to one Moodle assignment.
+"""
+
+from __future__ import annotations
+
+import io
+import time
+import zipfile
+from collections.abc import Callable
+
+from ..result import GradingResult
+from .exports import csv_text, feedback_line, roster_entry
+
+WORKSHEET_COLUMNS = ("Identifier", "Full name", "Email address", "Status", "Grade", "Maximum Grade",
+                     "Grade can be changed", "Last modified (submission)", "Last modified (grade)",
+                     "Feedback comments")
+PARTICIPANT_PREFIX = "Participant "
+FEEDBACK_FILE = "feedback.html"
+_ZIP_TIME = (2020, 1, 1, 0, 0, 0)   # the same pages make the same zip
+
+
+def participant_of(result: GradingResult, roster: dict[str, dict[str, str]]) -> str:
+    """The Moodle participant id of a result's student, or "" when neither the download's
+    names nor the roster give one."""
+    identity = result.provenance.identity
+    if identity is not None and identity.lms == "moodle":
+        return identity.lms_id
+    participant = roster_entry(roster, result.student_id).get("participant", "")
+    return participant.removeprefix(PARTICIPANT_PREFIX).strip() if participant else ""
+
+
+def full_name(result: GradingResult, roster: dict[str, dict[str, str]]) -> str:
+    identity = result.provenance.identity
+    return (roster_entry(roster, result.student_id).get("name")
+            or (identity.display_name if identity else "") or result.student_id)
+
+
+def worksheet_csv(results: list[GradingResult], roster: dict[str, dict[str, str]],
+                  lang: str = "ko", now: float | None = None) -> str:
+    """Moodle's grading worksheet for one assignment's results: one row per student with a
+    participant id; "Last modified (grade)" is the time of this export."""
+    stamp = time.strftime("%Y-%m-%d %H:%M:%S", time.localtime(now))
+    rows: list[list] = [list(WORKSHEET_COLUMNS)]
+    for result in sorted(results, key=lambda r: r.student_id):
+        participant = participant_of(result, roster)
+        if not participant:
+            continue
+        rows.append([PARTICIPANT_PREFIX + participant, full_name(result, roster),
+                     roster_entry(roster, result.student_id).get("email", ""), "",
+                     result.points if result.graded else "",
+                     "" if result.max_points is None else result.max_points, "Yes", "", stamp,
+                     feedback_line(result, lang)])
+    return csv_text(rows)
+
+
+def feedback_zip(results: list[GradingResult], roster: dict[str, dict[str, str]],
+                 page: Callable[[GradingResult], str]) -> bytes:
+    """The feedback-files zip for one assignment: `<name>_<participant>_assignfeedback_file_
+    feedback.html` per student with a participant id; `page` renders a result's page."""
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as zf:
+        for result in sorted(results, key=lambda r: r.student_id):
+            participant = participant_of(result, roster)
+            if not participant:
+                continue
+            name = " ".join(full_name(result, roster).replace("_", " ").split()) or "student"
+            info = zipfile.ZipInfo(f"{name}_{participant}_assignfeedback_file_{FEEDBACK_FILE}", _ZIP_TIME)
+            info.compress_type = zipfile.ZIP_DEFLATED
+            zf.writestr(info, page(result).encode("utf-8", "backslashreplace"))
+    return buf.getvalue()
+
+
+def unmatched(results: list[GradingResult], roster: dict[str, dict[str, str]]) -> list[str]:
+    """Students Moodle's importers would not find: no participant id anywhere."""
+    return sorted({r.student_id for r in results if not participant_of(r, roster)})
