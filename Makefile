@@ -13,8 +13,18 @@ FORCE      ?=
 
 .PHONY: setup setup-dev sandbox-tools browser-tools grade test test-fast bench mutants clean gradescope
 
+# The grader needs Python 3.11 (tomllib); an older interpreter stops here, before a venv
+# is made, and a venv made by one is rebuilt.
+PY_OK := import sys; sys.exit(sys.version_info < (3, 11))
+
 $(RUNTIME_STAMP): requirements.txt
-	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	@if [ -x $(PY) ] && ! $(PY) -c '$(PY_OK)' 2>/dev/null; then \
+	  echo "note: $(VENV) was made with Python older than 3.11; rebuilding it"; rm -rf $(VENV); fi
+	@if [ ! -x $(PY) ]; then \
+	  $(PYTHON) -c '$(PY_OK)' 2>/dev/null || { \
+	    echo "error: the grader needs Python 3.11 or newer, and $(PYTHON) is $$($(PYTHON) -V 2>&1 || echo missing)." >&2; \
+	    echo "       Run it with a newer one, e.g.: make $(or $(MAKECMDGOALS),grade) PYTHON=python3.11" >&2; exit 2; }; \
+	  $(PYTHON) -m venv $(VENV); fi
 	$(PY) -m pip install -q --disable-pip-version-check -r requirements.txt
 	touch $@
 
@@ -43,8 +53,12 @@ browser-tools:
 	      || echo "note: could not install chromium; tests/browser will fail"; \
 	  else echo "note: chromium-driver missing and not root; tests/browser will fail"; fi; }
 
+# Paths reach the shell as environment variables, quoted there: an LMS download is often
+# named like "DL 과제 ch03 (1).zip".
+grade: export DLFS_SUBMISSION = $(SUBMISSION)
+grade: export DLFS_OUT = $(OUT)
 grade: setup
-	$(PY) -m autograder grade $(SUBMISSION) --out $(OUT) \
+	$(PY) -m autograder grade "$$DLFS_SUBMISSION" --out "$$DLFS_OUT" \
 	  $(if $(ASSIGNMENT),--assignment $(ASSIGNMENT)) $(if $(JOBS),--jobs $(JOBS)) $(if $(FORCE),--force)
 
 # One pytest worker per core (TEST_WORKERS=1 for a serial run); `make test-fast` leaves out
@@ -68,8 +82,9 @@ bench: setup-dev
 	$(PY) bench/grade_batch.py 60 2
 	$(PY) bench/similarity.py 200
 
+clean: export DLFS_OUT = $(OUT)
 clean:
-	rm -rf $(OUT) .pytest_cache
+	rm -rf "$$DLFS_OUT" .pytest_cache
 
 # dist/chNN-gradescope.zip: setup.sh and run_autograder at its root, the grader and its
 # chapters inside; upload it as the assignment's autograder on Gradescope.
@@ -90,6 +105,7 @@ publish: setup
 
 # The public tests of one saved notebook, as `python -m dlfs_check` runs them for a student:
 # make check NOTEBOOK=path/to/notebook.ipynb [CHECK_LANG=en]. Exit 0 only when all pass.
+check: export DLFS_NOTEBOOK = $(NOTEBOOK)
 check: setup
-	@test -n "$(NOTEBOOK)" || { echo "usage: make check NOTEBOOK=path/to/notebook.ipynb [CHECK_LANG=en]" >&2; exit 2; }
-	$(PY) -m autograder check "$(NOTEBOOK)" --lang $(CHECK_LANG)
+	@test -n "$$DLFS_NOTEBOOK" || { echo "usage: make check NOTEBOOK=path/to/notebook.ipynb [CHECK_LANG=en]" >&2; exit 2; }
+	$(PY) -m autograder check "$$DLFS_NOTEBOOK" --lang $(CHECK_LANG)

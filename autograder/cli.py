@@ -25,7 +25,7 @@ from .publish.cli import add_commands as add_publish_commands
 from .report.exports import RosterError, read_roster
 from .gradebook import Gradebook
 from .report.history import history_rows, history_text
-from .report.render import render_summary
+from .report.render import DEFAULT_LANG, render_summary
 from .sandbox import describe_limits
 from .submissions import SubmissionPathError, discover
 
@@ -107,12 +107,13 @@ def _grade(args) -> int:
                               assignment_from_file=from_file, jobs=args.jobs,
                               force=args.force, seed=args.seed, progress=lambda _r: bar.update(),
                               lang=args.lang, roster=args.roster, canvas_ids=canvas_ids)
-    print(render_summary(batch.results, batch.elapsed, batch.cached))
+    console = args.lang or DEFAULT_LANG
+    print(render_summary(batch.results, batch.elapsed, batch.cached, console))
     if batch.faults:
         # Each is logged above; the dashboard lists them. The batch itself succeeded.
-        print(say("cli.stage_faults", count=len(batch.faults),
+        print(say("cli.stage_faults", lang=console, count=len(batch.faults),
                   students=len({f.student_id for f in batch.faults if f.student_id})))
-    print(say("cli.results_written", out=args.out))
+    print(say("cli.results_written", lang=console, out=args.out))
     return EXIT_OK
 
 

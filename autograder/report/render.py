@@ -57,22 +57,26 @@ def render_feedback(result: GradingResult, fmt: str, lang: str = DEFAULT_LANG,
                                                           labels=labels(lang), history=history or [])
 
 
-SUMMARY_COLUMNS = (("student_id", "student"), ("assignment", "assignment"), ("score", "score"),
-                   ("max_score", "max"), ("percent", "%"), ("status", "status"),
-                   ("problem", "to look at"))
+# The terminal's table: its columns, and the width past which the last column's list of
+# items is shortened (whole names, then "+N"); no other cell is ever cut.
+SUMMARY_COLUMNS = ("student_id", "assignment", "score", "max_score", "percent", "status", "problem")
+PROBLEM_WIDTH = 48
+CONSOLE_TITLES = {"student_id": "report.label.student", "assignment": "report.label.assignment",
+                  "score": "report.label.score", "status": "report.label.status"}
 
 
-def render_summary(all_results: list[GradingResult], elapsed: float, cached: int = 0) -> str:
-    rows = batch_rows(all_results)
-    columns = [{"key": key, "title": title,
-                "width": min(40, max([display_width(title)] + [display_width(str(r[key])) for r in rows]))}
-               for key, title in SUMMARY_COLUMNS]
+def render_summary(all_results: list[GradingResult], elapsed: float, cached: int = 0,
+                   lang: str = DEFAULT_LANG) -> str:
+    """The batch's table and footer for the terminal, in one language."""
+    rows = [dict(row, problem=_fit_names(row["problem"], PROBLEM_WIDTH)) for row in batch_rows(all_results)]
+    header = {key: say(CONSOLE_TITLES.get(key, f"report.console.{key}"), lang=lang) for key in SUMMARY_COLUMNS}
+    columns = [{"key": key, "width": max(display_width(str(r[key])) for r in [header, *rows])}
+               for key in SUMMARY_COLUMNS]
     graded = sum(1 for r in all_results if r.graded)
-    footer = "\n".join([say("batch.footer", total=len(all_results), graded=graded, cached=cached,
+    footer = "\n".join([say("batch.footer", lang=lang, total=len(all_results), graded=graded, cached=cached,
                              errors=len(all_results) - graded, seconds=f"{elapsed:.1f}")]
-                        + [say("batch.identical", students=group)
+                        + [say("batch.identical", lang=lang, students=group)
                            for group in identical_groups(all_results)])
-    header = {key: title for key, title in SUMMARY_COLUMNS}
     rule = {c["key"]: "-" * c["width"] for c in columns}
     return _env.get_template("summary.txt.j2").render(columns=columns, table=[header, rule, *rows],
                                                       footer=footer)
@@ -85,6 +89,20 @@ def render_dashboard(all_results: list[GradingResult], students_dir: str, lang: 
     return _env.get_template("dashboard.html.j2").render(
         labels=labels(lang), **dashboard_view(all_results, students_dir, lang, similar, faults, roster,
                                               similar_skipped))
+
+
+def _fit_names(listed: str, width: int) -> str:
+    """A comma-separated list cut between names, never inside one: "a, b +3"."""
+    names = [n for n in listed.split(", ") if n]
+    kept: list[str] = []
+    for name in names:
+        left = len(names) - len(kept) - 1
+        tail = f" +{left}" if left else ""
+        if kept and display_width(", ".join([*kept, name]) + tail) > width:
+            break
+        kept.append(name)
+    rest = len(names) - len(kept)
+    return ", ".join(kept) + (f" +{rest}" if rest else "")
 
 
 def atomic_write(path: Path, text: str | bytes) -> None:

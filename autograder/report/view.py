@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import hashlib
+
 from ..grading.score import ItemStatus
-from ..result import ErrorCode, GradingResult
+from ..result import GradingResult
 from ..text import one_line
+
+NOTHING_READ = hashlib.sha256(b"").hexdigest()
 from .page import number, percent
 
 
@@ -34,8 +38,9 @@ def identical_groups(results: list[GradingResult]) -> list[str]:
     """
     by_sha: dict[str, list[str]] = {}
     for result in results:
-        code = result.error.code if result.error else None
-        if code not in (ErrorCode.NO_NOTEBOOK, ErrorCode.UNREADABLE):
+        # A submission refused before it was read (a collision, a bad archive, an empty
+        # folder) carries the hash of nothing: equal hashes there say nothing of the files.
+        if result.provenance.sha256 != NOTHING_READ:
             by_sha.setdefault(result.provenance.sha256, []).append(one_line(result.student_id))
     # One student's file graded for two assignments (one folder, two chapters) is not a pair.
     return [", ".join(sorted(set(ids))) for ids in by_sha.values() if len(set(ids)) > 1]

@@ -19,6 +19,7 @@ from .archives import ArchiveRefused, Unpacker, describe, ignored, is_archive
 from .ids import collision_key, refused_id, safe_id
 from .lms import Identity, identify
 from .model import Caps, Refusal, Submission, SubmissionPathError
+from ..messages import say
 
 log = logging.getLogger("autograder.submissions")
 
@@ -83,7 +84,7 @@ def _from_argument(path: Path, unpacker: Unpacker) -> list[_Unit]:
     # The instructor's own symlink on the command line is followed; nothing below it is.
     real, name = path.resolve(), str(path)
     if real.is_dir():
-        return _entries(real, name, 0, ())
+        return _without_strays(_entries(real, name, 0, ()))
     if real.is_file() and is_archive(real):
         # A class in one LMS zip: its entries are students, as in a folder.
         try:
@@ -94,7 +95,7 @@ def _from_argument(path: Path, unpacker: Unpacker) -> list[_Unit]:
         for member, size in unpacked.skipped:
             units.append(_Unit(safe_id(Path(member).stem), real, f"{name}/{member}", "refused",
                                refusal=Refusal("skipped_file", f"{name}/{member}: {size} bytes")))
-        return units
+        return _without_strays(units)
     if real.is_file():
         return [_Unit(safe_id(real.stem), real, name, "file")]
     return [_Unit(safe_id(real.name), real, name, "refused", refusal=Refusal("not_a_file", name))]
@@ -164,6 +165,22 @@ def _as_lms_students(units: list[_Unit]) -> list[_Unit]:
             log.info("%s: graded; the same student's %s not graded", best.name, ", ".join(best.superseded))
         chosen.append(best)
     return sorted(chosen + plain, key=lambda unit: unit.name)
+
+
+def _without_strays(units: list[_Unit]) -> list[_Unit]:
+    """A class folder's files that no student hands in as work (README.md, requirements.txt,
+    a data set) are left out with one line naming them, not graded as students; an LMS
+    download's entry is always its student's (a PDF instead of a notebook gets an error)."""
+    kept, strays = [], []
+    for unit in units:
+        left_packed = unit.refusal is not None and unit.refusal.code == "skipped_file"
+        stray = (unit.kind == "file" or left_packed) and unit.identity is None and \
+            Path(unit.name).suffix.lower() not in NOTEBOOK_SUFFIXES + SOURCE_SUFFIXES + (".zip",)
+        (strays if stray else kept).append(unit)
+    if strays:
+        log.warning("%s", say("submissions.strays_skipped", count=len(strays),
+                              names=", ".join(Path(unit.name).name for unit in strays[:20])))
+    return kept
 
 
 def _preference(unit: _Unit) -> tuple:

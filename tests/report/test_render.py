@@ -1,5 +1,7 @@
 """Do the reports show what happened, safely, for graded and ungraded submissions?"""
 
+import dataclasses
+import hashlib
 import json
 
 from autograder.grading.outcome import TestStatus, TestOutcome
@@ -77,6 +79,33 @@ def test_summary_table_keeps_columns_straight_with_korean_ids():
     assert any("3" in line and "2.0" in line for line in lines[5:])
 
 
+def test_the_summary_speaks_one_language_and_never_cuts_a_name():
+    """Is the terminal's table in the --lang language only, every id whole, and the list of
+    items to look at cut between names ("+N"), never inside one?"""
+    long_id = "박지우_아주_긴_이름" * 5
+    text = render_summary([_graded("김민수"), _graded(long_id)], 2.0, lang="en")
+    assert long_id in text and "학생" not in text and "채점" not in text
+    ko = render_summary([_graded("김민수")], 2.0, lang="ko")
+    assert "학생" in ko and "graded (" not in ko
+    from autograder.report.render import _fit_names
+    names = "mean_squared_error, cross_entropy_error, numerical_diff, numerical_gradient, simpleNet"
+    fitted = _fit_names(names, 48)
+    assert fitted == "mean_squared_error, cross_entropy_error +3"
+    assert _fit_names("TwoLayerNet", 5) == "TwoLayerNet"
+
+
+def test_refused_files_are_not_byte_identical():
+    """Are two submissions refused before they were read (no bytes, the hash of nothing)
+    never called byte-identical, whatever their error?"""
+    from autograder.report.view import identical_groups
+    first, second = _error("victim_lee~1"), _error("victim_lee~2")
+    nothing = hashlib.sha256(b"").hexdigest()
+    refused = [dataclasses.replace(r, provenance=dataclasses.replace(r.provenance, sha256=nothing))
+               for r in (first, second)]
+    assert identical_groups(refused) == []
+    assert identical_groups([first, second]) == ["victim_lee~1, victim_lee~2"]
+
+
 def test_a_rerun_keeps_the_earlier_results(tmp_path):
     first = _graded()
     write_submission(tmp_path, first)
@@ -99,7 +128,7 @@ def test_dashboard_gives_class_figures_per_item_and_links_each_student():
 
 def test_byte_identical_submissions_are_pointed_out():
     copy = _graded("park")  # same sha256 as kim's in these fixtures
-    text = render_summary([_graded("kim"), copy, _error("lee")], 1.0, cached=1)
+    text = render_summary([_graded("kim"), copy, _error("lee")], 1.0, cached=1, lang="en")
     assert "kim, park" in text
     assert "lee" not in text.splitlines()[-1]
     assert "1 reused" in text

@@ -225,14 +225,15 @@ def test_a_students_archive_writes_only_what_grading_reads(tmp_path):
     assert sorted(p.name for p in subs["kim"].path.parent.iterdir()) == ["hw.ipynb"]
 
 
-def test_a_class_zip_keeps_a_small_wrong_type_upload_as_its_students_submission(tmp_path):
+def test_a_class_zips_files_that_are_no_submission_are_skipped_with_one_line(tmp_path, caplog):
+    """Are a class zip's files that are not notebooks, .py or zips (an instructor's README,
+    a video too large to unpack) left out with one line naming them, not graded?"""
     bulk = make_zip(tmp_path / "bulk.zip", {"kim.docx": b"PK\x03\x04 word", "lee.ipynb": NOTEBOOK,
-                                            "park.mp4": b"\0" * (8 << 10)})
+                                            "park.mp4": b"\0" * (8 << 10), "README.md": "# hw"})
     subs = {s.student_id: s for s in discover([bulk], tmp_path / "scratch", SMALL)}
-    assert sorted(subs) == ["kim", "lee", "park"]
-    assert subs["kim"].refusal is None and subs["kim"].path.name == "kim.docx"
-    # Too large to unpack for nothing, but still a student with a result of their own.
-    assert _code(subs, "park") == "skipped_file"
+    assert sorted(subs) == ["lee"]
+    skipped = [r.getMessage() for r in caplog.records if "skipped" in r.getMessage()]
+    assert len(skipped) == 1 and all(n in skipped[0] for n in ("README.md", "kim.docx", "park.mp4"))
     assert unpacked_bytes(tmp_path / "scratch") < 4 << 10
 
 

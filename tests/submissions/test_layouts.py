@@ -143,3 +143,15 @@ def test_a_student_folder_with_too_many_files_is_refused(tmp_path):
                                               Caps(folder_files=3))}
     assert subs["kim"].refusal.code == "too_many_files"
     assert subs["lee"].refusal is None
+
+
+def test_a_class_folders_readme_and_requirements_are_not_students(tmp_path, caplog):
+    """Are a class folder's README.md and requirements.txt skipped with one line, while the
+    students' notebooks and .py files are graded?"""
+    root = tmp_path / "in"
+    for name in ("kim.ipynb", "lee.py", "README.md", "requirements.txt"):
+        touch(root / name)
+    subs = discover([root], tmp_path / "scratch")
+    assert _ids(subs) == ["kim", "lee"]
+    lines = [r.getMessage() for r in caplog.records if "README.md" in r.getMessage()]
+    assert len(lines) == 1 and "requirements.txt" in lines[0]
