@@ -10,8 +10,9 @@ neither, the failure shown is the one against the reference, with its hints.
 Agreeing with one's own helpers pays only when the helpers do a job of their own, and
 the agreement is not something the composite arranged:
 - each helper (`Helper`) is called first, fresh, on inputs of its own drawn here: it
-  must give the reference's answers, or (a helper graded in this assignment, whose slip
-  its own tests charge) be a function of its inputs: the same answer for the same
+  must give the reference's answers, or one classic miss of its own (hints.py), or (a
+  helper graded in this assignment, whose slip its own tests charge) be a function of
+  its inputs: the same answer for the same
   inputs, different answers where the reference's differ. A helper that replays the
   answer the composite just gave, or a constant, is neither.
 - with `again`, the composite and the helpers are compared once more on a second input
@@ -51,11 +52,14 @@ class Helper:
 
     `mine`, `reference`: the student's and the reference's function; `draw(rng)`: a tuple
     of arguments of its own, like those the composite hands it; `graded`: the helper is
-    an item of this assignment, so a slip of its own is charged by its tests."""
+    an item of this assignment, so a slip of its own is charged by its tests; `variants`:
+    what its classic misses give on those arguments (hints.py), the book's own among them
+    (chapter 3's softmax has no axis): a helper that gives one of these is an honest one."""
     mine: Callable
     reference: Callable
     draw: Callable[[np.random.Generator], tuple]
     graded: bool = True
+    variants: Callable[..., dict] | None = None
 
 
 def own_value(compute: Callable[[], object]):
@@ -87,11 +91,28 @@ def helper_does_its_job(helper: Helper, rng: np.random.Generator) -> bool:
     want = [np.asarray(helper.reference(*args), dtype=np.float64) for args in (first, second)]
     if all(_same(a, w) for a, w in zip(answers, want + want[:1])):
         return True
+    if _same(answers[0], answers[2]) and _classic_miss(helper, answers[:2], (first, second)):
+        return True  # honest, and charged at its item (or the book's own way)
     if not helper.graded:
         return False
     repeats = _same(answers[0], answers[2])
     follows_input = _same(want[0], want[1]) or not _same(answers[0], answers[1])
     return repeats and follows_input
+
+
+def _classic_miss(helper: Helper, answers, inputs) -> bool:
+    """The same classic miss of the helper's (its `variants`) on every input set."""
+    if helper.variants is None:
+        return False
+    tables = [helper.variants(*args) for args in inputs]
+
+    def gives(answer, table, key):
+        try:
+            return key in table and _same(answer, np.asarray(table[key], dtype=np.float64))
+        except (TypeError, ValueError):
+            return False
+
+    return any(all(gives(a, table, key) for a, table in zip(answers, tables)) for key in tables[0])
 
 
 def assert_reference_or_own(check, actual, expected, own: Callable[[], object], *,

@@ -6,6 +6,7 @@ import numpy as np
 
 from autograder.grading.own import Helper
 from reference.ch03_neural_networks.activations import sigmoid, softmax
+from reference.ch03_neural_networks.hints import sigmoid_variants, softmax_variants
 
 
 def _scores(rng):
@@ -13,11 +14,11 @@ def _scores(rng):
 
 
 def sigmoid_helper(student, *, graded: bool) -> Helper:
-    return Helper(lambda x: student.sigmoid(x), sigmoid, _scores, graded)
+    return Helper(lambda x: student.sigmoid(x), sigmoid, _scores, graded, sigmoid_variants)
 
 
 def softmax_helper(student, *, graded: bool) -> Helper:
-    return Helper(lambda x: student.softmax(x), softmax, _scores, graded)
+    return Helper(lambda x: student.softmax(x), softmax, _scores, graded, softmax_variants)
 
 
 def one_hot(rng, n: int | None, classes: int) -> np.ndarray:

@@ -161,3 +161,20 @@ def test_the_second_input_set_asks_the_helpers_before_the_composite():
     with pytest.raises(CheckFailed):
         assert_reference_or_own(assert_close, 1.0, 2.0, lambda: 1.0,
                                 again=lambda rng: (lambda: 1.0, lambda: 5.0), call="f(x)")
+
+
+def test_a_helper_with_a_classic_miss_counts_even_where_it_is_not_graded():
+    """Chapter 3's book softmax has no axis; in chapter 4 it is not graded, but it is the
+    book's, so a composite built on it is judged with it."""
+    from reference.ch03_neural_networks.own_helpers import softmax_helper
+
+    class Book:
+        @staticmethod
+        def softmax(a):
+            e = np.exp(a - np.max(a))
+            return e / np.sum(e)
+
+    rng = np.random.default_rng(0)
+    assert helper_does_its_job(softmax_helper(Book, graded=False), rng)
+    assert not helper_does_its_job(Helper(lambda a: Book.softmax(a) * 2, softmax,
+                                          lambda r: (r.normal(size=(5, 3)),), graded=False), rng)

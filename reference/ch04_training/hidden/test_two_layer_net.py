@@ -9,7 +9,7 @@ from autograder.grading import tolerances as tol
 from autograder.grading.checks import (assert_close, assert_grad_close, assert_keys,
                                        assert_restored, assert_shape, assert_true)
 from autograder.grading.learning import digits, train
-from autograder.grading.own import assert_reference_or_own, own_value
+from autograder.grading.own import assert_reference_or_own
 from reference.ch03_neural_networks.own_helpers import one_hot, sigmoid_helper, softmax_helper
 from reference.ch04_training.own_helpers import cross_entropy_helper, numerical_gradient_helper
 from autograder.grading.resident import param_in_place, params_numerical_grad
@@ -161,18 +161,23 @@ def test_numerical_gradient(student, rng):
     def own():  # only when a comparison with the reference fails, and then once
         return _own_numerical_gradient(student, mine, x, t, params)
 
+    # A second batch for the own-helper rule: the student's own parts first, then the
+    # net's numerical_gradient from the same params (whatever own left them at).
+    draw = np.random.default_rng(len(SHAPES))
+    x2, t2 = draw.normal(size=x.shape), one_hot(draw, BATCH, SIZES["output_size"])
+
     @functools.cache
-    def second():
-        """Own and composite on a second batch (drawn once), own first; None for a part
-        that cannot be had."""
-        draw = np.random.default_rng(len(grads))
-        x2 = draw.normal(size=x.shape)
-        t2 = one_hot(draw, BATCH, SIZES["output_size"])
-        mine2 = own_value(lambda: _own_numerical_gradient(student, mine, x2, t2, params))
-        return mine2, mine.numerical_gradient(x2, t2)
+    def own_again():
+        return _own_numerical_gradient(student, mine, x2, t2, params)
+
+    @functools.cache
+    def composite_again():
+        for key, value in params.items():
+            param_in_place(mine, key)[...] = value
+        return mine.numerical_gradient(x2, t2)
 
     def again(_rng, key):
-        return lambda: second()[0][key], lambda: second()[1][key]
+        return lambda: own_again()[key], lambda: composite_again()[key]
 
     for key, expected in ref.numerical_gradient(x, t).items():
         # Or what the student's own numerical_gradient and loss give: a loss or a
