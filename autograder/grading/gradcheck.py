@@ -64,13 +64,15 @@ def _off_passthrough(grad: np.ndarray, weights: np.ndarray) -> float:
     return float(np.max(np.abs(grad - c * weights), initial=0.0))
 
 
-def forward_degeneracy(numerical, reference, dout=None) -> str:
+def forward_degeneracy(numerical, reference, dout=None, *, passthrough_ok: bool = False) -> str:
     """'' when the student's forward does a job; else 'constant' or 'passthrough'.
 
     `numerical` is the numerical gradient of the student's forward (numerical_grad_of)
     and `reference` the reference's gradient, on the same inputs and dout (None: the
     forward is a scalar, dout is 1). Trivial is judged only where the reference's
-    gradient is not: the add node passes dout on, and that is its job."""
+    gradient is not: the add node passes dout on, and that is its job. `passthrough_ok`:
+    only zeros are trivial (a node of two inputs, where x + y written for x * y passes
+    dout on to each input and still computes with both)."""
     ref = np.asarray(reference, dtype=np.float64)
     own = np.asarray(numerical, dtype=np.float64)
     if own.shape != ref.shape or not np.all(np.isfinite(own)) or not np.all(np.isfinite(ref)):
@@ -82,7 +84,7 @@ def forward_degeneracy(numerical, reference, dout=None) -> str:
     if own_size <= TRIVIAL_SHARE * ref_size:
         return "constant"
     weights = np.ones_like(own) if dout is None else np.asarray(dout, dtype=np.float64)
-    if weights.shape != own.shape:  # dW, db, a pooled dx: only zeros is trivial there
+    if passthrough_ok or weights.shape != own.shape:  # dW, db, a pooled dx: only zeros
         return ""
     ref_does_more = _off_passthrough(ref, weights) > REAL_SHARE * ref_size
     own_passes_on = _off_passthrough(own, weights) <= TRIVIAL_SHARE * own_size
@@ -90,13 +92,14 @@ def forward_degeneracy(numerical, reference, dout=None) -> str:
 
 
 def assert_own_grad_close(actual, numerical, reference, *, call: str, dout=None, inputs=None,
-                          **kwargs) -> np.ndarray:
+                          passthrough_ok: bool = False, **kwargs) -> np.ndarray:
     """`actual` (the student's backward) agrees with `numerical` (the numerical gradient
     of the student's own forward), and that forward does a job: its gradient is not
     zero, nor dout passed on, where `reference` (the reference's gradient on the same
-    inputs and dout) is not. `kwargs` go to assert_grad_close."""
+    inputs and dout) is not (see forward_degeneracy for `passthrough_ok`). `kwargs` go
+    to assert_grad_close."""
     arr = assert_grad_close(actual, numerical, call=call, inputs=inputs, own_forward=True, **kwargs)
-    kind = forward_degeneracy(numerical, reference, dout)
+    kind = forward_degeneracy(numerical, reference, dout, passthrough_ok=passthrough_ok)
     if kind:
         raise CheckFailed(failure_report(say(f"grading.own_forward_{kind}", call=call),
                                          inputs=inputs, returned=actual, expected=reference))

@@ -99,3 +99,14 @@ def test_only_zeros_are_trivial_when_the_gradient_is_not_shaped_like_dout():
     dW = x.T @ dout
     assert forward_degeneracy(np.zeros_like(dW), dW, dout) == "constant"
     assert forward_degeneracy(2 * dW, dW, dout) == ""
+
+
+def test_a_two_input_node_may_pass_dout_on_but_not_ignore_an_input():
+    """MulLayer written as x + y: dx = dy = dout, a forward that still uses both inputs;
+    `return x` has dy = 0."""
+    rng = np.random.default_rng(5)
+    x, y, dout = (rng.normal(size=(2, 3)) for _ in range(3))
+    added = numerical_grad_of(lambda v: v + y, x, dout)
+    assert forward_degeneracy(added, dout * y, dout, passthrough_ok=True) == ""
+    ignored = numerical_grad_of(lambda v: x, y, dout)
+    assert forward_degeneracy(ignored, dout * x, dout, passthrough_ok=True) == "constant"
