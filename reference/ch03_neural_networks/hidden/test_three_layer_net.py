@@ -49,13 +49,16 @@ def _check_forward(student, reference, network, x):
     assert_reference_or_own(assert_close, _call(student.forward, network, x),
                             reference.forward(network, x),
                             lambda: _own_scores(student, network, x),
-                            helpers=(sigmoid_helper(student, graded=True),), again=again,
+                            helpers=(sigmoid_helper(student, reference.forward(network, x), graded=True),),
+                            again=again,
                             call="forward(network, x)", inputs={"x": x})
 
 
 def _check_predict(student, reference, network, x):
     # Or the student's own softmax of the student's own sigmoid layers: those two are
     # chapter 3 items with tests of their own.
+    scores = reference.forward(network, x)
+
     def again(rng):
         x2 = rng.normal(size=np.shape(x))
         return (lambda: student.softmax(_own_scores(student, network, x2)),
@@ -64,8 +67,8 @@ def _check_predict(student, reference, network, x):
     assert_reference_or_own(assert_close, _call(student.predict, network, x),
                             reference.predict(network, x),
                             lambda: student.softmax(_own_scores(student, network, x)),
-                            helpers=(sigmoid_helper(student, graded=True),
-                                     softmax_helper(student, graded=True)), again=again,
+                            helpers=(sigmoid_helper(student, scores, graded=True),
+                                     softmax_helper(student, scores, graded=True)), again=again,
                             call="predict(network, x)", inputs={"x": x})
 
 

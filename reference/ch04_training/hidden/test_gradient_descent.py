@@ -41,7 +41,8 @@ def _check(student, reference, f, init_x, call, **kwargs):
     assert_reference_or_own(
         assert_close, got, expected,
         lambda: _descent_with_own_gradient(student, f, init_x, lr, step_num),
-        helpers=(numerical_gradient_helper(student),), again=again, call=call, inputs={"init_x": init_x}, rtol=tol.DESCENT_RTOL, atol=tol.DESCENT_ATOL,
+        helpers=(numerical_gradient_helper(student, init_x),), again=again, call=call,
+        inputs={"init_x": init_x}, rtol=tol.DESCENT_RTOL, atol=tol.DESCENT_ATOL,
         variants=gradient_descent_variants(f, init_x, lr, step_num))
 
 

@@ -10,7 +10,7 @@ from autograder.grading.checks import (assert_close, assert_grad_close, assert_k
                                        assert_restored, assert_shape, assert_true)
 from autograder.grading.learning import digits, train
 from autograder.grading.own import assert_reference_or_own
-from reference.ch03_neural_networks.own_helpers import one_hot, sigmoid_helper, softmax_helper
+from reference.ch03_neural_networks.own_helpers import one_hot_like, sigmoid_helper, softmax_helper
 from reference.ch04_training.own_helpers import cross_entropy_helper, numerical_gradient_helper
 from autograder.grading.resident import param_in_place, params_numerical_grad
 from reference.ch03_neural_networks.hints import accuracy_variants
@@ -101,7 +101,9 @@ def test_predict(student, rng):
     """net.predict(x) with given params: sigmoid hidden layer, softmax output"""
     mine, ref, x, _ = _setup(student, rng)
     # sigmoid and softmax are chapter 3's, not graded here: they must be right.
-    helpers = (sigmoid_helper(student, graded=False), softmax_helper(student, graded=False))
+    scores = ref.predict(x)
+    helpers = (sigmoid_helper(student, scores, graded=False),
+               softmax_helper(student, scores, graded=False))
 
     def again(rng):
         x2 = rng.normal(size=x.shape)
@@ -119,12 +121,12 @@ def test_loss(student, rng):
     # Judged against the student's own cross_entropy_error of the student's own predict
     # too: those are charged by their own tests.
     def again(rng):
-        x2, t2 = rng.normal(size=x.shape), one_hot(rng, BATCH, SIZES["output_size"])
+        x2, t2 = rng.normal(size=x.shape), one_hot_like(rng, t)
         return lambda: student.cross_entropy_error(mine.predict(x2), t2), lambda: mine.loss(x2, t2)
 
     assert_reference_or_own(assert_close, mine.loss(x, t), ref.loss(x, t),
                             lambda: student.cross_entropy_error(mine.predict(x), t),
-                            helpers=(cross_entropy_helper(student),), again=again,
+                            helpers=(cross_entropy_helper(student, t),), again=again,
                             call="net.loss(x, t)", inputs={"x": x, "t": t}, rtol=tol.LOSS_RTOL)
 
 
@@ -164,7 +166,7 @@ def test_numerical_gradient(student, rng):
     # A second batch for the own-helper rule: the student's own parts first, then the
     # net's numerical_gradient from the same params (whatever own left them at).
     draw = np.random.default_rng(len(SHAPES))
-    x2, t2 = draw.normal(size=x.shape), one_hot(draw, BATCH, SIZES["output_size"])
+    x2, t2 = draw.normal(size=x.shape), one_hot_like(draw, t)
 
     @functools.cache
     def own_again():
@@ -184,7 +186,7 @@ def test_numerical_gradient(student, rng):
         # numerical_gradient that misses is charged by its own tests, not again here.
         assert_reference_or_own(
             assert_grad_close, grads[key], expected, lambda key=key: own()[key],
-            helpers=(numerical_gradient_helper(student),),
+            helpers=(numerical_gradient_helper(student, params[key]),),
             again=functools.partial(again, key=key),
             call=f"net.numerical_gradient(x, t)['{key}']", inputs={"x": x, "t": t},
             threshold=tol.NUMERICAL_GRAD_REL_TOL)
