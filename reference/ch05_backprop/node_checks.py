@@ -7,7 +7,7 @@ chapter's reference items, so publishing never shows it.
 
 from autograder.grading import tolerances as tol
 from autograder.grading.checks import assert_close, assert_grad_close, assert_true
-from autograder.grading.gradcheck import numerical_grad_of
+from autograder.grading.gradcheck import assert_own_grad_close, numerical_grad_of
 
 
 def two_gradients(result, call):
@@ -41,18 +41,26 @@ def check_backward_against_reference(student, reference, rng, node: str, variant
                       variants=wrong_dy)
 
 
-def check_backward_against_own_forward(student, rng, node: str, variants_of) -> None:
-    """dx and dy agree with the numerical gradient of the student's own forward."""
+def check_backward_against_own_forward(student, reference, rng, node: str, variants_of) -> None:
+    """dx and dy agree with the numerical gradient of the student's own forward, and that
+    forward depends on x and on y (a constant does not, nor `return x`, whose dy is zero).
+    Passing dout on is not held against it: a multiply node written as x + y computes
+    with both inputs, a slip its forward's test charges."""
     x, y, dout = (rng.normal(size=(2, 3)) for _ in range(3))
     layer = getattr(student, node)()
     layer.forward(x, y)
     dx, dy = two_gradients(layer.backward(dout), "layer.backward(dout)")
     probe = getattr(student, node)()
+    ref = getattr(reference, node)()
+    ref.forward(x, y)
+    ref_dx, ref_dy = ref.backward(dout)
     inputs = {"x": x, "y": y, "dout": dout}
     wrong_dx, wrong_dy = variants_of(x, y, dout)
-    assert_grad_close(dx, numerical_grad_of(lambda v: probe.forward(v, y), x, dout),
-                      call="layer.backward(dout)[0] (dx) vs numerical d forward / dx",
-                      inputs=inputs, threshold=tol.NUMERICAL_GRAD_REL_TOL, variants=wrong_dx)
-    assert_grad_close(dy, numerical_grad_of(lambda v: probe.forward(x, v), y, dout),
-                      call="layer.backward(dout)[1] (dy) vs numerical d forward / dy",
-                      inputs=inputs, threshold=tol.NUMERICAL_GRAD_REL_TOL, variants=wrong_dy)
+    assert_own_grad_close(dx, numerical_grad_of(lambda v: probe.forward(v, y), x, dout), ref_dx,
+                          call="layer.backward(dout)[0] (dx) vs numerical d forward / dx",
+                          dout=dout, inputs=inputs, threshold=tol.NUMERICAL_GRAD_REL_TOL,
+                          passthrough_ok=True, variants=wrong_dx)
+    assert_own_grad_close(dy, numerical_grad_of(lambda v: probe.forward(x, v), y, dout), ref_dy,
+                          call="layer.backward(dout)[1] (dy) vs numerical d forward / dy",
+                          dout=dout, inputs=inputs, threshold=tol.NUMERICAL_GRAD_REL_TOL,
+                          passthrough_ok=True, variants=wrong_dy)

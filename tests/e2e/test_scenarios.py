@@ -110,6 +110,15 @@ def test_scenario(name, layer, tmp_path, monkeypatch):
     for item, fragment in expected.get("messages", {}).items():
         outputs = " ".join(t["output"] for t in results["tests"] if t["tags"] == [item]).lower()
         assert fragment in outputs, outputs[:500]
+    # A notebook that computes nothing: a bound on the whole score, and tests (by a part
+    # of their id) that must pay nothing at all.
+    if "max_percent" in expected:
+        assert results["score"] <= expected["max_percent"] / 100 * dlfs["max_score"], \
+            [(i["item"], i["score"]) for i in dlfs["items"]]
+    for fragment in expected.get("unpaid_tests", []):
+        paid = [t["extra_data"]["test_id"] for t in results["tests"]
+                if fragment in t["extra_data"]["test_id"] and t["score"]]
+        assert not paid, paid
     if "output_contains" in expected:
         assert expected["output_contains"] in results["output"]
     for path in expected.get("absent_files", []):

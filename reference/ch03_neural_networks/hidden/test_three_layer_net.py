@@ -4,8 +4,9 @@ import numpy as np
 import pytest
 
 from autograder.grading.checks import assert_close, assert_keys, assert_shape
-from autograder.grading.own import assert_reference_or_own
+from autograder.grading.own import Helper, assert_reference_or_own
 from autograder.sandbox.errors import StudentRaised
+from reference.ch03_neural_networks.own_helpers import sigmoid_helper, softmax_helper
 from reference.ch03_neural_networks.hints import accuracy_variants
 
 BOOK_SHAPES = {"W1": (2, 3), "b1": (3,), "W2": (3, 2), "b2": (2,), "W3": (2, 2), "b3": (2,)}
@@ -41,31 +42,58 @@ def _own_scores(student, network, x):
 
 
 def _check_forward(student, reference, network, x):
+    def again(rng):
+        x2 = rng.normal(size=np.shape(x))
+        return lambda: _own_scores(student, network, x2), lambda: _call(student.forward, network, x2)
+
     assert_reference_or_own(assert_close, _call(student.forward, network, x),
                             reference.forward(network, x),
                             lambda: _own_scores(student, network, x),
+                            helpers=(sigmoid_helper(student, reference.forward(network, x), graded=True),),
+                            again=again,
                             call="forward(network, x)", inputs={"x": x})
 
 
 def _check_predict(student, reference, network, x):
     # Or the student's own softmax of the student's own sigmoid layers: those two are
     # chapter 3 items with tests of their own.
+    scores = reference.forward(network, x)
+
+    def again(rng):
+        x2 = rng.normal(size=np.shape(x))
+        return (lambda: student.softmax(_own_scores(student, network, x2)),
+                lambda: _call(student.predict, network, x2))
+
     assert_reference_or_own(assert_close, _call(student.predict, network, x),
                             reference.predict(network, x),
                             lambda: student.softmax(_own_scores(student, network, x)),
+                            helpers=(sigmoid_helper(student, scores, graded=True),
+                                     softmax_helper(student, scores, graded=True)), again=again,
                             call="predict(network, x)", inputs={"x": x})
 
 
 def _check_accuracy(student, reference, network, x, t, **check):
-    def own():
+    def own(x, t):
         # The share of the student's own predict(network, x) whose argmax is t: predict
         # has tests of its own.
-        scores = np.asarray(_call(student.predict, network, x), dtype=np.float64)
-        return float(np.mean(np.argmax(scores, axis=1) == t))
+        def share():
+            scores = np.asarray(_call(student.predict, network, x), dtype=np.float64)
+            return float(np.mean(np.argmax(scores, axis=1) == t))
+        return share
 
+    def again(rng):
+        x2 = rng.normal(size=x.shape)
+        t2 = rng.integers(network["b3"].shape[0], size=len(x2))
+        return own(x2, t2), lambda: _call(student.accuracy, network, x2, t2)
+
+    # predict is this chapter's item: a network-level helper, drawn on inputs of its own.
+    predict = Helper(lambda x: _call(student.predict, network, x),
+                     lambda x: reference.predict(network, x),
+                     lambda rng: (rng.normal(size=x.shape),))
     assert_reference_or_own(assert_close, _call(student.accuracy, network, x, t),
-                            reference.accuracy(network, x, t), own,
-                            call="accuracy(network, x, t)", inputs={"x": x, "t": t}, **check)
+                            reference.accuracy(network, x, t), own(x, t), helpers=(predict,),
+                            again=again, call="accuracy(network, x, t)", inputs={"x": x, "t": t},
+                            **check)
 
 
 @pytest.mark.item("init_network")

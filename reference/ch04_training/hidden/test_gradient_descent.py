@@ -6,6 +6,7 @@ import pytest
 from autograder.grading import tolerances as tol
 from autograder.grading.checks import assert_close
 from autograder.grading.own import assert_reference_or_own
+from reference.ch04_training.own_helpers import numerical_gradient_helper
 from reference.ch04_training.hints import gradient_descent_variants
 
 pytestmark = pytest.mark.item("gradient_descent")
@@ -31,10 +32,17 @@ def _check(student, reference, f, init_x, call, **kwargs):
     expected = reference.gradient_descent(f, init_x.copy(), **kwargs)
     got = student.gradient_descent(f, init_x.copy(), **kwargs)
     lr, step_num = kwargs.get("lr", 0.01), kwargs.get("step_num", 100)
+
+    def again(rng):
+        x2 = rng.normal(size=init_x.shape)
+        return (lambda: _descent_with_own_gradient(student, f, x2, lr, step_num),
+                lambda: student.gradient_descent(f, x2.copy(), **kwargs))
+
     assert_reference_or_own(
         assert_close, got, expected,
         lambda: _descent_with_own_gradient(student, f, init_x, lr, step_num),
-        call=call, inputs={"init_x": init_x}, rtol=tol.DESCENT_RTOL, atol=tol.DESCENT_ATOL,
+        helpers=(numerical_gradient_helper(student, init_x),), again=again, call=call,
+        inputs={"init_x": init_x}, rtol=tol.DESCENT_RTOL, atol=tol.DESCENT_ATOL,
         variants=gradient_descent_variants(f, init_x, lr, step_num))
 
 

@@ -10,6 +10,8 @@ from autograder.grading.checks import (assert_close, assert_grad_close, assert_k
                                        assert_restored, assert_shape, assert_true)
 from autograder.grading.learning import digits, train
 from autograder.grading.own import assert_reference_or_own
+from reference.ch03_neural_networks.own_helpers import one_hot_like, sigmoid_helper, softmax_helper
+from reference.ch04_training.own_helpers import cross_entropy_helper, numerical_gradient_helper
 from autograder.grading.resident import param_in_place, params_numerical_grad
 from reference.ch03_neural_networks.hints import accuracy_variants
 from reference.ch04_training import TwoLayerNet as ReferenceNet
@@ -98,9 +100,18 @@ def test_biases_start_at_zero(student):
 def test_predict(student, rng):
     """net.predict(x) with given params: sigmoid hidden layer, softmax output"""
     mine, ref, x, _ = _setup(student, rng)
+    # sigmoid and softmax are chapter 3's, not graded here: they must be right.
+    scores = ref.predict(x)
+    helpers = (sigmoid_helper(student, scores, graded=False),
+               softmax_helper(student, scores, graded=False))
+
+    def again(rng):
+        x2 = rng.normal(size=x.shape)
+        return lambda: _own_predict(student, ref.params, x2), lambda: mine.predict(x2)
+
     assert_reference_or_own(assert_close, mine.predict(x), ref.predict(x),
-                            lambda: _own_predict(student, ref.params, x),
-                            call="net.predict(x)", inputs={"x": x})
+                            lambda: _own_predict(student, ref.params, x), helpers=helpers,
+                            again=again, call="net.predict(x)", inputs={"x": x})
 
 
 @pytest.mark.points(3)
@@ -109,8 +120,13 @@ def test_loss(student, rng):
     mine, ref, x, t = _setup(student, rng)
     # Judged against the student's own cross_entropy_error of the student's own predict
     # too: those are charged by their own tests.
+    def again(rng):
+        x2, t2 = rng.normal(size=x.shape), one_hot_like(rng, t)
+        return lambda: student.cross_entropy_error(mine.predict(x2), t2), lambda: mine.loss(x2, t2)
+
     assert_reference_or_own(assert_close, mine.loss(x, t), ref.loss(x, t),
                             lambda: student.cross_entropy_error(mine.predict(x), t),
+                            helpers=(cross_entropy_helper(student, t),), again=again,
                             call="net.loss(x, t)", inputs={"x": x, "t": t}, rtol=tol.LOSS_RTOL)
 
 
@@ -122,9 +138,17 @@ def test_accuracy(student, rng):
     # Half right, half wrong: 0.5 is the answer, so no shortcut passes by accident.
     labels = np.where(np.arange(BATCH) % 2 == 0, right, (right + 1) % SIZES["output_size"])
     t = np.eye(SIZES["output_size"])[labels]
+
+    def own(x, labels):
+        return lambda: float(np.mean(np.argmax(np.asarray(mine.predict(x)), axis=1) == labels))
+
+    def again(rng):
+        x2 = rng.normal(size=x.shape)
+        labels2 = rng.integers(SIZES["output_size"], size=BATCH)
+        return own(x2, labels2), lambda: mine.accuracy(x2, np.eye(SIZES["output_size"])[labels2])
+
     assert_reference_or_own(
-        assert_close, mine.accuracy(x, t), ref.accuracy(x, t),
-        lambda: float(np.mean(np.argmax(np.asarray(mine.predict(x)), axis=1) == labels)),
+        assert_close, mine.accuracy(x, t), ref.accuracy(x, t), own(x, labels), again=again,
         call="net.accuracy(x, t)", inputs={"x": x, "t": t},
         variants=accuracy_variants(ref.predict(x), t))
 
@@ -139,11 +163,31 @@ def test_numerical_gradient(student, rng):
     def own():  # only when a comparison with the reference fails, and then once
         return _own_numerical_gradient(student, mine, x, t, params)
 
+    # A second batch for the own-helper rule: the student's own parts first, then the
+    # net's numerical_gradient from the same params (whatever own left them at).
+    draw = np.random.default_rng(len(SHAPES))
+    x2, t2 = draw.normal(size=x.shape), one_hot_like(draw, t)
+
+    @functools.cache
+    def own_again():
+        return _own_numerical_gradient(student, mine, x2, t2, params)
+
+    @functools.cache
+    def composite_again():
+        for key, value in params.items():
+            param_in_place(mine, key)[...] = value
+        return mine.numerical_gradient(x2, t2)
+
+    def again(_rng, key):
+        return lambda: own_again()[key], lambda: composite_again()[key]
+
     for key, expected in ref.numerical_gradient(x, t).items():
         # Or what the student's own numerical_gradient and loss give: a loss or a
         # numerical_gradient that misses is charged by its own tests, not again here.
         assert_reference_or_own(
             assert_grad_close, grads[key], expected, lambda key=key: own()[key],
+            helpers=(numerical_gradient_helper(student, params[key]),),
+            again=functools.partial(again, key=key),
             call=f"net.numerical_gradient(x, t)['{key}']", inputs={"x": x, "t": t},
             threshold=tol.NUMERICAL_GRAD_REL_TOL)
 

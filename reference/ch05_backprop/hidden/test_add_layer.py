@@ -62,6 +62,6 @@ def test_backward_matches_reference(student, reference, rng):
 
 
 @pytest.mark.points(2)
-def test_backward_matches_own_forward(student, rng):
+def test_backward_matches_own_forward(student, reference, rng):
     """dx and dy agree with the numerical gradient of your own forward"""
-    check_backward_against_own_forward(student, rng, "AddLayer", add_backward_variants)
+    check_backward_against_own_forward(student, reference, rng, "AddLayer", add_backward_variants)

@@ -11,7 +11,7 @@ import pytest
 
 from autograder.grading import tolerances as tol
 from autograder.grading.checks import CheckFailed, assert_close, assert_grad_close, assert_restored
-from autograder.grading.gradcheck import numerical_grad_of
+from autograder.grading.gradcheck import assert_own_grad_close, numerical_grad_of
 from autograder.messages import say
 from reference.ch05_backprop.hints import affine_db_variants, affine_dW_variants, affine_dx_variants
 
@@ -77,14 +77,17 @@ def test_backward_dW_db(student, reference, rng):
 
 
 @pytest.mark.points(3)
-def test_backward_matches_own_forward(student, rng):
-    """dx, dW and db agree with the numerical gradient of your own forward"""
+def test_backward_matches_own_forward(student, reference, rng):
+    """dx, dW and db agree with the numerical gradient of your own forward, which depends on x, W and b as the layer does"""
     x = rng.normal(size=(3, 4))
     W, b, dout = rng.normal(size=(4, 2)), rng.normal(size=2), rng.normal(size=(3, 2))
     layer = student.Affine(W, b)
     layer.forward(x)
     dx = layer.backward(dout)
     probe = student.Affine(W, b)
+    ref = reference.Affine(W.copy(), b.copy())
+    ref.forward(x)
+    expected = {"dx": ref.backward(dout), "dW": ref.dW, "db": ref.db}
     inputs = {"x": x, "W": W, "b": b, "dout": dout}
     numerical = {
         "dx": numerical_grad_of(probe.forward, x, dout),
@@ -98,9 +101,10 @@ def test_backward_matches_own_forward(student, rng):
                 "db": affine_db_variants(dout)}
     for name, analytic in (("dx", dx), ("dW", layer.dW), ("db", layer.db)):
         what = "layer.backward(dout)" if name == "dx" else f"layer.{name}"
-        assert_grad_close(analytic, numerical[name],
-                          call=f"{what} vs numerical d forward / d{name[1:]}", inputs=inputs,
-                          threshold=tol.NUMERICAL_GRAD_REL_TOL, variants=variants[name])
+        assert_own_grad_close(analytic, numerical[name], expected[name],
+                              call=f"{what} vs numerical d forward / d{name[1:]}", dout=dout,
+                              inputs=inputs, threshold=tol.NUMERICAL_GRAD_REL_TOL,
+                              variants=variants[name])
 
 
 @pytest.mark.points(2)

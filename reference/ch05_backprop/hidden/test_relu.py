@@ -10,7 +10,7 @@ import pytest
 from autograder.grading import tolerances as tol
 from autograder.grading.checks import (CheckFailed, assert_close, assert_grad_close,
                                        assert_restored)
-from autograder.grading.gradcheck import numerical_grad_of
+from autograder.grading.gradcheck import assert_own_grad_close, numerical_grad_of
 from autograder.messages import say
 from reference.ch05_backprop.hints import relu_backward_variants
 
@@ -62,17 +62,18 @@ def test_backward_matches_reference(student, reference, rng):
 
 
 @pytest.mark.points(2)
-def test_backward_matches_own_forward(student, rng):
-    """backward agrees with the numerical gradient of your own forward"""
+def test_backward_matches_own_forward(student, reference, rng):
+    """backward agrees with the numerical gradient of your own forward (a forward that computes ReLU's job, not a constant or x itself)"""
     x, dout = _away_from_zero(rng, (3, 4)), rng.normal(size=(3, 4))
     layer = student.Relu()
     layer.forward(x)
     dx = layer.backward(dout)
-    probe = student.Relu()
-    assert_grad_close(dx, numerical_grad_of(probe.forward, x, dout),
-                      call="layer.backward(dout) vs numerical d forward / dx",
-                      inputs={"x": x, "dout": dout}, threshold=tol.NUMERICAL_GRAD_REL_TOL,
-                      variants=relu_backward_variants(x, dout))
+    probe, ref = student.Relu(), reference.Relu()
+    ref.forward(x)
+    assert_own_grad_close(dx, numerical_grad_of(probe.forward, x, dout), ref.backward(dout.copy()),
+                          call="layer.backward(dout) vs numerical d forward / dx", dout=dout,
+                          inputs={"x": x, "dout": dout}, threshold=tol.NUMERICAL_GRAD_REL_TOL,
+                          variants=relu_backward_variants(x, dout))
 
 
 @pytest.mark.points(1)

@@ -4,7 +4,7 @@ import pytest
 
 from autograder.grading import tolerances as tol
 from autograder.grading.checks import CheckFailed, assert_close, assert_grad_close, assert_restored
-from autograder.grading.gradcheck import numerical_grad_of
+from autograder.grading.gradcheck import assert_own_grad_close, numerical_grad_of
 from autograder.messages import say
 from reference.ch05_backprop.hints import sigmoid_backward_variants
 
@@ -61,17 +61,18 @@ def test_backward_matches_reference(student, reference, rng):
 
 
 @pytest.mark.points(2)
-def test_backward_matches_own_forward(student, rng):
-    """backward agrees with the numerical gradient of your own forward"""
+def test_backward_matches_own_forward(student, reference, rng):
+    """backward agrees with the numerical gradient of your own forward (a forward that computes the sigmoid's job, not a constant or x itself)"""
     x, dout = rng.normal(size=(3, 4)), rng.normal(size=(3, 4))
     layer = student.Sigmoid()
     layer.forward(x)
     dx = layer.backward(dout)
-    probe = student.Sigmoid()
-    assert_grad_close(dx, numerical_grad_of(probe.forward, x, dout),
-                      call="layer.backward(dout) vs numerical d forward / dx",
-                      inputs={"x": x, "dout": dout}, threshold=tol.NUMERICAL_GRAD_REL_TOL,
-                      variants=sigmoid_backward_variants(x, dout))
+    probe, ref = student.Sigmoid(), reference.Sigmoid()
+    ref.forward(x)
+    assert_own_grad_close(dx, numerical_grad_of(probe.forward, x, dout), ref.backward(dout),
+                          call="layer.backward(dout) vs numerical d forward / dx", dout=dout,
+                          inputs={"x": x, "dout": dout}, threshold=tol.NUMERICAL_GRAD_REL_TOL,
+                          variants=sigmoid_backward_variants(x, dout))
 
 
 @pytest.mark.points(1)

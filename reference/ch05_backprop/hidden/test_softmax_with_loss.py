@@ -10,7 +10,7 @@ import pytest
 
 from autograder.grading import tolerances as tol
 from autograder.grading.checks import CheckFailed, assert_close, assert_grad_close, assert_restored
-from autograder.grading.gradcheck import numerical_grad_of
+from autograder.grading.gradcheck import assert_own_grad_close, numerical_grad_of
 from autograder.messages import say
 from reference.ch03_neural_networks.activations import softmax
 from reference.ch04_training.hints import cross_entropy_variants
@@ -99,19 +99,20 @@ def test_backward_labels(student, reference, rng):
 
 
 @pytest.mark.points(3)
-def test_backward_matches_own_forward(student, rng):
-    """backward(1) agrees with the numerical gradient of your own forward (the loss)"""
+def test_backward_matches_own_forward(student, reference, rng):
+    """backward(1) agrees with the numerical gradient of your own forward (the loss), and that loss depends on x as the softmax cross-entropy does"""
     x, t = _batch(rng)
     while softmax(x)[t == 1].min() < MIN_ANSWER_PROBABILITY:
         x, t = _batch(rng)
     layer = student.SoftmaxWithLoss()
     layer.forward(x, t)
     dx = layer.backward(1)
-    probe = student.SoftmaxWithLoss()
-    assert_grad_close(dx, numerical_grad_of(lambda v: probe.forward(v, t), x),
-                      call="layer.backward(1) vs numerical d forward / dx",
-                      inputs={"x": x, "t": t}, threshold=tol.NUMERICAL_GRAD_REL_TOL,
-                      variants=softmax_with_loss_backward_variants(x, t))
+    probe, ref = student.SoftmaxWithLoss(), reference.SoftmaxWithLoss()
+    ref.forward(x, t)
+    assert_own_grad_close(dx, numerical_grad_of(lambda v: probe.forward(v, t), x), ref.backward(1),
+                          call="layer.backward(1) vs numerical d forward / dx",
+                          inputs={"x": x, "t": t}, threshold=tol.NUMERICAL_GRAD_REL_TOL,
+                          variants=softmax_with_loss_backward_variants(x, t))
 
 
 @pytest.mark.points(1)

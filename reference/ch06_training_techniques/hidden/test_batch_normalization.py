@@ -11,7 +11,7 @@ import pytest
 
 from autograder.grading import tolerances as tol
 from autograder.grading.checks import assert_close, assert_grad_close
-from autograder.grading.gradcheck import numerical_grad_of
+from autograder.grading.gradcheck import assert_own_grad_close, numerical_grad_of
 from reference.ch06_training_techniques.hints import (batchnorm_backward_variants,
                                                       batchnorm_forward_variants,
                                                       batchnorm_running_variants)
@@ -128,15 +128,18 @@ def test_backward_matches_reference(student, reference, rng):
 
 
 @pytest.mark.points(3)
-def test_backward_matches_own_forward(student, rng):
-    """backward(dout) is the gradient of your own training forward (checked numerically)"""
+def test_backward_matches_own_forward(student, reference, rng):
+    """backward(dout) is the gradient of your own training forward (checked numerically), a forward that normalises (not a constant or x itself)"""
     gamma, beta, x, dout = _backward_case(rng)
     mine = student.BatchNormalization(gamma, beta)
     numerical = numerical_grad_of(mine.forward, x, dout)
     mine.forward(x)
-    assert_grad_close(mine.backward(dout), numerical, call="bn.backward(dout)",
-                      inputs={"x": x, "dout": dout}, threshold=tol.NUMERICAL_GRAD_REL_TOL,
-                      variants=batchnorm_backward_variants(gamma, x, dout)["dx"])
+    ref = reference.BatchNormalization(gamma, beta)
+    ref.forward(x)
+    assert_own_grad_close(mine.backward(dout), numerical, ref.backward(dout), call="bn.backward(dout)",
+                          dout=dout, inputs={"x": x, "dout": dout},
+                          threshold=tol.NUMERICAL_GRAD_REL_TOL,
+                          variants=batchnorm_backward_variants(gamma, x, dout)["dx"])
 
 
 @pytest.mark.points(2)
@@ -157,7 +160,7 @@ def test_dgamma_dbeta_match_reference(student, reference, rng):
 
 
 @pytest.mark.points(2)
-def test_dgamma_dbeta_match_own_forward(student, rng):
+def test_dgamma_dbeta_match_own_forward(student, reference, rng):
     """dgamma and dbeta are the gradients of your own forward with respect to gamma and beta"""
     gamma, beta, x, dout = _backward_case(rng)
     numerical = {
@@ -169,11 +172,15 @@ def test_dgamma_dbeta_match_own_forward(student, rng):
     mine = student.BatchNormalization(gamma, beta)
     mine.forward(x)
     mine.backward(dout)
+    ref = reference.BatchNormalization(gamma, beta)
+    ref.forward(x)
+    ref.backward(dout)
     variants = batchnorm_backward_variants(gamma, x, dout)
     for name, expected in numerical.items():
-        assert_grad_close(getattr(mine, name), expected, call=f"bn.{name} after bn.backward(dout)",
-                          inputs={"x": x, "dout": dout}, threshold=tol.NUMERICAL_GRAD_REL_TOL,
-                          variants=variants[name])
+        assert_own_grad_close(getattr(mine, name), expected, getattr(ref, name),
+                              call=f"bn.{name} after bn.backward(dout)", dout=dout,
+                              inputs={"x": x, "dout": dout}, threshold=tol.NUMERICAL_GRAD_REL_TOL,
+                              variants=variants[name])
 
 
 @pytest.mark.points(2)

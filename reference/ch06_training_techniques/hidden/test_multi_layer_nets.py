@@ -14,6 +14,7 @@ import pytest
 from autograder.grading import tolerances as tol
 from autograder.grading.checks import (assert_close, assert_grad_close, assert_keys, assert_shape,
                                        assert_true)
+from autograder.grading.gradcheck import assert_own_grad_close
 from autograder.grading.learning import digits, train
 from autograder.grading.resident import params_numerical_grad, seed_numpy, set_params
 from reference.ch03_neural_networks.hints import accuracy_variants
@@ -107,12 +108,17 @@ def _agrees(value, expected) -> bool:
         return False
 
 
-def check_gradient_against_own_loss(mine, x, t, shapes, *loss_args):
+def check_gradient_against_own_loss(mine, ref, x, t, shapes, *loss_args):
+    """The student's gradient() against the numerical gradient of the student's own loss,
+    which must depend on the params as the reference's does (a constant loss and a
+    gradient of zeros agree, and earn nothing)."""
     grads = assert_keys(mine.gradient(x, t), shapes, call="net.gradient(x, t)")
+    expected = ref.gradient(x, t)
     for key in shapes:
         numerical = params_numerical_grad(mine, lambda: mine.loss(x, t, *loss_args), key)
-        assert_grad_close(grads[key], numerical, call=f"net.gradient(x, t)['{key}']",
-                          inputs={"x": x, "t": t}, threshold=tol.NUMERICAL_GRAD_REL_TOL)
+        assert_own_grad_close(grads[key], numerical, expected[key],
+                              call=f"net.gradient(x, t)['{key}']", inputs={"x": x, "t": t},
+                              threshold=tol.NUMERICAL_GRAD_REL_TOL)
 
 
 def check_learns(student, cls, args):
@@ -207,9 +213,9 @@ def test_gradient_matches_reference(student, reference, rng):
 def test_gradient_matches_own_loss(student, reference, rng):
     """gradient(x, t) is the gradient of your own loss(x, t), weight decay included (checked numerically)"""
     args = (*SMALL, "sigmoid", "sigmoid", 0.1)
-    mine, _, _ = nets(student, reference, rng, MLN, args)
+    mine, ref, _ = nets(student, reference, rng, MLN, args)
     x, t = batch(rng, SMALL)
-    check_gradient_against_own_loss(mine, x, t, _shapes(SMALL))
+    check_gradient_against_own_loss(mine, ref, x, t, _shapes(SMALL))
 
 
 @pytest.mark.item(MLN)
@@ -326,9 +332,9 @@ def test_extend_gradient_matches_reference(student, reference, rng):
 def test_extend_gradient_matches_own_loss(student, reference, rng):
     """with batch norm, gradient(x, t) is the gradient of your own loss(x, t, True) (checked numerically)"""
     args = _extend_args(SMALL, activation="sigmoid", lam=0.05, batchnorm=True)
-    mine, _, _ = nets(student, reference, rng, EXT, args, batchnorm=True)
+    mine, ref, _ = nets(student, reference, rng, EXT, args, batchnorm=True)
     x, t = batch(rng, SMALL)
-    check_gradient_against_own_loss(mine, x, t, _shapes(SMALL, batchnorm=True), True)
+    check_gradient_against_own_loss(mine, ref, x, t, _shapes(SMALL, batchnorm=True), True)
 
 
 @pytest.mark.item(EXT)

@@ -6,7 +6,7 @@ import pytest
 
 from autograder.grading import tolerances as tol
 from autograder.grading.checks import assert_close, assert_grad_close, assert_shape
-from autograder.grading.gradcheck import numerical_grad_of
+from autograder.grading.gradcheck import assert_own_grad_close, numerical_grad_of
 from reference.ch07_cnn.hints import conv_backward_variants, conv_forward_variants
 
 pytestmark = pytest.mark.item("Convolution")
@@ -103,20 +103,22 @@ def test_backward_dW_db(student, reference, rng):
 
 
 @pytest.mark.points(3)
-def test_backward_dx_matches_own_forward(student, rng):
-    """dx from backward is the numerical gradient of your own forward"""
+def test_backward_dx_matches_own_forward(student, reference, rng):
+    """dx from backward is the numerical gradient of your own forward, which depends on x as a convolution does"""
     x, W, b = _case(rng, (2, 2, 4, 4), 2, 3, 3)
     layer, shape = _own_forward(student, x, W, b)
     dout = rng.normal(size=shape)
     numerical = numerical_grad_of(student.Convolution(W, b, 1, 0).forward, x, dout)
-    assert_grad_close(layer.backward(dout), numerical, call="Convolution(W, b, 1, 0).backward(dout)",
-                      inputs={"x": x, "dout": dout}, threshold=tol.NUMERICAL_GRAD_REL_TOL,
-                      own_forward=True)
+    ref = reference.Convolution(W, b, 1, 0)
+    ref.forward(x)
+    assert_own_grad_close(layer.backward(dout), numerical, ref.backward(dout),
+                          call="Convolution(W, b, 1, 0).backward(dout)", dout=dout,
+                          inputs={"x": x, "dout": dout}, threshold=tol.NUMERICAL_GRAD_REL_TOL)
 
 
 @pytest.mark.points(3)
-def test_backward_dW_db_match_own_forward(student, rng):
-    """dW and db after backward are the numerical gradients of your own forward in W and b"""
+def test_backward_dW_db_match_own_forward(student, reference, rng):
+    """dW and db after backward are the numerical gradients of your own forward in W and b, on which it depends as a convolution does"""
     x, W, b = _case(rng, (2, 2, 4, 4), 2, 3, 3)
     layer, shape = _own_forward(student, x, W, b)
     dout = rng.normal(size=shape)
@@ -125,11 +127,14 @@ def test_backward_dW_db_match_own_forward(student, rng):
         "dW": numerical_grad_of(lambda w: student.Convolution(w, b, 1, 0).forward(x), W, dout),
         "db": numerical_grad_of(lambda v: student.Convolution(W, v, 1, 0).forward(x), b, dout),
     }
+    ref = reference.Convolution(W, b, 1, 0)
+    ref.forward(x)
+    ref.backward(dout)
     for name, expected in numerical.items():
-        assert_grad_close(getattr(layer, name), expected,
-                          call=f"Convolution(W, b, 1, 0).{name} after backward(dout)",
-                          inputs={"x": x, "dout": dout}, threshold=tol.NUMERICAL_GRAD_REL_TOL,
-                          own_forward=True)
+        assert_own_grad_close(getattr(layer, name), expected, getattr(ref, name),
+                              call=f"Convolution(W, b, 1, 0).{name} after backward(dout)",
+                              dout=dout, inputs={"x": x, "dout": dout},
+                              threshold=tol.NUMERICAL_GRAD_REL_TOL)
 
 
 @pytest.mark.points(3)

@@ -4,6 +4,7 @@ Run by hand after changing a scenario: `python tests/e2e/scenarios/build_scenari
 the notebooks and expected.json files it writes are committed.
 """
 import json
+import sys
 import nbformat
 from nbformat.v4 import new_notebook, new_code_cell, new_markdown_cell
 from nbformat.v3 import new_notebook as v3_notebook, new_worksheet, new_code_cell as v3_code_cell
@@ -225,3 +226,17 @@ write("root_cause_in_other_item",
       [IMPORTS, ACTS, MSE, CEE.replace(CEE_1D_RESHAPE, ""), NUMERIC, SIMPLE, TWO],
       {"status": "graded", "assignment": "ch04", "full": others("cross_entropy_error", "simpleNet"),
        "messages": {"simpleNet": "another graded item: fix `cross_entropy_error` first"}})
+
+# --- notebooks that compute nothing (their sources: tests/grading/nothing.py) ---
+
+sys.path.insert(0, str(root.parents[2]))
+from tests.grading.nothing import NOTHING  # noqa: E402
+
+for name, (chapter, source) in sorted(NOTHING.items()):
+    nothing = stable(new_notebook(cells=[new_code_cell(source.strip() + "\n")]))
+    nothing.metadata["dlfs"] = {"assignment": chapter}
+    write(f"computes_nothing_{name.split('_', 1)[1]}_{chapter}", None,
+          {"status": "graded", "assignment": chapter, "max_percent": 12,
+           "unpaid_tests": ["own_forward", "own_loss", "learns_digits"],
+           "limits": {"call_seconds": 10, "submission_seconds": 240}},
+          raw=nbformat.writes(nothing).encode("utf-8"))
