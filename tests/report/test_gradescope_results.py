@@ -14,8 +14,9 @@ import pytest
 from autograder.assignment import load_assignment
 from autograder.grading.outcome import TestOutcome, TestStatus
 from autograder.grading.score import score_outcomes
-from autograder.report import gradescope
-from autograder.report.gradescope import build, summary, to_gradescope
+from autograder.report import gradescope, gradescope_output as output
+from autograder.report.gradescope import build
+from autograder.report.gradescope_output import summary, to_gradescope
 from autograder.report.results_json import from_dict, to_dict
 from autograder.result import BlockError, GradingResult, LoadSummary, Provenance, RunStatus
 from autograder.submissions import discover_one
@@ -101,20 +102,20 @@ def test_what_a_student_wrote_is_shown_not_rendered_and_the_summary_stays_bounde
     evil = "# Owned [click](https://evil.example) <img src=x onerror=alert(1)> | a | ` ``` "
     errors = [BlockError(f"cell {n}", "ValueError", evil + "x" * 5000, n) for n in range(60)]
     text = summary(_result(errors), load_assignment("ch04"), [], "en")
-    assert len(text) < gradescope.MAX_SUMMARY + 100
+    assert len(text) < output.MAX_SUMMARY + 100
     bullets = [line for line in text.splitlines() if line.startswith("- ")]
-    assert len(bullets) == gradescope.MAX_FIX_LINES + 1 and bullets[-1] == "- and 52 more"
+    assert len(bullets) == output.MAX_FIX_LINES + 1 and bullets[-1] == "- and 52 more"
     assert "<img" not in text.replace("\\<img", "") and "[click]" not in text.replace("\\[click\\]", "")
     assert not [line for line in text.splitlines() if line.startswith("#") and not line.startswith("### ")]
-    assert all(len(line) < gradescope.MAX_LINE + 200 for line in bullets)
+    assert all(len(line) < output.MAX_LINE + 200 for line in bullets)
 
 
 def test_a_catalog_code_mark_becomes_a_code_span_a_students_backticks_cannot_close():
-    assert gradescope._markdown("`soft_max` is missing") == "`soft_max` is missing"
-    assert gradescope._markdown("cannot import `a``b` here") == "cannot import `a``b` here"
+    assert output._markdown("`soft_max` is missing") == "`soft_max` is missing"
+    assert output._markdown("cannot import `a``b` here") == "cannot import `a``b` here"
     # An odd backtick, as in `print('`')`: every backtick shown, nothing opened.
-    assert gradescope._markdown("x ` [y](z)") == "x \\` \\[y\\](z)"
-    assert gradescope._code("``x`") == "``` ``x` ```"
+    assert output._markdown("x ` [y](z)") == "x \\` \\[y\\](z)"
+    assert output._code("``x`") == "``` ``x` ```"
 
 
 def _folder(tmp_path, names_and_times):
@@ -153,10 +154,10 @@ def test_the_preface_names_the_file_the_others_and_why_in_one_language():
     folder_sub = type("S", (), {"refusal": None, "origin": "hw.ipynb",
                                 "path": type("P", (), {"is_file": lambda self: True})()})()
     others = tuple(f"draft{n}.ipynb" for n in range(15))
-    lines = gradescope._preface(folder_sub, others, True, "ch04_training.ipynb", "en")
+    lines = output.preface(folder_sub, others, True, "ch04_training.ipynb", "en")
     assert lines[0] == "File graded: `hw.ipynb`"
     assert "`draft9.ipynb` and 5 more" in lines[1] and "draft10" not in lines[1]
     assert "named like the assignment's notebook (`ch04_training.ipynb`)" in lines[1]
-    korean = gradescope._preface(folder_sub, others[:1], False, "ch04_training.ipynb", "ko")
+    korean = output.preface(folder_sub, others[:1], False, "ch04_training.ipynb", "ko")
     assert korean[1].startswith("제출물에 있었지만 채점하지 않은 파일: `draft0.ipynb`.")
     assert "가장 최근에 수정한 파일" in korean[1] and "File" not in " ".join(korean)
