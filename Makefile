@@ -86,8 +86,9 @@ clean: export DLFS_OUT = $(OUT)
 clean:
 	rm -rf "$$DLFS_OUT" .pytest_cache
 
-# dist/chNN-gradescope.zip: setup.sh and run_autograder at its root, the grader and its
-# chapters inside; upload it as the assignment's autograder on Gradescope.
+# dist/chNN-gradescope.zip: setup.sh and run_autograder at its root, the grader, the
+# assignment's chapter (and those it imports), requirements pinned to this venv's versions;
+# upload it as the assignment's autograder on Gradescope.
 gradescope: setup
 	@test -n "$(ASSIGNMENT)" || { echo "usage: make gradescope ASSIGNMENT=chNN" >&2; exit 2; }
 	$(PY) -m autograder.report.gradescope build $(ASSIGNMENT) --dist dist

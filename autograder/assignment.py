@@ -102,6 +102,17 @@ def _reference_closure(start: list[Path]) -> set[Path]:
     return {p for p in seen if p.is_relative_to(root)}
 
 
+def chapters_imported(chapter: Path, skip: tuple[str, ...] = ()) -> set[str]:
+    """The chapter folders (by name, `chapter`'s own among them) whose files `chapter`'s
+    Python files outside the `skip` subfolders import, directly or through each other:
+    what a grader for this chapter alone must carry (ch05's layers use ch03's softmax)."""
+    root = chapters_root().resolve()
+    own = [p for p in sorted(chapter.rglob("*.py"))
+           if not set(p.relative_to(chapter).parts[:-1]) & set(skip)]
+    return {p.relative_to(root).parts[0] for p in _reference_closure(own)
+            if len(p.relative_to(root).parts) > 1}
+
+
 def _imported_modules(tree: ast.AST, path: Path, root: Path) -> list[list[str]]:
     """Module paths (as name lists under the reference package) that `tree` imports."""
     package = list(path.relative_to(root).parent.parts) if path.is_relative_to(root) else None

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from autograder.assignment import UnknownAssignment
+from autograder.assignment import UnknownAssignment, load_assignment
 from autograder.report.gradescope import build, run
 
 pytestmark = pytest.mark.sandbox
@@ -52,11 +52,11 @@ def test_the_zip_holds_the_scripts_at_its_root_and_the_grader(package):
         names = set(zf.namelist())
         modes = {i.filename: (i.external_attr >> 16) & 0o777 for i in zf.infolist()}
         run_script = zf.read("run_autograder").decode()
-    assert {"setup.sh", "run_autograder", "requirements.txt", "autograder/pipeline.py",
-            "autograder/report/templates/feedback.html.j2"} <= names
-    assert any(n.startswith("reference/") and n.endswith("assignment.toml") for n in names)
+    assert {"setup.sh", "pick_python.sh", "run_autograder", "requirements.txt", "autograder/pipeline.py",
+            "autograder/report/templates/feedback.html.j2",
+            "reference/ch03_neural_networks/assignment.toml"} <= names
     assert not [n for n in names if "__pycache__" in n or n.endswith(".pyc")]
-    assert modes["run_autograder"] & stat.S_IXUSR and modes["setup.sh"] & stat.S_IXUSR
+    assert all(modes[script] & stat.S_IXUSR for script in ("run_autograder", "setup.sh", "pick_python.sh"))
     assert "--assignment ch03" in run_script and "AUTOGRADER_ROOT:-/autograder" in run_script
 
 
@@ -73,13 +73,23 @@ def test_run_autograder_writes_gradescopes_results_json(package, tmp_path):
     proc = _run(root)
     assert proc.returncode == 0, proc.stderr
     results = json.loads((root / "results" / "results.json").read_text(encoding="utf-8"))
-    assert results["dlfs"]["status"] == "graded" and results["dlfs"]["assignment_id"] == "ch03"
-    assert results["tests"] and results["score"] == results["dlfs"]["max_score"] == 50  # as `grade` gives it
+    assert "dlfs" not in results and set(results["extra_data"]) == {"dlfs"}
+    dlfs = results["extra_data"]["dlfs"]
+    assert dlfs["status"] == "graded" and dlfs["assignment_id"] == "ch03"
+    assert results["tests"] and results["score"] == dlfs["max_score"] == 50  # as `grade` gives it
     assert results["score"] == pytest.approx(sum(t["score"] for t in results["tests"]))
     for test in results["tests"]:
         assert test["status"] in ("passed", "failed")
         assert test["visibility"] in ("visible", "hidden", "after_due_date", "after_published")
-    assert results["dlfs"]["source"] == "my homework.ipynb"
+    assert dlfs["source"] == "my homework.ipynb"
+    # Tests in the order of the assignment's items, numbered 1, 2, ... that way.
+    items = list(load_assignment("ch03").items)
+    order = [items.index(t["tags"][0]) for t in results["tests"]]
+    assert order == sorted(order) and len(set(order)) == len(items)
+    assert [t["number"] for t in results["tests"]] == [str(n) for n in range(1, len(order) + 1)]
+    assert results["output_format"] == "md"
+    assert "채점한 파일: `my homework.ipynb`" in results["output"]
+    assert "**점수: 50 / 50**" in results["output"]
 
 
 def test_an_empty_submission_folder_gets_a_result_not_a_crash(package, tmp_path):
@@ -87,7 +97,8 @@ def test_an_empty_submission_folder_gets_a_result_not_a_crash(package, tmp_path)
     proc = _run(root)
     assert proc.returncode == 0, proc.stderr
     results = json.loads((root / "results" / "results.json").read_text(encoding="utf-8"))
-    assert results["score"] == 0 and results["dlfs"]["error"]["code"] == "no_notebook"
+    assert results["score"] == 0 and results["extra_data"]["dlfs"]["error"]["code"] == "no_notebook"
+    assert results["output"].strip()     # the student reads why
 
 
 def test_setup_can_be_skipped_and_checkpoints_are_not_the_notebook(package, tmp_path):
@@ -97,7 +108,7 @@ def test_setup_can_be_skipped_and_checkpoints_are_not_the_notebook(package, tmp_
     assert proc.returncode == 0 and "nothing installed" in proc.stdout
     (root / "submission" / ".ipynb_checkpoints").mkdir()
     (root / "submission" / ".ipynb_checkpoints" / "zz.ipynb").write_text("{}")
-    assert run(root, "ch03")["dlfs"]["source"] == "my homework.ipynb"
+    assert run(root, "ch03")["extra_data"]["dlfs"]["source"] == "my homework.ipynb"
 
 
 def test_a_non_utf8_name_and_a_failing_report_still_give_gradescope_a_results_json(tmp_path, monkeypatch):
@@ -124,7 +135,8 @@ def test_a_non_utf8_name_and_a_failing_report_still_give_gradescope_a_results_js
     gradescope.run(tmp_path, "ch04")
     data = json.loads((tmp_path / "results" / "results.json").read_text(encoding="utf-8"))
     assert data["score"] == graded[0].points > 0 and data["tests"] == []
-    assert data["dlfs"]["source"].endswith("(cp949: 박지우.ipynb)")
+    assert data["extra_data"]["dlfs"]["source"].endswith("(cp949: 박지우.ipynb)")
+    assert "채점한 파일" in data["output"]
 
 
 def test_the_zip_carries_one_input_secret_kept_across_rebuilds(tmp_path):

@@ -62,9 +62,9 @@ def test_a_finder_zip_unpacked_grades_the_notebook_not_its_resource_fork(tmp_pat
     (root / "submission" / "._hw.ipynb").write_bytes(apple_double("hw.ipynb"))
     os.utime(notebook, (1_000_000, 1_000_000))       # the forks are newer than the notebook
     data = run(root, "ch03")
-    assert data["dlfs"]["status"] == "graded" and data["dlfs"]["source"] == "hw.ipynb"
-    assert data["score"] == data["dlfs"]["max_score"] > 0
-    assert "File graded: hw.ipynb" in data["output"] and "not graded" not in data["output"]
+    assert data["extra_data"]["dlfs"]["status"] == "graded" and data["extra_data"]["dlfs"]["source"] == "hw.ipynb"
+    assert data["score"] == data["extra_data"]["dlfs"]["max_score"] > 0
+    assert "채점한 파일: `hw.ipynb`" in data["output"] and "채점하지 않은" not in data["output"]
     assert _stored(root) == data
 
 
@@ -75,17 +75,17 @@ def test_a_finder_zip_left_packed_grades_the_notebook_inside(tmp_path):
         zf.writestr("__MACOSX/hw/._hw.ipynb", apple_double("hw.ipynb"))
         zf.writestr("hw/.DS_Store", b"\0\0\0\1Bud1")
     data = run(root, "ch03")
-    assert data["dlfs"]["source"] == "upload.zip/hw/hw.ipynb"
-    assert data["score"] == data["dlfs"]["max_score"] > 0
+    assert data["extra_data"]["dlfs"]["source"] == "upload.zip/hw/hw.ipynb"
+    assert data["score"] == data["extra_data"]["dlfs"]["max_score"] > 0
 
 
 def test_a_lone_py_is_graded_as_the_command_line_grades_it(tmp_path):
     root = _root(tmp_path)
     (root / "submission" / "homework.py").write_text(_python_source(EXAMPLE), encoding="utf-8")
     data = run(root, "ch03")
-    assert data["dlfs"]["status"] == "graded", data["output"]
-    assert data["score"] == data["dlfs"]["max_score"] > 0
-    assert "File graded: homework.py" in data["output"]
+    assert data["extra_data"]["dlfs"]["status"] == "graded", data["output"]
+    assert data["score"] == data["extra_data"]["dlfs"]["max_score"] > 0
+    assert "채점한 파일: `homework.py`" in data["output"]
 
 
 def test_a_symlink_is_never_followed_out_of_the_submission(tmp_path):
@@ -96,7 +96,7 @@ def test_a_symlink_is_never_followed_out_of_the_submission(tmp_path):
     (root / "submission" / "hw.ipynb").symlink_to(outside / "answers.ipynb")
     (root / "submission" / "folder").symlink_to(outside, target_is_directory=True)
     data = run(root, "ch03")
-    assert data["score"] == 0 and data["dlfs"]["error"]["code"] == "no_notebook"
+    assert data["score"] == 0 and data["extra_data"]["dlfs"]["error"]["code"] == "no_notebook"
     assert "answers" not in json.dumps(data)
 
 
@@ -109,8 +109,8 @@ def test_a_symlink_beside_the_notebook_is_not_a_candidate(tmp_path):
     os.utime(real, (1_000_000, 1_000_000))
     (root / "submission" / "zz_newer_link.ipynb").symlink_to(outside)
     data = run(root, "ch03")
-    assert data["dlfs"]["source"] == "mine.ipynb" and data["score"] == data["dlfs"]["max_score"]
-    assert "not graded" not in data["output"]
+    assert data["extra_data"]["dlfs"]["source"] == "mine.ipynb" and data["score"] == data["extra_data"]["dlfs"]["max_score"]
+    assert "채점하지 않은" not in data["output"]
 
 
 def test_two_notebooks_grade_one_chosen_the_same_way_every_time_and_say_so(tmp_path):
@@ -121,14 +121,14 @@ def test_two_notebooks_grade_one_chosen_the_same_way_every_time_and_say_so(tmp_p
         path.write_bytes(EXAMPLE.read_bytes())
         os.utime(path, (1_000_000, 1_000_000))    # same time: the path decides
     first = run(root, "ch03")
-    assert first["dlfs"]["source"] == "a_final.ipynb"
-    assert "File graded: a_final.ipynb" in first["output"]
-    assert "not graded: b_draft.ipynb, sub/a_final.ipynb" in first["output"]
-    assert "채점하지 않은 파일" in first["output"]
-    assert run(root, "ch03")["dlfs"]["source"] == "a_final.ipynb"
+    assert first["extra_data"]["dlfs"]["source"] == "a_final.ipynb"
+    assert "채점한 파일: `a_final.ipynb`" in first["output"]
+    assert "채점하지 않은 파일: `b_draft.ipynb`, `sub/a_final.ipynb`" in first["output"]
+    assert "가장 최근에 수정한 파일" in first["output"]
+    assert run(root, "ch03")["extra_data"]["dlfs"]["source"] == "a_final.ipynb"
     newest = root / "submission" / "b_draft.ipynb"
     os.utime(newest, (2_000_000, 2_000_000))
-    assert run(root, "ch03")["dlfs"]["source"] == "b_draft.ipynb"
+    assert run(root, "ch03")["extra_data"]["dlfs"]["source"] == "b_draft.ipynb"
 
 
 def test_last_weeks_notebook_is_graded_as_this_assignment_with_a_note(tmp_path):
@@ -137,5 +137,23 @@ def test_last_weeks_notebook_is_graded_as_this_assignment_with_a_note(tmp_path):
     nb.metadata["dlfs"] = {"assignment": "ch02"}
     nbformat.write(nb, root / "submission" / "hw.ipynb")
     data = run(root, "ch03")
-    assert data["dlfs"]["assignment_id"] == "ch03" and data["score"] == data["dlfs"]["max_score"]
-    assert "metadata says ch02" in data["output"] and "metadata says ch02" in data["dlfs"]["chapter_note"]
+    dlfs = data["extra_data"]["dlfs"]
+    assert dlfs["assignment_id"] == "ch03" and data["score"] == dlfs["max_score"]
+    assert "메타데이터는 ch02 과제" in data["output"] and "metadata says ch02" in dlfs["chapter_note"]
+
+
+def test_the_notebook_named_like_the_published_one_is_graded_before_a_newer_draft(tmp_path):
+    """The published notebook is ch03_neural_networks.ipynb: a draft saved after it, or a
+    copy with another name, is passed over, and the output says why."""
+    root = _root(tmp_path)
+    real = root / "submission" / "CH03_Neural_Networks.ipynb"    # the name, whatever its case
+    real.write_bytes(EXAMPLE.read_bytes())
+    os.utime(real, (1_000_000, 1_000_000))
+    nb = nbformat.read(EXAMPLE, as_version=4)
+    nb.cells = nb.cells[:1]                                     # a newer draft: nothing graded in it
+    nbformat.write(nb, root / "submission" / "scratch.ipynb")
+    data = run(root, "ch03")
+    dlfs = data["extra_data"]["dlfs"]
+    assert dlfs["source"] == "CH03_Neural_Networks.ipynb" and data["score"] == dlfs["max_score"] > 0
+    assert "채점하지 않은 파일: `scratch.ipynb`" in data["output"]
+    assert "과제 노트북의 이름(`ch03_neural_networks.ipynb`)" in data["output"]
