@@ -17,7 +17,8 @@ from pathlib import Path
 
 from .archives import ArchiveRefused, Unpacker, describe, ignored, is_archive
 from .ids import collision_key, refused_id, safe_id
-from .lms import Identity, identify
+from .hashing import FileTooLarge, read_limited
+from .lms import GRADESCOPE_METADATA, Identity, gradescope_identities, identify
 from .model import Caps, Refusal, Submission, SubmissionPathError
 from ..messages import say
 
@@ -130,18 +131,41 @@ def _entries(folder: Path, name: str, depth: int, ancestors: tuple[str, ...]) ->
         else:
             units.append(_Unit(safe_id(path.stem), path, entry_name, "refused",
                                refusal=Refusal("not_a_file", entry_name)))
-    return _as_lms_students(units)
+    if len(units) == 1 and units[0].kind == "folder" and (units[0].path / GRADESCOPE_METADATA).is_file():
+        # Gradescope's export zip holds one folder (assignment_<n>_export/) with the class in it.
+        return _entries(units[0].path, units[0].name, depth, ancestors)
+    return _as_lms_students(units, _gradescope_metadata(folder))
 
 
 # Entries of a folder that must carry an LMS's names before they are read as its download:
 # a plain class folder where a few students happen to name files `kim_2023_1_hw.ipynb`
 # keeps its plain ids.
 LMS_SHARE = 0.5
-def _as_lms_students(units: list[_Unit]) -> list[_Unit]:
-    """In an LMS download, one unit per student: ids from the LMS's names, and of one
-    student's several entries (a resubmission, extra files) the one to grade."""
+# Gradescope's metadata of a class of hundreds is tens of kilobytes.
+MAX_METADATA_BYTES = 8 << 20
+
+
+def _gradescope_metadata(folder: Path) -> dict[str, Identity] | None:
+    """The identities Gradescope's export names in this folder's metadata, or None."""
+    path = folder / GRADESCOPE_METADATA
+    if not path.is_file() or path.is_symlink():
+        return None
+    try:
+        return gradescope_identities(read_limited(path, MAX_METADATA_BYTES).decode("utf-8", "replace"))
+    except (OSError, FileTooLarge) as exc:
+        log.warning("%s: not read (%s)", path, exc)
+        return None
+
+
+def _as_lms_students(units: list[_Unit], gradescope: dict[str, Identity] | None = None) -> list[_Unit]:
+    """In an LMS download, one unit per student: ids from the LMS's names (or Gradescope's
+    metadata), and of one student's several entries (a resubmission, extra files) the one
+    to grade."""
+    if gradescope is not None:
+        # The LMS's own file is nobody's submission.
+        units = [u for u in units if Path(u.name).name != GRADESCOPE_METADATA]
     for unit in units:
-        unit.identity = identify(Path(unit.name).name)
+        unit.identity = identify(Path(unit.name).name) or (gradescope or {}).get(Path(unit.name).name)
     found = [unit.identity.lms for unit in units if unit.identity]
     lms = max(set(found), key=found.count) if found else None
     if lms is None or found.count(lms) < LMS_SHARE * len(units):

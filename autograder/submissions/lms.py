@@ -7,8 +7,10 @@ id is fixed per assignment and student. Canvas names each file
 name squeezed to word characters and lowercased; the user id is the student's for good,
 and attachment ids grow with every upload, so the larger one is the later file.
 
-An entry whose name fits neither layout gets no Identity, and its id is made from its name
-as before. Names come from archives and disks that may not be UTF-8: a layout is matched
+Gradescope's "Export Submissions" gives each submission a folder `submission_<n>` and
+says whose it is in `submission_metadata.yml` beside them (read by gradescope_identities:
+the first submitter's name, SID and email). An entry whose name fits none of these layouts
+gets no Identity, and its id is made from its name as before. Names come from archives and disks that may not be UTF-8: a layout is matched
 on the text, whatever characters the name part holds (Korean, spaces, punctuation).
 """
 
@@ -34,8 +36,8 @@ _CANVAS = re.compile(
 class Identity:
     """A student as the LMS knows them, read from one downloaded entry's name."""
 
-    lms: str                      # "moodle" or "canvas"
-    lms_id: str                   # Moodle's participant id, Canvas's user id
+    lms: str                      # "moodle", "canvas" or "gradescope"
+    lms_id: str                   # Moodle's participant id, Canvas's user id, Gradescope's SID
     display_name: str             # as the LMS wrote it ("윤지호", "leeyounghee")
     original_name: str = ""       # the file name the student uploaded, where the LMS kept it
     late: bool = False            # Canvas marks late submissions in the name
@@ -66,3 +68,37 @@ def identify(entry_name: str) -> Identity | None:
         return Identity("canvas", canvas["user"], canvas["name"], canvas["original"].strip(),
                         late=bool(canvas["late"]), upload_order=int(canvas["attachment"]))
     return None
+
+
+GRADESCOPE_METADATA = "submission_metadata.yml"
+_GS_RECORD = re.compile(r":?(submission_(\d{1,15})):\s*$")
+_GS_FIELD = re.compile(r"\s*-?\s*:?(name|sid|email):\s*(.*?)\s*$")
+
+
+def gradescope_identities(text: str) -> dict[str, Identity]:
+    """Folder name -> Identity from Gradescope's submission_metadata.yml (YAML written by
+    Ruby: `:submission_123:` records, `:submitters:` lists of `:name:`, `:sid:`, `:email:`).
+    Read line by line for just these keys, so no YAML library is needed and nothing in the
+    file is ever evaluated; the first submitter of a group submission stands for it."""
+    found: dict[str, Identity] = {}
+    folder, number, fields = None, 0, {}
+
+    def close():
+        if folder and fields.get("name"):
+            who = fields.get("sid") or fields.get("email") or str(number)
+            found[folder] = Identity("gradescope", who, fields["name"], upload_order=number)
+
+    for line in text.splitlines():
+        record = _GS_RECORD.fullmatch(line) if line[:1] not in (" ", "\t", "-") else None
+        if record:
+            close()
+            folder, number, fields = record[1], int(record[2]), {}
+            continue
+        field = _GS_FIELD.fullmatch(line)
+        if folder and field and field[1] not in fields:
+            value = field[2]
+            if len(value) >= 2 and value[0] == value[-1] and value[0] in "'\"":
+                value = value[1:-1]
+            fields[field[1]] = unicodedata.normalize("NFC", value).strip()
+    close()
+    return found

@@ -74,3 +74,48 @@ def test_two_students_with_one_name_stay_two(tmp_path):
     subs = _by_id(discover([root], tmp_path / "scratch"))
     assert sorted(subs) == ["김민수_11", "김민수_12"]
     assert all(s.refusal is None for s in subs.values())
+
+
+GRADESCOPE_METADATA = """---
+:submission_2001:
+  :submitters:
+  - :name: 김민수
+    :sid: '2023001'
+    :email: minsu@example.ac.kr
+  :created_at: 2026-11-20 10:00:00.000000000 +09:00
+  :score: 0.0
+:submission_2002:
+  :submitters:
+  - :name: "Lee, Young-hee"
+    :sid: ''
+    :email: younghee@example.ac.kr
+  - :name: Park Jiwoo
+    :sid: '2023003'
+    :email: jiwoo@example.ac.kr
+  :created_at: 2026-11-20 11:00:00.000000000 +09:00
+"""
+
+
+def test_gradescope_export_names_students_from_its_metadata(tmp_path):
+    """Is Gradescope's export (submission_<n>/ folders and submission_metadata.yml, all in
+    one assignment_<n>_export/ folder of the zip) read as its submitters, the metadata
+    file itself never a student?"""
+    archive = make_zip(tmp_path / "assignment_77_export.zip", {
+        "assignment_77_export/submission_metadata.yml": GRADESCOPE_METADATA,
+        "assignment_77_export/submission_2001/ch05.ipynb": NOTEBOOK,
+        "assignment_77_export/submission_2002/hw.ipynb": NOTEBOOK,
+    })
+    subs = _by_id(discover([archive], tmp_path / "scratch"))
+    assert sorted(subs) == ["Lee_Young-hee_younghee_example.ac.kr", "김민수_2023001"]
+    kim = subs["김민수_2023001"]
+    assert (kim.identity.lms, kim.identity.lms_id, kim.identity.display_name) == ("gradescope", "2023001", "김민수")
+    assert kim.path.name == "ch05.ipynb"
+    assert subs["Lee_Young-hee_younghee_example.ac.kr"].identity.display_name == "Lee, Young-hee"
+
+
+def test_gradescope_metadata_is_read_without_evaluating_anything():
+    """Does the reader take only names, SIDs and emails, and survive a hostile file?"""
+    from autograder.submissions.lms import gradescope_identities
+    assert gradescope_identities("!!python/object:os.system\n:submission_1:\n  - :name: x\n") == {
+        "submission_1": gradescope_identities(":submission_1:\n  - :name: x\n")["submission_1"]}
+    assert gradescope_identities("\x00\xff garbage\n:::\n") == {}
