@@ -16,7 +16,8 @@ from pathlib import Path
 import nbformat
 
 ROOT = Path(__file__).resolve().parents[1]
-SOURCES = ["park_jiwoo_ch04.ipynb", "lee_younghee_ch04.ipynb", "kim_minsu_ch03.ipynb"]
+# One chapter, so the whole class is graded as it (a correct and a buggy notebook).
+SOURCES = ["park_jiwoo_ch04.ipynb", "lee_younghee_ch04.ipynb"]
 
 
 def build_class(folder: Path, count: int) -> None:
@@ -35,12 +36,12 @@ def main() -> None:
         build_class(work / "class", count)
         started = time.perf_counter()
         proc = subprocess.run([sys.executable, "-m", "autograder", "grade", str(work / "class"),
-                               "--out", str(work / "out"), "--jobs", jobs],
+                               "--out", str(work / "out"), "--jobs", jobs, "--assignment", "ch04"],
                               cwd=ROOT, capture_output=True, text=True)
         elapsed = time.perf_counter() - started
         if proc.returncode != 0:
             sys.exit(f"grading failed ({proc.returncode}):\n{proc.stderr}")
-        graded = sum(1 for p in (work / "out").glob("*/results.json"))
+        graded = sum(1 for p in (work / "out" / "students").glob("*/results.json"))
         print(f"graded {graded}/{count} notebooks with --jobs {jobs} in {elapsed:.1f} s: "
               f"{elapsed / count:.3f} s per notebook (wall), {count / elapsed:.1f} notebooks/s")
     finally:
