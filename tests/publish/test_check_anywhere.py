@@ -227,3 +227,17 @@ def test_grading_skips_the_whole_check_cell(tmp_path):
     assert "dlfs_check" not in result.source and "getcwd" not in result.source
     assert result.report.skipped["local_check"] == 1
     assert not any(f"셀 {check_cell}" in w or f"cell {check_cell}" in w for w in result.report.warnings)
+
+
+@pytest.mark.parametrize("lang, ok", [("en", True), ("ko", True), ("fr", False)])
+def test_the_notebook_language_comes_from_publish_toml(lang, ok, tmp_path):
+    from autograder.publish.spec import SpecError, load_spec
+    folder = Path(shutil.copytree(ASSIGNMENTS / FOLDER, tmp_path / FOLDER))
+    with (folder / "publish.toml").open("a", encoding="utf-8") as toml:
+        toml.write(f'\n[notebook]\nlang = "{lang}"\n')
+    if ok:
+        assert load_spec(folder).lang == lang
+    else:
+        with pytest.raises(SpecError, match="lang"):
+            load_spec(folder)
+    assert find_spec("ch03").lang == "ko"          # the committed chapters: the default
