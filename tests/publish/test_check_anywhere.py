@@ -241,3 +241,12 @@ def test_the_notebook_language_comes_from_publish_toml(lang, ok, tmp_path):
         with pytest.raises(SpecError, match="lang"):
             load_spec(folder)
     assert find_spec("ch03").lang == "ko"          # the committed chapters: the default
+
+
+def test_a_submitted_chapter_folder_is_graded_on_its_notebook(tmp_path):
+    """A student who hands in the whole folder, checker copy and all: its .py files are
+    not mistaken for the submission."""
+    from autograder.submissions.discover import discover_one
+    folder = _copy_folder(tmp_path / "kim")
+    submission, others = discover_one(folder, tmp_path / "scratch")
+    assert submission.path == folder / NOTEBOOK and others == ()
