@@ -29,7 +29,7 @@ from dataclasses import dataclass, field
 
 from autograder.ingest.emit import guarded_import
 from autograder.ingest.model import Cell, Definition, Edit, split_lines
-from autograder.ingest.rules import bindings, is_constant, rebound_names
+from autograder.ingest.rules import bindings, is_constant, is_local_check, rebound_names
 
 BLOCK_KIND = {ast.If: "if", ast.Try: "try", ast.TryStar: "try", ast.With: "with"}
 COMPOUND = (ast.If, ast.Try, ast.TryStar, ast.With, ast.AsyncWith, ast.For, ast.AsyncFor,
@@ -59,7 +59,10 @@ def block_kind(stmt: ast.stmt) -> str:
 def open_block(stmt: ast.stmt, cell: Cell, usable: Mapping[str, Definition]) -> BlockPlan | None:
     """The plan for a top-level block, or None when it must be skipped whole.
 
-    `usable` is only read: the caller replays the plan's steps to change its own state."""
+    `usable` is only read: the caller replays the plan's steps to change its own state.
+    The published check cell's try statement is not opened: it is skipped as a local check."""
+    if is_local_check(stmt):
+        return None
     return _Planner(cell).open(stmt, _Overlay(usable))
 
 

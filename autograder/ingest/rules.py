@@ -29,7 +29,7 @@ SKIP_KIND = {"AsyncFor": "for", "AsyncWith": "with", "TryStar": "try", "Delete":
 def bindings(stmt: ast.stmt, cell: int, usable: dict[str, Definition]) -> list[Definition] | None:
     """The definitions a simple statement or def/class makes if it is kept, or None to skip it."""
     at = {"cell": cell, "line": stmt.lineno}
-    if isinstance(stmt, (ast.Import, ast.ImportFrom)) and _local_only(stmt):
+    if is_local_check(stmt):
         return None
     if isinstance(stmt, ast.Import):
         return [Definition(a.asname or a.name.split(".")[0], "import", imported_from=a.name, **at)
@@ -173,8 +173,18 @@ def _local_only(stmt: ast.Import | ast.ImportFrom) -> bool:
     return any(m.split(".")[0] in LOCAL_ONLY_MODULES for m in modules)
 
 
+def is_local_check(stmt: ast.stmt) -> bool:
+    """A local-only import, or a try statement whose body makes one: the published check
+    cell (`try: ... from dlfs_check import ...` / `except ImportError: print(...)`) is the
+    student's own check, skipped whole rather than opened like a student's try block."""
+    if isinstance(stmt, (ast.Import, ast.ImportFrom)):
+        return _local_only(stmt)
+    return isinstance(stmt, (ast.Try, ast.TryStar)) and any(
+        isinstance(inner, (ast.Import, ast.ImportFrom)) and _local_only(inner) for inner in stmt.body)
+
+
 def skip_kind(stmt: ast.stmt) -> str:
-    if isinstance(stmt, (ast.Import, ast.ImportFrom)) and _local_only(stmt):
+    if is_local_check(stmt):
         return "local_check"
     if isinstance(stmt, ast.Expr):
         return "call" if isinstance(stmt.value, ast.Call) else "expr"

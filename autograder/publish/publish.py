@@ -2,7 +2,8 @@
 
 `publish_steps` is the pipeline: nbconvert preprocessors, one job each, in the order they
 run. The chapter folder gets the student notebook, the public tests the chapter's
-publish.toml names, and chapter.json (what the local checker reads).
+publish.toml names, chapter.json (what the local checker reads) and a copy of the local
+checker itself, so the folder needs nothing around it.
 """
 
 from __future__ import annotations
@@ -24,23 +25,27 @@ from .spec import Spec, SpecError
 
 INDEX_NAME = "chapter.json"
 PUBLIC_DIR = "public"
+# The students' checker, written by hand at the top of student_template/; every chapter
+# folder gets a copy, so a folder handed out alone (or uploaded to Colab) checks itself.
+CHECKER_DIR = Path(__file__).resolve().parents[2] / "student_template" / "dlfs_check"
 
 
-def publish_steps(assignment_id: str, version: str, example_item: str = "softmax") -> list:
+def publish_steps(assignment_id: str, version: str, example_item: str = "softmax",
+                  lang: str = "ko") -> list:
     return [
         RefuseHiddenTests(),                                      # tests never reach students
         ClearSolutions(),                                         # regions -> stubs
         ClearOutputPreprocessor(),                                # outputs, execution counts
         DropAuthoringMetadata(),                                  # nbgrader, the source's dlfs block
         StampAssignment(assignment_id=assignment_id, version=version),  # what the grader reads
-        AddCheckCell(assignment_id=assignment_id, example_item=example_item),
+        AddCheckCell(assignment_id=assignment_id, example_item=example_item, lang=lang),
     ]
 
 
 def publish_notebook(source: nbformat.NotebookNode, assignment_id: str, version: str,
-                     example_item: str = "softmax") -> nbformat.NotebookNode:
+                     example_item: str = "softmax", lang: str = "ko") -> nbformat.NotebookNode:
     nb, resources = copy.deepcopy(source), {}
-    for step in publish_steps(assignment_id, version, example_item):
+    for step in publish_steps(assignment_id, version, example_item, lang):
         nb, resources = step.preprocess(nb, resources)
     nbformat.validate(nb)
     return nb
@@ -68,7 +73,8 @@ def write_source(spec: Spec) -> Path:
 
 
 def publish_chapter(spec: Spec, out_root: Path, source: nbformat.NotebookNode | None = None) -> Published:
-    """Write student_template/<chapter>/: the student notebook, public/ and chapter.json.
+    """Write student_template/<chapter>/: the student notebook, public/, chapter.json and
+    a copy of dlfs_check/.
 
     `source` defaults to the committed source.ipynb (an instructor's nbgrader-style
     notebook may be given instead). The chapter folder is rebuilt from scratch, so a test
@@ -79,7 +85,7 @@ def publish_chapter(spec: Spec, out_root: Path, source: nbformat.NotebookNode | 
     if missing:
         raise SpecError(f"{spec.folder}: [public] lists {missing}, not in {spec.public_dir}")
     example = next((t.item for t in spec.tasks if t.item == "softmax"), spec.tasks[0].item)
-    student = publish_notebook(source, spec.assignment_id, spec.version, example)
+    student = publish_notebook(source, spec.assignment_id, spec.version, example, spec.lang)
     folder = Path(out_root) / spec.folder
     if folder.exists():
         if not (folder / INDEX_NAME).is_file():
@@ -90,6 +96,8 @@ def publish_chapter(spec: Spec, out_root: Path, source: nbformat.NotebookNode | 
     nbformat.write(student, notebook)
     for name in spec.public:
         shutil.copyfile(spec.public_dir / name, folder / PUBLIC_DIR / name)
+    shutil.copytree(CHECKER_DIR, folder / CHECKER_DIR.name,
+                    ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))
     index = chapter_index(spec, chapter_points(spec))
     (folder / INDEX_NAME).write_text(json.dumps(index, ensure_ascii=False, indent=2) + "\n",
                                      encoding="utf-8")

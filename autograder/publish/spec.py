@@ -9,8 +9,9 @@ graded here).
 
 publish.toml says what is published besides the notebook: `[public] tests`, the public
 test files under reference/<chapter>/public/ (this table can move into assignment.toml),
-and `[assignment]`, a stand-in id, version and title used only while the chapter has no
-assignment.toml of its own.
+`[notebook] lang`, the language the notebook's check cell speaks ("ko", the default, or
+"en"), and `[assignment]`, a stand-in id, version and title used only while the chapter
+has no assignment.toml of its own.
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ TASKS_NAME = "tasks.toml"
 PUBLISH_NAME = "publish.toml"
 SOURCE_NAME = "source.ipynb"
 PUBLIC_DIR = "public"
+LANGS = ("ko", "en")
 
 
 class SpecError(ValueError):
@@ -60,6 +62,7 @@ class Spec:
     given: Task | None = None       # starter code for the whole notebook
     earlier: Task | None = None     # earlier chapters' items this notebook needs
     public: tuple = ()              # public test file names
+    lang: str = "ko"                # the check cell's language
     authoring_dir: Path = field(default=Path("."))
 
     @property
@@ -144,12 +147,15 @@ def load_spec(folder: Path) -> Spec:
     public = publish.get("public", {}).get("tests", [])
     if not isinstance(public, list) or not all(isinstance(p, str) for p in public):
         raise SpecError(f"{publish_path}: [public] tests must be a list of file names")
+    lang = publish.get("notebook", {}).get("lang", "ko")
+    if lang not in LANGS:
+        raise SpecError(f"{publish_path}: [notebook] lang must be one of {', '.join(LANGS)}")
     return Spec(folder=folder.name, assignment_id=ident, version=version, title=title,
                 items=items, aliases=aliases, intro=_text(tasks.get("intro", {}), f"{tasks_path} [intro]"),
                 tasks=tuple(task_list),
                 given=_task(tasks["given"], f"{tasks_path} [given]") if "given" in tasks else None,
                 earlier=_task(tasks["earlier"], f"{tasks_path} [earlier]") if "earlier" in tasks else None,
-                public=tuple(public), authoring_dir=folder)
+                public=tuple(public), lang=lang, authoring_dir=folder)
 
 
 def _assignment(folder: str, reference_dir: Path, stand_in: dict, where: Path):

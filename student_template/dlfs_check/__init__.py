@@ -1,12 +1,21 @@
 """Check your 'Deep Learning from Scratch' assignment with its public tests, before submitting.
 
-In the notebook (tests the definitions of the running kernel):
+Every chapter folder carries its own copy of this package beside the notebook, its
+chapter.json and its public/ tests, so the folder works wherever it is (alone, moved, or
+its files uploaded to Colab beside the notebook).
+
+In the notebook (tests the definitions of the running kernel; the notebook's folder is
+the kernel's working folder in Jupyter, /content in Colab):
 
     from dlfs_check import check, check_all
     check("softmax")         # one item's public tests
     check_all()              # every item of the assignment
 
-From a terminal, inside student_template/ (tests a saved notebook):
+From a terminal, inside the chapter folder (tests a saved notebook):
+
+    python -m dlfs_check ch03_neural_networks.ipynb [--lang en]
+
+or inside student_template/, where it sees every chapter:
 
     python -m dlfs_check ch03_neural_networks/ch03_neural_networks.ipynb [--lang en]
 
@@ -20,7 +29,7 @@ from __future__ import annotations
 
 import sys
 
-from .chapters import UnknownChapter, all_chapters
+from .chapters import UnknownChapter, all_chapters, templates_root
 from .checking import chapter_for, run_chapter
 from .messages import DEFAULT_LANG, say
 from .table import render
@@ -34,6 +43,9 @@ def _caller_namespace() -> dict:
 
 
 def _run(namespace: dict, item: str | None, chapter: str | None, lang: str) -> bool:
+    if not all_chapters():
+        print(say("ui.no_index", lang, folder=templates_root()))
+        return False
     try:
         found = chapter_for(namespace, chapter, item)
     except UnknownChapter:
@@ -47,6 +59,9 @@ def _run(namespace: dict, item: str | None, chapter: str | None, lang: str) -> b
         return False
     if not found.public:
         print(say("ui.no_public_tests", lang, chapter=found.id))
+        return False
+    if missing := found.missing_public():
+        print(say("ui.missing_public", lang, files=", ".join(missing), folder=found.folder))
         return False
     outcomes = run_chapter(found, namespace, item)
     print(render(found, say("ui.live_kernel", lang), outcomes, [], lang))

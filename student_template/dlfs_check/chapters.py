@@ -1,7 +1,10 @@
-"""The published chapters beside this package: student_template/chNN_topic/chapter.json.
+"""The published chapters beside this package: chapter.json in the folder that holds it.
 
 `make publish` writes each chapter's chapter.json (id, version, title, items with their
-aliases and points, the public test files). A notebook names its chapter in its metadata
+aliases and points, the public test files) and a copy of this package into the chapter's
+folder, so the folder works on its own: handed out alone, moved, or uploaded to Colab
+(the folder's files beside the notebook). At the top of student_template/ this package
+sees every chapter instead: chNN_topic/chapter.json. A notebook names its chapter in its metadata
 (metadata["dlfs"]["assignment"], stamped at publishing); a notebook without it, or the
 live kernel, is matched by the share of a chapter's items it defines.
 """
@@ -39,7 +42,16 @@ class Chapter:
 
     @property
     def public_dir(self) -> Path:
-        return self.folder / PUBLIC_DIR
+        # Uploaded file by file (Colab), the tests may sit beside chapter.json instead.
+        nested = self.folder / PUBLIC_DIR
+        return nested if nested.is_dir() or not self._flat() else self.folder
+
+    def _flat(self) -> bool:
+        return any((self.folder / name).is_file() for name in self.public)
+
+    def missing_public(self) -> list[str]:
+        """The public test files chapter.json names that are not there."""
+        return [name for name in self.public if not (self.public_dir / name).is_file()]
 
     @property
     def aliases(self) -> dict:
@@ -54,13 +66,19 @@ def templates_root() -> Path:
 
 
 def all_chapters(root: Path | None = None) -> list[Chapter]:
+    """The chapter whose folder holds this package, and every chapter one folder down (an
+    unreadable chapter.json, cut short by an upload, counts as missing)."""
+    root = root or templates_root()
     found = []
-    for index in sorted((root or templates_root()).glob(f"*/{INDEX_NAME}")):
-        data = json.loads(index.read_text(encoding="utf-8"))
-        items = tuple(Item(i["name"], tuple(i.get("aliases", ())), i.get("points"))
-                      for i in data["items"])
-        found.append(Chapter(data["id"], data["version"], data["title"], index.parent,
-                             data["notebook"], items, tuple(data["public"])))
+    for index in [root / INDEX_NAME, *sorted(root.glob(f"*/{INDEX_NAME}"))]:
+        try:
+            data = json.loads(index.read_text(encoding="utf-8"))
+            items = tuple(Item(i["name"], tuple(i.get("aliases", ())), i.get("points"))
+                          for i in data["items"])
+            found.append(Chapter(data["id"], data["version"], data["title"], index.parent,
+                                 data["notebook"], items, tuple(data["public"])))
+        except (OSError, ValueError, KeyError, TypeError):
+            continue
     return found
 
 

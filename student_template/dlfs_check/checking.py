@@ -22,6 +22,14 @@ class Report:
         return bool(self.outcomes) and all(o.passed for o in self.outcomes)
 
 
+class MissingPublic(FileNotFoundError):
+    """Public test files chapter.json names are not in the chapter folder."""
+
+    def __init__(self, files: list, folder: Path):
+        super().__init__(f"{', '.join(files)} not in {folder}")
+        self.files, self.folder = files, folder
+
+
 def run_chapter(chapter: Chapter, namespace: dict, item: str | None = None) -> list:
     files = [chapter.public_dir / name for name in chapter.public]
     book_name = chapter.item(item).name if item is not None else None
@@ -31,10 +39,12 @@ def run_chapter(chapter: Chapter, namespace: dict, item: str | None = None) -> l
 
 def check_notebook(path: Path, chapter_name: str | None = None, root: Path | None = None) -> Report:
     """Load the notebook's definitions (NotANotebook if it cannot be read), find its chapter
-    (UnknownChapter), and run the chapter's public tests."""
+    (UnknownChapter), and run the chapter's public tests (MissingPublic when not there)."""
     loaded = load_notebook(Path(path))
     chapter = by_id(chapter_name, root) if chapter_name \
         else chapter_of(loaded.metadata, loaded.namespace, root)
+    if missing := chapter.missing_public():
+        raise MissingPublic(missing, chapter.folder)
     return Report(chapter, run_chapter(chapter, loaded.namespace), loaded.problems)
 
 

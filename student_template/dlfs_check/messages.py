@@ -49,6 +49,14 @@ CATALOG = {
                         "en": "Assignment {chapter} has no item {item} (items: {known})"},
     "ui.no_public_tests": {"ko": "{chapter} 과제에는 공개 테스트가 없습니다",
                            "en": "Assignment {chapter} has no public tests"},
+    # A chapter folder handed out alone or uploaded file by file can miss a piece: one line
+    # that says which and where it goes, never a traceback.
+    "ui.no_index": {
+        "ko": "chapter.json 을 찾지 못했습니다: 장 폴더의 chapter.json 을 {folder} 에 두고 다시 실행하세요",
+        "en": "chapter.json was not found: put the chapter folder's chapter.json in {folder} and run again"},
+    "ui.missing_public": {
+        "ko": "공개 테스트 파일이 없습니다 ({files}): 장 폴더의 public/ 폴더를 {folder} 에 두고 다시 실행하세요",
+        "en": "Public test files are missing ({files}): put the chapter folder's public/ folder in {folder} and run again"},
 
     # --- why a test did not pass (the student's code, not a wrong value) ----------
     "outcome.missing": {"ko": "{name} 을(를) 찾을 수 없습니다. 이 이름으로 정의했나요?",

@@ -208,17 +208,18 @@ def run_public_tests(files: list, tests_dir: Path, student, only_item: str | Non
             os.environ.pop("PYTEST_DISABLE_PLUGIN_AUTOLOAD", None)
         else:
             os.environ["PYTEST_DISABLE_PLUGIN_AUTOLOAD"] = saved
-        _forget_modules(tests_dir)
+        _forget_modules(files)
     if plugin.broken:
         raise RuntimeError("\n".join(plugin.broken))
     return plugin.outcomes()
 
 
-def _forget_modules(tests_dir: Path) -> None:
+def _forget_modules(files: list) -> None:
     """importlib mode caches test modules by file stem: drop them, so another chapter's
-    test_softmax.py is not mistaken for this one's on the next run."""
-    prefix = str(tests_dir) + os.sep
+    test_softmax.py is not mistaken for this one's on the next run. Only the test files'
+    own modules: uploaded file by file, the tests share their folder with this package."""
+    tests = {os.path.realpath(str(f)) for f in files}
     for name, module in list(sys.modules.items()):
         file = getattr(module, "__file__", None)
-        if isinstance(file, str) and file.startswith(prefix):
+        if isinstance(file, str) and os.path.realpath(file) in tests:
             del sys.modules[name]

@@ -108,3 +108,27 @@ def test_the_local_checkers_import_is_neither_kept_nor_reported(tmp_path):
     result = ingest(path)
     assert "check_all" not in result.definitions and "dlfs_check" not in result.source
     assert "relu" in result.definitions and result.report.skipped["local_check"] == 2
+
+
+def test_a_try_that_imports_the_local_checker_is_skipped_whole(tmp_path):
+    """The published check cell is one try statement (find dlfs_check, else print a line):
+    none of it is kept, not even its os and sys imports, and no block is opened for it."""
+    import nbformat
+    from nbformat.v4 import new_code_cell, new_notebook
+    from autograder.ingest import ingest
+    check = ("try:\n    import os, sys\n    sys.path.insert(0, os.getcwd())\n"
+             "    from dlfs_check import check, check_all\n"
+             "except ImportError as missing:\n    print('put dlfs_check/ here')\n"
+             "else:\n    check_all('ch03')\n")
+    student_try = "try:\n    import cupy as np\nexcept ImportError:\n    import numpy as np\n"
+    path = tmp_path / "nb.ipynb"
+    nbformat.write(new_notebook(cells=[new_code_cell(student_try),
+                                       new_code_cell("def relu(x):\n    return np.maximum(0, x)\n"),
+                                       new_code_cell(check)]), path)
+    result = ingest(path)
+    assert {"relu", "np"} <= set(result.definitions)
+    assert not {"os", "sys", "check", "check_all", "missing"} & set(result.definitions)
+    assert "dlfs_check" not in result.source and "getcwd" not in result.source
+    assert result.report.skipped["local_check"] == 1
+    # The student's own try block is still opened (and said so); the check cell is not.
+    assert sum("try" in w for w in result.report.warnings) == 1

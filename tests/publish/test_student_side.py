@@ -70,7 +70,8 @@ for source in cells:
 
 def test_the_check_cell_runs_in_a_kernel_started_in_the_chapter_folder(tmp_path):
     """A student opens the notebook from its folder, fills it in and runs every cell: does the
-    check cell find dlfs_check one folder up and test the kernel's own definitions?"""
+    check cell find the folder's own dlfs_check and test the kernel's own definitions?
+    (tests/publish/test_check_anywhere.py moves the folder out of student_template/.)"""
     import nbformat
     folder = TEMPLATE / "ch03_neural_networks"
     answers = nbformat.read(ASSIGNMENTS / "ch03_neural_networks" / "source.ipynb", as_version=4)
