@@ -26,7 +26,8 @@ from .pipeline import Prepared, error_result, grade, prepare
 from .poststage import Faults, StageFault, neutral
 from .report import moodle
 from .report.history import history_rows
-from .report.exports import assignments_of, canvas_unmatched, export_builders, read_roster, roster_mismatches
+from .report.exports import assignments_of, canvas_unmatched, export_builders
+from .report.roster import Roster, read_roster
 from .report.similarity import find_similar
 from .report.render import (DEFAULT_LANG, atomic_write, render_dashboard, render_feedback, summary_csv,
                             write_submission)
@@ -59,7 +60,7 @@ def run_batch(submissions: list[Submission], out_dir: Path, *, assignment: Assig
     finished: dict[str, GradingResult] = {}
     cached = 0
     configs: dict = {}
-    roster_rows = read_roster(roster)     # read first: a bad roster fails before any grading
+    class_roster = read_roster(roster)     # read first: a bad roster fails before any grading
 
     def config(prep: Prepared):
         if prep.assignment is None:
@@ -124,28 +125,28 @@ def run_batch(submissions: list[Submission], out_dir: Path, *, assignment: Assig
 
         latest = book.latest_per_assignment(
             on_error=lambda sid, exc: faults.note("gradebook", sid, exc, "dropped"))
-    write_class_files(out_dir, _with_unrecorded(latest, unrecorded), faults, roster_rows,
+    write_class_files(out_dir, _with_unrecorded(latest, unrecorded), faults, class_roster,
                       lang or DEFAULT_LANG, canvas_ids)
     ordered = [finished[s.student_id] for s in submissions if s.student_id in finished]
     return BatchResult(ordered, time.monotonic() - started, cached, faults.items)
 
 
 def write_class_files(out_dir: Path, latest: list[GradingResult], faults: Faults,
-                      roster_rows: dict[str, dict[str, str]], lang: str,
+                      class_roster: Roster, lang: str,
                       canvas_ids: dict[str, str] | None = None) -> None:
     """summary.csv, the exports and the dashboard from every (student, assignment)'s latest
     result; each stage drops or neutralises an offending student and still writes its file."""
     summary = faults.klass("summary", summary_csv, latest, None)
     if summary is not None:
         faults.student("summary", "", lambda: atomic_write(out_dir / "summary.csv", summary))
-    builders = export_builders(roster_rows, lang, assignments=assignments_of(latest),
+    builders = export_builders(class_roster, lang, assignments=assignments_of(latest),
                                canvas_ids=canvas_ids, page=_feedback_page(lang))
     for name, build in builders.items():
         text = faults.klass("exports", build, latest, None)
         if text is not None:
             faults.student("exports", "", lambda: atomic_write(out_dir / name, text))
-    _warn_unmatched_in_lms(latest, roster_rows, canvas_ids)
-    missing, unused = roster_mismatches(latest, roster_rows)
+    _warn_unmatched_in_lms(latest, class_roster, canvas_ids)
+    missing, unused = class_roster.mismatches(latest)
     if missing:
         log.warning("%d graded student(s) are not on the roster: %s", len(missing), ", ".join(missing))
     if unused:
@@ -181,19 +182,19 @@ def _feedback_page(lang: str):
     return page
 
 
-def _warn_unmatched_in_lms(latest: list[GradingResult], roster_rows: dict[str, dict[str, str]],
+def _warn_unmatched_in_lms(latest: list[GradingResult], class_roster: Roster,
                            canvas_ids: dict[str, str] | None) -> None:
     """Say what an LMS import would leave out, before a TA finds the empty grades. A class
     none of whose rows carries an LMS's ids is not that LMS's: nothing is said of it."""
     students = {r.student_id for r in latest}
-    no_canvas = canvas_unmatched(latest, roster_rows)
+    no_canvas = canvas_unmatched(latest, class_roster)
     if len(no_canvas) < len(students):
         if no_canvas:
             log.warning("%s", say("batch.canvas_unmatched", count=len(no_canvas),
                                   students=", ".join(no_canvas[:20])))
         if not canvas_ids:
             log.warning("%s", say("batch.canvas_no_assignment_id"))
-    no_moodle = moodle.unmatched(latest, roster_rows)
+    no_moodle = moodle.unmatched(latest, class_roster)
     if no_moodle and len(no_moodle) < len(students):
         log.warning("%s", say("batch.moodle_unmatched", count=len(no_moodle),
                               students=", ".join(no_moodle[:20])))

@@ -22,7 +22,7 @@ from .batch import run_batch
 from .grading.runner import HiddenSuiteError
 from .messages import say
 from .publish.cli import add_commands as add_publish_commands
-from .report.exports import RosterError, read_roster
+from .report.roster import RosterError, read_roster
 from .gradebook import Gradebook
 from .report.history import history_rows, history_text
 from .report.render import DEFAULT_LANG, render_summary

@@ -111,7 +111,7 @@ def _faults(faults, lang: str) -> list[dict]:
 
 
 def _roster(roster: tuple[list[str], list[str]] | None, lang: str) -> list[str]:
-    """exports.roster_mismatches as sentences: graded students the roster lacks, and roster
+    """roster.Roster.mismatches as sentences: graded students the roster lacks, and roster
     rows nobody's result matched (either leaves an LMS grade empty)."""
     missing, unused = roster or ([], [])
     lines = []
@@ -130,7 +130,7 @@ def dashboard_view(results: list[GradingResult], students_dir: str, lang: str = 
                    similar_skipped: list | None = None) -> dict:
     """Class-level figures per assignment, from each student's latest result per assignment;
     `faults`: stages after grading that failed (poststage.StageFault); `roster`: the
-    roster's mismatches (exports.roster_mismatches); `similar_skipped`: items the
+    roster's mismatches (roster.Roster.mismatches); `similar_skipped`: items the
     similarity pass could not compare (similarity.Skipped)."""
     by_assignment: dict[str, list[GradingResult]] = {}
     for result in results:

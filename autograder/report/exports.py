@@ -4,96 +4,26 @@ Every cell passes through text.csv_cell, so an id or name that starts like a for
 shown as text, never run. Files are UTF-8 with a byte-order mark (Excel on Korean
 Windows opens them with names intact).
 
-The roster is the instructor's CSV, one row per student, with a header; only `student`
-(the id the grader uses: the cleaned file or folder name) is required. Canvas reads
-`name`, `canvas_id`, `sis_user_id`, `sis_login_id`, `section`; Moodle `username`,
-`idnumber`, `participant` and `email`. A class graded from an LMS download needs no
-roster for its LMS ids: Canvas's user id and Moodle's participant id come from the
-download's names (submissions/lms.py), and a roster's cells win where both exist. Ids match after NFC and case-folding (roster_key); two rows for one student
-are refused before grading. A student missing from the roster keeps empty LMS columns,
-never a guess, and is reported (roster_mismatches), as is a row that matched nobody.
+The roster (report/roster.py) gives the LMS columns: Canvas reads `name`, `canvas_id`,
+`sis_user_id`, `sis_login_id`, `section`; Moodle `username`, `idnumber`, `participant`
+and `email`. A class graded from an LMS download needs no roster for its LMS ids: Canvas's
+user id and Moodle's participant id come from the download's names (submissions/lms.py),
+and a roster's cells win where both exist. A student missing from the roster keeps empty
+LMS columns, never a guess, and is reported (Roster.mismatches), as is a row that matched
+nobody.
 """
 
 from __future__ import annotations
 
 import csv
 import io
-import unicodedata
 from collections.abc import Callable
-from pathlib import Path
 
 from ..messages import say
 from ..result import GradingResult
 from ..text import csv_cell
 from .page import number
-
-ROSTER_COLUMNS = ("student", "name", "canvas_id", "sis_user_id", "sis_login_id", "section",
-                  "username", "idnumber", "participant", "email")
-
-
-class RosterError(ValueError):
-    """A roster file that cannot be read as documented above."""
-
-
-def roster_key(student: str) -> str:
-    """How a roster's `student` cell is matched to a student id: surrounding spaces and a
-    stray byte-order mark dropped, NFC (a roster saved on a Mac spells Korean names in NFD,
-    which looks the same and matched nobody) and case-folded (ids are unique regardless of
-    case, see submissions/ids.py)."""
-    text = unicodedata.normalize("NFC", str(student)).strip().strip("\ufeff").strip()
-    return unicodedata.normalize("NFC", text.casefold())
-
-
-def read_roster(path: Path | None) -> dict[str, dict[str, str]]:
-    """Rows by roster_key of their `student` cell. Two rows for one student are refused
-    (RosterError, before any grading): one grade would go to whichever came last, and only
-    the instructor knows which row is right."""
-    if path is None:
-        return {}
-    try:
-        text = Path(path).read_text(encoding="utf-8-sig")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise RosterError(f"{path}: {exc}") from exc
-    reader = csv.DictReader(io.StringIO(text))
-    header = [_cell(h).lower() for h in reader.fieldnames or []]
-    if "student" not in header:
-        raise RosterError(f"{path}: the header needs a 'student' column (found {header})")
-    roster: dict[str, dict[str, str]] = {}
-    lines: dict[str, int] = {}
-    for row in reader:
-        clean = {_cell(k).lower(): _cell(v) for k, v in row.items() if isinstance(k, str)}
-        key = roster_key(clean.get("student", ""))
-        if not key:
-            continue
-        if key in roster:
-            raise RosterError(f"{path}: line {reader.line_num} names student "
-                              f"{clean['student']!r} again (first on line {lines[key]}); "
-                              "each student needs exactly one row")
-        roster[key] = {c: clean.get(c, "") for c in ROSTER_COLUMNS}
-        lines[key] = reader.line_num
-    return roster
-
-
-def _cell(value) -> str:
-    return unicodedata.normalize("NFC", value if isinstance(value, str) else "").strip().strip("\ufeff").strip()
-
-
-def roster_entry(roster: dict[str, dict[str, str]], student: str) -> dict[str, str]:
-    return roster.get(student) or roster.get(roster_key(student)) or {}
-
-
-def roster_mismatches(results: list[GradingResult], roster: dict[str, dict[str, str]]
-                      ) -> tuple[list[str], list[str]]:
-    """(students with a result but no roster row, roster rows with no result): both are
-    said out loud, since either one leaves a student's LMS grade empty."""
-    if not roster:
-        return [], []
-    students = {r.student_id for r in results}
-    matched = {k for s in students for k in (s, roster_key(s)) if k in roster}
-    missing = sorted(s for s in students if not roster_entry(roster, s))
-    unused = sorted(entry.get("student") or key for key, entry in roster.items() if key not in matched)
-    return missing, unused
-
+from .roster import Roster
 
 def _items(results: list[GradingResult]) -> list[str]:
     items: list[str] = []
@@ -128,7 +58,7 @@ def grades_csv(results: list[GradingResult]) -> str:
     return csv_text(rows)
 
 
-def canvas_csv(results: list[GradingResult], roster: dict[str, dict[str, str]],
+def canvas_csv(results: list[GradingResult], roster: Roster,
                canvas_ids: dict[str, str] | None = None) -> str:
     """Canvas's gradebook import: Student, ID, SIS User ID, SIS Login ID, Section, then one
     column per assignment and a Points Possible row. Canvas matches a column to its
@@ -143,7 +73,7 @@ def canvas_csv(results: list[GradingResult], roster: dict[str, dict[str, str]],
                          *[canvas_title(a, canvas_ids) for a in assignments]],
                         ["    Points Possible", "", "", "", "", *[maxima[a] for a in assignments]]]
     for student, first in _students(results).items():
-        entry = roster_entry(roster, student)
+        entry = roster.entry(first)
         scores = {r.provenance.assignment_id: r.points for r in results
                   if r.student_id == student and r.graded}
         rows.append([entry.get("name") or _display_name(first) or student, canvas_user_id(first, roster),
@@ -157,17 +87,17 @@ def canvas_title(assignment: str, canvas_ids: dict[str, str] | None) -> str:
     return f"{assignment} ({number})" if number else assignment
 
 
-def canvas_user_id(result: GradingResult, roster: dict[str, dict[str, str]]) -> str:
+def canvas_user_id(result: GradingResult, roster: Roster) -> str:
     identity = result.provenance.identity
     from_download = identity.lms_id if identity is not None and identity.lms == "canvas" else ""
-    return roster_entry(roster, result.student_id).get("canvas_id", "") or from_download
+    return roster.entry(result).get("canvas_id", "") or from_download
 
 
-def canvas_unmatched(results: list[GradingResult], roster: dict[str, dict[str, str]]) -> list[str]:
+def canvas_unmatched(results: list[GradingResult], roster: Roster) -> list[str]:
     """Students whose canvas.csv row Canvas cannot match: no user id and no SIS id."""
     unmatched = []
     for student, first in _students(results).items():
-        entry = roster_entry(roster, student)
+        entry = roster.entry(first)
         if not (canvas_user_id(first, roster) or entry.get("sis_user_id") or entry.get("sis_login_id")):
             unmatched.append(student)
     return unmatched
@@ -186,15 +116,15 @@ def _display_name(result: GradingResult) -> str:
     return identity.display_name if identity is not None else ""
 
 
-def moodle_csv(results: list[GradingResult], roster: dict[str, dict[str, str]],
+def moodle_csv(results: list[GradingResult], roster: Roster,
                lang: str = "ko") -> str:
     """Moodle's grade import: `username` and `idnumber` (map either to the user's username
     or ID number), then a grade and a one-line feedback column per assignment."""
     assignments = assignments_of(results)
     rows: list[list] = [["username", "idnumber",
                          *[h for a in assignments for h in (f"{a} grade", f"{a} feedback")]]]
-    for student in sorted({r.student_id for r in results}):
-        entry = roster_entry(roster, student)
+    for student, first in _students(results).items():
+        entry = roster.entry(first)
         cells = []
         for a in assignments:
             result = next((r for r in results if r.student_id == student
@@ -214,7 +144,7 @@ def feedback_line(result: GradingResult, lang: str) -> str:
                max_points=number(result.max_points), items=", ".join(lost) or "-")
 
 
-def export_builders(roster: dict[str, dict[str, str]], lang: str = "ko", *,
+def export_builders(roster: Roster, lang: str = "ko", *,
                     assignments: list[str] = (), canvas_ids: dict[str, str] | None = None,
                     page: Callable[[GradingResult], str] | None = None
                     ) -> dict[str, Callable[[list[GradingResult]], str | bytes]]:

@@ -26,7 +26,8 @@ import zipfile
 from collections.abc import Callable
 
 from ..result import GradingResult
-from .exports import csv_text, feedback_line, roster_entry
+from .exports import csv_text, feedback_line
+from .roster import Roster
 
 WORKSHEET_COLUMNS = ("Identifier", "Full name", "Email address", "Status", "Grade", "Maximum Grade",
                      "Grade can be changed", "Last modified (submission)", "Last modified (grade)",
@@ -36,23 +37,23 @@ FEEDBACK_FILE = "feedback.html"
 _ZIP_TIME = (2020, 1, 1, 0, 0, 0)   # the same pages make the same zip
 
 
-def participant_of(result: GradingResult, roster: dict[str, dict[str, str]]) -> str:
+def participant_of(result: GradingResult, roster: Roster) -> str:
     """The Moodle participant id of a result's student, or "" when neither the download's
     names nor the roster give one."""
     identity = result.provenance.identity
     if identity is not None and identity.lms == "moodle":
         return identity.lms_id
-    participant = roster_entry(roster, result.student_id).get("participant", "")
+    participant = roster.entry(result).get("participant", "")
     return participant.removeprefix(PARTICIPANT_PREFIX).strip() if participant else ""
 
 
-def full_name(result: GradingResult, roster: dict[str, dict[str, str]]) -> str:
+def full_name(result: GradingResult, roster: Roster) -> str:
     identity = result.provenance.identity
-    return (roster_entry(roster, result.student_id).get("name")
+    return (roster.entry(result).get("name")
             or (identity.display_name if identity else "") or result.student_id)
 
 
-def worksheet_csv(results: list[GradingResult], roster: dict[str, dict[str, str]],
+def worksheet_csv(results: list[GradingResult], roster: Roster,
                   lang: str = "ko", now: float | None = None) -> str:
     """Moodle's grading worksheet for one assignment's results: one row per student with a
     participant id; "Last modified (grade)" is the time of this export."""
@@ -63,14 +64,14 @@ def worksheet_csv(results: list[GradingResult], roster: dict[str, dict[str, str]
         if not participant:
             continue
         rows.append([PARTICIPANT_PREFIX + participant, full_name(result, roster),
-                     roster_entry(roster, result.student_id).get("email", ""), "",
+                     roster.entry(result).get("email", ""), "",
                      result.points if result.graded else "",
                      "" if result.max_points is None else result.max_points, "Yes", "", stamp,
                      feedback_line(result, lang)])
     return csv_text(rows)
 
 
-def feedback_zip(results: list[GradingResult], roster: dict[str, dict[str, str]],
+def feedback_zip(results: list[GradingResult], roster: Roster,
                  page: Callable[[GradingResult], str]) -> bytes:
     """The feedback-files zip for one assignment: `<name>_<participant>_assignfeedback_file_
     feedback.html` per student with a participant id; `page` renders a result's page."""
@@ -87,6 +88,6 @@ def feedback_zip(results: list[GradingResult], roster: dict[str, dict[str, str]]
     return buf.getvalue()
 
 
-def unmatched(results: list[GradingResult], roster: dict[str, dict[str, str]]) -> list[str]:
+def unmatched(results: list[GradingResult], roster: Roster) -> list[str]:
     """Students Moodle's importers would not find: no participant id anywhere."""
     return sorted({r.student_id for r in results if not participant_of(r, roster)})

@@ -20,6 +20,7 @@ import pytest
 from autograder.cli import main
 from autograder.report import moodle
 from autograder.report.exports import canvas_csv, canvas_unmatched
+from autograder.report.roster import Roster
 from autograder.submissions.lms import Identity
 from tests.report.test_render import _error, _graded
 
@@ -82,12 +83,12 @@ def test_canvas_columns_carry_canvas_numbers_and_rows_the_downloads_user_ids():
     """Are Canvas user ids from the download's names enough for Canvas to match every row?"""
     kim = _as(_graded("kimminsu_1001"), Identity("canvas", "1001", "kimminsu"))
     lee = _as(_graded("leeyounghee_1002"), Identity("canvas", "1002", "leeyounghee"))
-    text = canvas_csv([kim, lee], {}, {"ch03": "4411"})
+    text = canvas_csv([kim, lee], Roster(), {"ch03": "4411"})
     assert canvas_import(text) == {("1001", "4411"): "2.0", ("1002", "4411"): "2.0"}
     assert next(csv.reader(io.StringIO(text.lstrip("\ufeff"))))[5] == "ch03 (4411)"
-    assert canvas_unmatched([kim, lee, _graded("park")], {}) == ["park"]
+    assert canvas_unmatched([kim, lee, _graded("park")], Roster()) == ["park"]
     # The roster's canvas_id wins over the download's.
-    assert canvas_import(canvas_csv([kim], {"kimminsu_1001": {"canvas_id": "77"}}, {"": "4411"})) == {
+    assert canvas_import(canvas_csv([kim], Roster([{"student": "kimminsu_1001", "canvas_id": "77"}]), {"": "4411"})) == {
         ("77", "4411"): "2.0"}
 
 
@@ -97,16 +98,16 @@ def test_moodle_worksheet_and_feedback_zip_reach_each_participant():
     yoon = _as(_graded("윤지호_1007"), Identity("moodle", "1007", "윤지호"))
     odd = _as(_graded("Lee_Ann_1008"), Identity("moodle", "1008", "Lee_Ann"))
     plain = _graded("park")
-    sheet = moodle_worksheet_import(moodle.worksheet_csv([yoon, odd, plain], {}, "en"))
+    sheet = moodle_worksheet_import(moodle.worksheet_csv([yoon, odd, plain], Roster(), "en"))
     assert set(sheet) == {1007, 1008}
     assert sheet[1007][0] == "2.0" and "softmax" in sheet[1007][1]
-    pages = moodle_feedback_import(moodle.feedback_zip([yoon, odd, plain], {},
+    pages = moodle_feedback_import(moodle.feedback_zip([yoon, odd, plain], Roster(),
                                                        lambda r: f"<p>{r.student_id}</p>"))
     assert pages == {1007: {"feedback.html": "<p>윤지호_1007</p>".encode()},
                      1008: {"feedback.html": b"<p>Lee_Ann_1008</p>"}}
-    assert moodle.unmatched([yoon, plain], {}) == ["park"]
+    assert moodle.unmatched([yoon, plain], Roster()) == ["park"]
     # A roster's participant column serves a class not graded from Moodle's download.
-    assert set(moodle_worksheet_import(moodle.worksheet_csv([plain], {"park": {"participant": "Participant 9"}}))) == {9}
+    assert set(moodle_worksheet_import(moodle.worksheet_csv([plain], Roster([{"student": "park", "participant": "Participant 9"}])))) == {9}
 
 
 @pytest.mark.sandbox
