@@ -20,7 +20,7 @@ from ..messages import CATALOG, say
 from ..result import GradingResult
 from ..text import clip, one_line
 from .code_view import code_view
-from .lang import pick
+from .lang import cell_label, pick
 from .visibility import VISIBLE, visibility_of
 
 # A detail line longer than this is shown clipped, with the whole line folded below it.
@@ -128,9 +128,9 @@ def _fix_first(result: GradingResult, lang: str) -> list[str]:
     """Problems with the notebook itself: each can cost points in many tests at once."""
     lines = [pick(result.chapter_note, lang)] if result.chapter_note else []
     lines += [pick(w, lang) for w in (result.ingest.warnings if result.ingest else ())]
-    lines += [say("report.import_failed", lang=lang, label=f.label, line=f.line,
+    lines += [say("report.import_failed", lang=lang, label=cell_label(f.label, lang), line=f.line,
                   statement=f.statement, error=f.error) for f in result.import_errors]
-    lines += [say("report.block_failed", lang=lang, label=e.label, line=e.line,
+    lines += [say("report.block_failed", lang=lang, label=cell_label(e.label, lang), line=e.line,
                   error=f"{e.exc_type}: {e.message}")
               for e in (result.load.block_errors if result.load else ())]
     if result.load and result.load.timed_out:
