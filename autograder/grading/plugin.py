@@ -87,7 +87,7 @@ FAULT_HINTS = {"FileNotFoundError": "hint.file_missing",
 def _fault_hint(exc: StudentFault, notebook: NotebookSummary | None = None) -> str:
     if notebook is not None and isinstance(exc, StudentRaised) and exc.exc_type == "NameError":
         # What ingest knows about the notebook says which of several causes it is.
-        if hint := name_error_hint(exc.message, notebook):
+        if hint := name_error_hint(exc.message, notebook, exc.frames):
             return hint
     key = FAULT_HINTS.get(exc.exc_type) if isinstance(exc, StudentRaised) else None
     return say(key) if key else ""
