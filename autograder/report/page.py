@@ -154,7 +154,7 @@ def submission_view(result: GradingResult, lang: str = "ko",
                  "status": i.status.value, "status_text": status, "full": i.status is ItemStatus.FULL,
                  "note": pick(result.notes.get(i.item, ""), lang), "blocks": [], "missing": "",
                  "code": None}
-        if i.status is ItemStatus.MISSING:
+        if i.status in (ItemStatus.MISSING, ItemStatus.NOT_FUNCTION):
             # Every test of a missing item says the same thing: say it once, among the fixes.
             entry["missing"] = pick(tests[0].message, lang) if tests else ""
             missing.append(entry["missing"])
