@@ -101,12 +101,31 @@ def cause_of(outcome: TestOutcome, message: str, hint: str) -> tuple:
     return ("value", "\n".join(lines[:1] + [line for line in lines[1:3] if line.startswith("  ")]))
 
 
-def _blocks(outcomes: list[TestOutcome], assignment_id: str | None, lang: str) -> list[dict]:
+# Hints that say "one of the parts this is built from is wrong" (hint.*_wrong_layer): the
+# page knows which of those parts lost points, and names them.
+_WRONG_PART = "_wrong_layer"
+
+
+def _name_the_parts(hint: str, item: str, lost: list[str], lang: str) -> str:
+    """`hint` with the parts it speaks of that lost points named, when it is a wrong-part hint."""
+    if not hint or not any(key.endswith(_WRONG_PART) and hint == say(key, lang=lang)
+                           for key in CATALOG if key.startswith("hint.")):
+        return hint
+    parts = [p for p in lost if p != item and re.search(rf"(?<![\w.]){re.escape(p)}(?![\w])", hint)]
+    if not parts:
+        return hint
+    return f"{hint} " + say("report.wrong_parts", lang=lang, names=", ".join(f"`{p}`" for p in parts))
+
+
+def _blocks(outcomes: list[TestOutcome], assignment_id: str | None, lang: str,
+            lost: list[str] = ()) -> list[dict]:
+    """`lost`: the assignment's items that lost points, for a hint about a wrong part."""
     blocks: dict[tuple, dict] = {}
     for outcome in outcomes:
         if outcome.status is TestStatus.PASSED:
             continue
-        message, hint = pick(outcome.message, lang), pick(outcome.hint, lang)
+        message = pick(outcome.message, lang)
+        hint = _name_the_parts(pick(outcome.hint, lang), outcome.item, list(lost), lang)
         key = cause_of(outcome, message, hint)
         block = blocks.get(key)
         if block is None:
@@ -196,6 +215,7 @@ def submission_view(result: GradingResult, lang: str = "ko",
         if visibility_of(outcome, visibility) == VISIBLE:
             by_item.setdefault(outcome.item, []).append(outcome)
     items, missing = [], []
+    lost = [i.item for i in (result.score.items if result.score else ()) if i.status is not ItemStatus.FULL]
     for i in (result.score.items if result.score else ()):
         tests = by_item.get(i.item, [])
         status = say(f"report.status.{i.status.value}", lang=lang)
@@ -208,7 +228,7 @@ def submission_view(result: GradingResult, lang: str = "ko",
             entry["missing"] = pick(tests[0].message, lang) if tests else ""
             missing.append((entry["missing"], i.max_points))
         elif not entry["full"]:
-            entry["blocks"] = _blocks(tests, assignment_id, lang)
+            entry["blocks"] = _blocks(tests, assignment_id, lang, lost)
             entry["code"] = code_view(result, i.item, lang)
         items.append(entry)
     ingest = result.ingest
