@@ -15,6 +15,7 @@ from __future__ import annotations
 import ast
 import re
 
+from ..grading.causes import BOOK_EXPORTS
 from ..grading.outcome import TestStatus, TestOutcome
 from ..grading.score import ItemStatus
 from ..messages import CATALOG, say
@@ -168,7 +169,7 @@ def _fix_first(result: GradingResult, lang: str, missing: list[tuple[str, float]
 
 
 _NOT_DEFINED = re.compile(r"name '([^'\s]{1,200})' is not defined")
-_STAR = re.compile(r"from\s+[\w.]+\s+import\s+\*")
+_STAR = re.compile(r"from\s+([\w.]+)\s+import\s+\*")
 
 
 def _names_not_defined(result: GradingResult) -> dict[str, float]:
@@ -181,9 +182,10 @@ def _names_not_defined(result: GradingResult) -> dict[str, float]:
 
 
 def _bound_by(statement: str, candidates) -> set[str]:
-    """The names an import statement binds (for a star import: any of `candidates`)."""
-    if _STAR.search(statement):
-        return set(candidates)
+    """The names an import statement binds (for a star import of one of the book's modules,
+    what it defines; of any other module, nothing known)."""
+    if star := _STAR.search(statement):
+        return set(candidates) & BOOK_EXPORTS.get(star.group(1).rsplit(".", 1)[-1], set())
     try:
         tree = ast.parse(statement.strip())
     except (SyntaxError, ValueError):
