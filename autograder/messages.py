@@ -14,6 +14,7 @@ import tomllib
 from pathlib import Path
 
 from .chapters import MESSAGES_NAME, chapter_dirs
+from .josa import resolve
 
 CATALOG_DIR = Path(__file__).resolve().parent / "catalog"
 
@@ -70,9 +71,15 @@ def fields_of(key: str) -> set[str]:
     return names
 
 
+def render(template: str, fields: dict) -> str:
+    """One language of an entry with its fields; a Korean particle written in both forms
+    ("`{name}`을(를)") becomes the one its word takes (josa.py)."""
+    return resolve(template.format(**fields))
+
+
 def say(key: str, lang: str = "both", **fields) -> str:
     entry = CATALOG[key]
     if lang != "both":
-        return entry[lang].format(**fields)
-    ko, en = entry["ko"].format(**fields), entry["en"].format(**fields)
+        return render(entry[lang], fields)
+    ko, en = render(entry["ko"], fields), render(entry["en"], fields)
     return en if ko == en else f"{ko} / {en}"

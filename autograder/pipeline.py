@@ -199,7 +199,7 @@ def _grade(prep: Prepared, asg: Assignment, seed: int, limits: Limits, salt: byt
         isolation = sandbox.isolation
         output = sandbox.output()
         t3 = clock()
-    score = score_outcomes(outcomes, list(asg.items))
+    score = score_outcomes(outcomes, list(asg.items), resolution.not_functions)
     load_summary = LoadSummary(load.ok, load.timed_out, load.crashed, load.duration,
                                tuple(BlockError(*e) for e in load.block_errors))
     result = GradingResult(prep.provenance, RunStatus.GRADED, score=score, outcomes=outcomes,

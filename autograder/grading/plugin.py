@@ -28,6 +28,7 @@ from ..messages import say
 from ..sandbox.errors import (SandboxCrashed, StaleHandle, StudentFault, StudentRaised,
                               TimeLimitExceeded, UnsafeValue)
 from . import inputs, roots
+from .signature import signature_hint
 from .causes import NotebookSummary, name_error_hint
 from .checks import CheckFailed, collecting_notes
 from .outcome import TestStatus, TestOutcome
@@ -86,7 +87,7 @@ FAULT_HINTS = {"FileNotFoundError": "hint.file_missing",
 def _fault_hint(exc: StudentFault, notebook: NotebookSummary | None = None) -> str:
     if notebook is not None and isinstance(exc, StudentRaised) and exc.exc_type == "NameError":
         # What ingest knows about the notebook says which of several causes it is.
-        if hint := name_error_hint(exc.message, notebook):
+        if hint := name_error_hint(exc.message, notebook, exc.frames):
             return hint
     key = FAULT_HINTS.get(exc.exc_type) if isinstance(exc, StudentRaised) else None
     return say(key) if key else ""
@@ -211,6 +212,7 @@ class GradingPlugin:
                                                                  reason=str(call.excinfo.value)))
         else:
             report.grading_verdict = classify(call.excinfo.value, call.when, self._notebook)
+            self._name_the_signature(report.grading_verdict, call.excinfo.value)
             self._name_the_root(report.grading_verdict, call.excinfo.value, item.nodeid)
             if call.when == "call" and call.excinfo.errisinstance(TimeLimitExceeded):
                 self._timed_out.add(self._meta.get(item.nodeid, ("", "", 0))[1])
@@ -218,6 +220,13 @@ class GradingPlugin:
                     and not isinstance(call.excinfo.value, (AssertionError, ItemUnavailable)):
                 log.debug("hidden test %s raised:\n%s", item.nodeid,
                           "".join(traceback.format_exception(call.excinfo.value)))
+
+    def _name_the_signature(self, verdict: Verdict, exc: BaseException) -> None:
+        """A call that does not fit a graded item's signature: one hint, whatever the call."""
+        if isinstance(exc, StudentRaised) and exc.exc_type == "TypeError":
+            hint = signature_hint(exc.message, self._reference_module(),
+                                  getattr(self._student, "_bindings", {}), self._notebook)
+            verdict.hint = hint or verdict.hint
 
     def _name_the_root(self, verdict: Verdict, exc: BaseException, nodeid: str) -> None:
         """A failure that lies in another graded item: say which, so the student fixes that first."""

@@ -13,6 +13,7 @@ class ItemStatus(str, enum.Enum):
     PARTIAL = "partial"      # some points
     ZERO = "zero"            # no points, though the item was there
     MISSING = "missing"      # every test found the item absent, imported or not callable
+    NOT_FUNCTION = "not_function"  # absent as the function the book has: an instance or a class
 
 
 @dataclass(frozen=True)
@@ -36,7 +37,10 @@ class Score:
         return 100.0 * self.points / self.max_points if self.max_points else 0.0
 
 
-def score_outcomes(outcomes: list[TestOutcome], item_order: list[str] | None = None) -> Score:
+def score_outcomes(outcomes: list[TestOutcome], item_order: list[str] | None = None,
+                   not_functions: frozenset[str] | set[str] = frozenset()) -> Score:
+    """`not_functions`: items missing because the student made them something other than
+    the function the book has (resolve.py); their status says so."""
     by_item: dict[str, list[TestOutcome]] = {}
     for outcome in outcomes:
         by_item.setdefault(outcome.item, []).append(outcome)
@@ -48,7 +52,7 @@ def score_outcomes(outcomes: list[TestOutcome], item_order: list[str] | None = N
         got = sum(t.points for t in tests)
         full = sum(t.max_points for t in tests)
         if all(t.status is TestStatus.MISSING for t in tests):
-            status = ItemStatus.MISSING
+            status = ItemStatus.NOT_FUNCTION if item in not_functions else ItemStatus.MISSING
         elif got == full:
             status = ItemStatus.FULL
         else:

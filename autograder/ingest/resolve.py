@@ -30,6 +30,8 @@ class Resolution:
     bindings: dict[str, str] = field(default_factory=dict)
     unavailable: dict[str, str] = field(default_factory=dict)
     notes: dict[str, str] = field(default_factory=dict)
+    # Items the book has as functions that the student made an instance or a class.
+    not_functions: set[str] = field(default_factory=set)
 
 
 def resolve_items(definitions: dict[str, Definition], items: list[str],
@@ -49,7 +51,11 @@ def resolve_items(definitions: dict[str, Definition], items: list[str],
         names = [item, *aliases.get(item, [])]
         candidates = [n for n in names if n in definitions]
         written = [n for n in candidates if _usable(definitions[n])]
-        if written:
+        if written and (wrong := _class_for_function(definitions[written[0]], item,
+                                                     (shapes or {}).get(item))):
+            resolution.unavailable[item] = wrong
+            resolution.not_functions.add(item)
+        elif written:
             _bind(resolution, item, definitions[written[0]], skipped, definitions)
         elif candidates:
             resolution.unavailable[item] = _why_not(definitions[candidates[0]])
@@ -67,7 +73,13 @@ def resolve_items(definitions: dict[str, Definition], items: list[str],
         if fit := matches.bound.get(item):
             _bind(resolution, item, definitions[fit.candidate], skipped, definitions, fit)
     for item in missing:
-        if item not in resolution.bindings:
+        if item in resolution.bindings:
+            continue
+        if wrong := _instance_for_function(item, [item, *aliases.get(item, [])], definitions,
+                                           skipped, (shapes or {}).get(item)):
+            resolution.unavailable[item] = wrong
+            resolution.not_functions.add(item)
+        else:
             resolution.unavailable[item] = _missing(item, [item, *aliases.get(item, [])],
                                                     definitions, skipped,
                                                     matches.several.get(item, ()),
@@ -105,6 +117,53 @@ def _bind(resolution: Resolution, item: str, chosen: Definition, skipped: Mappin
                          cell=rebound.cell, line=rebound.line))
     if notes:
         resolution.notes[item] = " ".join(notes)
+
+
+def _usage(item: str, shape: Shape) -> str:
+    return f"{item}({', '.join(shape.params.names)})"
+
+
+def _class_for_function(chosen: Definition, item: str, shape: Shape | None) -> str:
+    """The message for a class where the book has a function (`class XOR` whose constructor
+    takes the inputs): calling it makes an object, never the answer; "" otherwise."""
+    if shape is None or shape.kind != "function" or chosen.shape is None or chosen.shape.kind != "class":
+        return ""
+    renamed = f"{chosen.name}Class"
+    args = ", ".join(shape.params.names)
+    methods = dict(chosen.shape.methods)
+    if chosen.shape.params.accepts(len(shape.params.names), len(shape.params.names)):
+        # The constructor takes the inputs: one method with no arguments gives the answer.
+        method = next((m for m, p in methods.items() if p.required == 0), "")
+        call = f"{renamed}({args})" + (f".{method}()" if method else "")
+    else:
+        method = next((m for m, p in methods.items() if p.accepts(len(shape.params.names),
+                                                                    len(shape.params.names))), "")
+        call = f"{renamed}().{method}({args})" if method else f"{renamed}()({args})"
+    return say("ingest.resolve.class_for_function", name=chosen.name, cell=chosen.cell,
+               line=chosen.line, usage=_usage(item, shape), renamed=renamed,
+               wrapper=f"def {item}({args}): return {call}")
+
+
+def _instance_for_function(item: str, names: list[str], definitions: Mapping[str, Definition],
+                           skipped: Mapping[str, Skipped], shape: Shape | None) -> str:
+    """The message for `AND = LogicGate(...)` where the book has a function `AND(x1, x2)`:
+    what the item must be, and how to wrap the instance; "" otherwise."""
+    if shape is None or shape.kind != "function":
+        return ""
+    for name in names:
+        binding = instance_of_class(skipped.get(name), definitions)
+        if binding is None:
+            continue
+        cls = definitions[binding.call].shape
+        args = ", ".join(shape.params.names)
+        count = len(shape.params.names)
+        method = next((m for m, p in (cls.methods if cls else ()) if p.accepts(count, count)), "")
+        instance = f"{name.lower()}_{binding.call.lower()}"
+        return say("ingest.resolve.instance_for_function", name=name, call=binding.call,
+                   cell=binding.cell, line=binding.line, usage=_usage(item, shape),
+                   instance=f"{instance} = {binding.call}(...)",
+                   wrapper=f"def {item}({args}): return {instance}{'.' + method if method else ''}({args})")
+    return ""
 
 
 def _usable(definition: Definition) -> bool:

@@ -17,7 +17,8 @@ import functools
 import re
 import string
 
-from ..messages import CATALOG
+from ..josa import BOTH_FORMS, pattern as literal_pattern
+from ..messages import CATALOG, render
 
 LANGS = ("ko", "en")
 _MAX_PASSES = 3          # a sentence may carry another joined sentence as a field
@@ -31,7 +32,8 @@ def _pieces(text: str):
 def _half(text: str, seen: set[str], group: str) -> str:
     parts = []
     for literal, name in _pieces(text):
-        parts.append(re.escape(literal))
+        # Particles were resolved when the sentence was said: match either form.
+        parts.append(literal_pattern(literal))
         if name is None:
             continue
         if name in seen:
@@ -50,7 +52,9 @@ def _entries() -> tuple:
         ko, en = entry["ko"], entry["en"]
         if ko == en:
             continue       # say() prints such an entry once: nothing to choose
-        literals = tuple(lit for part in (ko, en) for lit, _ in _pieces(part) if lit.strip())
+        # The quick test looks only for the pieces between particles, which say() keeps as written.
+        literals = tuple(piece for part in (ko, en) for lit, _ in _pieces(part)
+                         for piece in BOTH_FORMS.split(lit) if piece.strip())
         seen: set[str] = set()
         pattern = _half(ko, seen, "f_") + re.escape(" / ") + _half(en, seen, "f_")
         found.append((literals, re.compile(pattern, re.DOTALL), entry))
@@ -80,6 +84,15 @@ def pick(text: str, lang: str) -> str:
 def _render(template: str, match: re.Match) -> str:
     fields = _fields(match)
     try:
-        return template.format(**fields)
+        return render(template, fields)
     except (KeyError, IndexError, ValueError):
         return match.group(0)
+
+
+_CELL_LABEL = re.compile(r"cell (\d+)")
+
+
+def cell_label(label: str, lang: str) -> str:
+    """A block label ("cell 7", ingest's name for a cell) as a page in `lang` says it."""
+    match = _CELL_LABEL.fullmatch(label)
+    return f"셀 {match.group(1)}" if match and lang == "ko" else label

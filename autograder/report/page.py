@@ -12,15 +12,17 @@ the template to escape.
 
 from __future__ import annotations
 
+import ast
 import re
 
+from ..grading.causes import BOOK_EXPORTS
 from ..grading.outcome import TestStatus, TestOutcome
 from ..grading.score import ItemStatus
 from ..messages import CATALOG, say
 from ..result import GradingResult
 from ..text import clip, one_line
 from .code_view import code_view
-from .lang import pick
+from .lang import cell_label, pick
 from .visibility import VISIBLE, visibility_of
 
 # A detail line longer than this is shown clipped, with the whole line folded below it.
@@ -100,12 +102,31 @@ def cause_of(outcome: TestOutcome, message: str, hint: str) -> tuple:
     return ("value", "\n".join(lines[:1] + [line for line in lines[1:3] if line.startswith("  ")]))
 
 
-def _blocks(outcomes: list[TestOutcome], assignment_id: str | None, lang: str) -> list[dict]:
+# Hints that say "one of the parts this is built from is wrong" (hint.*_wrong_layer): the
+# page knows which of those parts lost points, and names them.
+_WRONG_PART = "_wrong_layer"
+
+
+def _name_the_parts(hint: str, item: str, lost: list[str], lang: str) -> str:
+    """`hint` with the parts it speaks of that lost points named, when it is a wrong-part hint."""
+    if not hint or not any(key.endswith(_WRONG_PART) and hint == say(key, lang=lang)
+                           for key in CATALOG if key.startswith("hint.")):
+        return hint
+    parts = [p for p in lost if p != item and re.search(rf"(?<![\w.]){re.escape(p)}(?![\w])", hint)]
+    if not parts:
+        return hint
+    return f"{hint} " + say("report.wrong_parts", lang=lang, names=", ".join(f"`{p}`" for p in parts))
+
+
+def _blocks(outcomes: list[TestOutcome], assignment_id: str | None, lang: str,
+            lost: list[str] = ()) -> list[dict]:
+    """`lost`: the assignment's items that lost points, for a hint about a wrong part."""
     blocks: dict[tuple, dict] = {}
     for outcome in outcomes:
         if outcome.status is TestStatus.PASSED:
             continue
-        message, hint = pick(outcome.message, lang), pick(outcome.hint, lang)
+        message = pick(outcome.message, lang)
+        hint = _name_the_parts(pick(outcome.hint, lang), outcome.item, list(lost), lang)
         key = cause_of(outcome, message, hint)
         block = blocks.get(key)
         if block is None:
@@ -124,18 +145,67 @@ def _blocks(outcomes: list[TestOutcome], assignment_id: str | None, lang: str) -
     return sorted(out, key=lambda b: -b["lost"])
 
 
-def _fix_first(result: GradingResult, lang: str) -> list[str]:
-    """Problems with the notebook itself: each can cost points in many tests at once."""
-    lines = [pick(result.chapter_note, lang)] if result.chapter_note else []
-    lines += [pick(w, lang) for w in (result.ingest.warnings if result.ingest else ())]
-    lines += [say("report.import_failed", lang=lang, label=f.label, line=f.line,
-                  statement=f.statement, error=f.error) for f in result.import_errors]
-    lines += [say("report.block_failed", lang=lang, label=e.label, line=e.line,
-                  error=f"{e.exc_type}: {e.message}")
-              for e in (result.load.block_errors if result.load else ())]
+def _fix_first(result: GradingResult, lang: str, missing: list[tuple[str, float]]) -> list[str]:
+    """Problems with the notebook itself, each of which can cost points in many tests at
+    once: what is known to cost the whole notebook first (the wrong chapter, cells that do
+    not compile, a load that ran out of time), then the rest by the points at stake (an
+    import nothing needed goes last); a sentence is said once."""
+    first = [pick(result.chapter_note, lang)] if result.chapter_note else []
+    first += [pick(w, lang) for w in (result.ingest.warnings if result.ingest else ())]
     if result.load and result.load.timed_out:
-        lines.append(say("report.load_timed_out", lang=lang))
-    return lines
+        first.append(say("report.load_timed_out", lang=lang))
+    lost_to = _names_not_defined(result)
+    ranked = [(text, points) for text, points in missing]
+    ranked += [(say("report.import_failed", lang=lang, label=cell_label(f.label, lang), line=f.line,
+                    statement=f.statement, error=f.error),
+                sum(lost_to.get(name, 0.0) for name in _bound_by(f.statement, lost_to)))
+               for f in result.import_errors]
+    # A block that stopped may have left any name undefined: what NameErrors cost, at most.
+    ranked += [(say("report.block_failed", lang=lang, label=cell_label(e.label, lang), line=e.line,
+                    error=f"{e.exc_type}: {e.message}"), sum(lost_to.values()))
+               for e in (result.load.block_errors if result.load else ())]
+    ranked.sort(key=lambda pair: -pair[1])     # stable: equal stakes keep the notebook's order
+    return list(dict.fromkeys(first + [text for text, _ in ranked]))
+
+
+_NOT_DEFINED = re.compile(r"name '([^'\s]{1,200})' is not defined")
+_STAR = re.compile(r"from\s+([\w.]+)\s+import\s+\*")
+
+
+def _names_not_defined(result: GradingResult) -> dict[str, float]:
+    """Name -> the points of the failing tests that stopped on "name ... is not defined"."""
+    lost: dict[str, float] = {}
+    for outcome in result.outcomes:
+        if outcome.status is not TestStatus.PASSED and (m := _NOT_DEFINED.search(outcome.message)):
+            lost[m.group(1)] = lost.get(m.group(1), 0.0) + outcome.max_points
+    return lost
+
+
+def _bound_by(statement: str, candidates) -> set[str]:
+    """The names an import statement binds (for a star import of one of the book's modules,
+    what it defines; of any other module, nothing known)."""
+    if star := _STAR.search(statement):
+        return set(candidates) & BOOK_EXPORTS.get(star.group(1).rsplit(".", 1)[-1], set())
+    try:
+        tree = ast.parse(statement.strip())
+    except (SyntaxError, ValueError):
+        return set()
+    return {(a.asname or a.name).split(".")[0] for node in ast.walk(tree)
+            if isinstance(node, (ast.Import, ast.ImportFrom)) for a in node.names}
+
+
+def _item_note(note: str, tests: list[TestOutcome], lang: str) -> str:
+    """How the item was found, and what its passing tests noted (an accepted deviation
+    such as inverted dropout, a slip charged at another item), each said once."""
+    said = [pick(note, lang)] if note else []
+    said += [pick(t.message, lang) for t in tests if t.status is TestStatus.PASSED and t.message]
+    return " ".join(dict.fromkeys(line for text in said for line in text.splitlines() if line.strip()))
+
+
+def _skip_kind(kind: str, lang: str) -> str:
+    """A kind of skipped statement in the page's words (ingest's names are internal)."""
+    key = f"report.skip_kind.{kind}"
+    return say(key if key in CATALOG else "report.skip_kind.other", lang=lang)
 
 
 def submission_view(result: GradingResult, lang: str = "ko",
@@ -147,19 +217,20 @@ def submission_view(result: GradingResult, lang: str = "ko",
         if visibility_of(outcome, visibility) == VISIBLE:
             by_item.setdefault(outcome.item, []).append(outcome)
     items, missing = [], []
+    lost = [i.item for i in (result.score.items if result.score else ()) if i.status is not ItemStatus.FULL]
     for i in (result.score.items if result.score else ()):
         tests = by_item.get(i.item, [])
         status = say(f"report.status.{i.status.value}", lang=lang)
         entry = {"item": i.item, "score": number(i.points), "max_score": number(i.max_points),
                  "status": i.status.value, "status_text": status, "full": i.status is ItemStatus.FULL,
-                 "note": pick(result.notes.get(i.item, ""), lang), "blocks": [], "missing": "",
+                 "note": _item_note(result.notes.get(i.item, ""), tests, lang), "blocks": [], "missing": "",
                  "code": None}
-        if i.status is ItemStatus.MISSING:
+        if i.status in (ItemStatus.MISSING, ItemStatus.NOT_FUNCTION):
             # Every test of a missing item says the same thing: say it once, among the fixes.
             entry["missing"] = pick(tests[0].message, lang) if tests else ""
-            missing.append(entry["missing"])
+            missing.append((entry["missing"], i.max_points))
         elif not entry["full"]:
-            entry["blocks"] = _blocks(tests, assignment_id, lang)
+            entry["blocks"] = _blocks(tests, assignment_id, lang, lost)
             entry["code"] = code_view(result, i.item, lang)
         items.append(entry)
     ingest = result.ingest
@@ -178,9 +249,9 @@ def submission_view(result: GradingResult, lang: str = "ko",
         "items": items,
         "open_items": [i for i in items if not i["full"] and not i["missing"]],
         "full_items": [i for i in items if i["full"]],
-        "fix_first": _fix_first(result, lang) + [m for m in missing if m],
+        "fix_first": _fix_first(result, lang, [m for m in missing if m[0]]),
         "skipped": say("report.skipped", lang=lang, count=ingest.skipped_total,
-                       kinds=", ".join(f"{k} {n}" for k, n in ingest.skipped.items()))
+                       kinds=", ".join(f"{_skip_kind(k, lang)} {n}" for k, n in ingest.skipped.items()))
         if ingest and ingest.skipped_total else "",
         "sha256": result.provenance.sha256[:12],
         "grader_version": result.provenance.grader_version,

@@ -87,7 +87,8 @@ SAMPLE_FIELDS = {"path": "kim.ipynb", "reason": "Permission denied", "size_mb": 
                  "graded": 3, "problem": "syntax error, line 3",
                  "size_kb": 150, "limit_kb": 100, "shape": "gd(f, init_x, lr=, step_num=)",
                  "candidates": "`gd`, `gd2`", "listing": "`gd(f, x)`", "call": "SimpleNet",
-                 "import_cell": 9}
+                 "import_cell": 9, "usage": "AND(x1, x2)", "instance": "and_gate = LogicGate(...)",
+                 "renamed": "class XORGate", "wrapper": "def AND(x1, x2): return and_gate(x1, x2)"}
 
 
 @pytest.mark.parametrize("key", sorted(k for k in CATALOG if k.startswith("ingest.")))

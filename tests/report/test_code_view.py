@@ -39,7 +39,7 @@ def test_html_page_shows_the_highlighted_code_with_the_failing_line_marked():
 def test_markdown_page_fences_the_code_and_names_the_failing_line():
     md = render_feedback(_result(), "md", "ko")
     assert "```python\n" + CODE.rstrip("\n") in md
-    assert "cell 5, 4번째 줄(강조 표시)에서 실패했습니다." in md
+    assert "셀 5, 4번째 줄(강조 표시)에서 실패했습니다." in md
 
 
 def test_without_a_line_in_the_messages_the_code_is_shown_unmarked():
