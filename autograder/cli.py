@@ -25,6 +25,7 @@ from .publish.cli import add_commands as add_publish_commands
 from .report.roster import RosterError, read_roster
 from .gradebook import Gradebook
 from .report.history import history_rows, history_text
+from .report.lang import pick
 from .report.render import DEFAULT_LANG, render_summary
 from .sandbox import describe_limits
 from .submissions import SubmissionPathError, discover
@@ -140,6 +141,18 @@ def _history(args) -> int:
     return EXIT_OK
 
 
+class _OneLanguage(logging.Formatter):
+    """Log lines in the console's language: a catalog sentence logged in both ("ko / en",
+    as results carry it) is reduced to one, like every other line the console prints."""
+
+    def __init__(self, lang: str):
+        super().__init__("%(levelname)s %(name)s: %(message)s")
+        self.lang = lang
+
+    def format(self, record: logging.LogRecord) -> str:
+        return pick(super().format(record), self.lang)
+
+
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     if args.command == "limits":
@@ -147,6 +160,8 @@ def main(argv: list[str] | None = None) -> int:
         return EXIT_OK
     logging.basicConfig(level=logging.INFO if getattr(args, "verbose", False) else logging.WARNING,
                         format="%(levelname)s %(name)s: %(message)s")
+    for handler in logging.getLogger().handlers:
+        handler.setFormatter(_OneLanguage(getattr(args, "lang", None) or DEFAULT_LANG))
     if args.command == "history":
         return _history(args)
     if args.command != "grade":
