@@ -24,7 +24,9 @@ CONSONANT_LETTERS = set("mn")
 RIEUL_LETTERS = set("lr")
 # Marks between a word and its particle that are not read: `name`을, "x"를.
 UNREAD = set("`'\"*_ ")
-_OPEN = {")": "(", "]": "[", "}": "{"}
+_OPEN = {")": "(", "]": "["}
+# A placeholder filled in later (`{name}` in a text that is formatted again) is no word yet.
+_UNKNOWN_END = set("}")
 
 
 def final_sound(word: str) -> str | None:
@@ -35,6 +37,8 @@ def final_sound(word: str) -> str | None:
         ch = word[i]
         if ch in UNREAD:
             i -= 1
+        elif ch in _UNKNOWN_END:
+            return None
         elif ch in _OPEN:
             # "함수(function)를": the particle agrees with the word before the parentheses.
             depth, i = 1, i - 1

@@ -32,3 +32,10 @@ def test_say_resolves_and_pick_still_finds_one_language():
                 detail=say("grading.signature.missing_default", param="pad", default="0"))
     assert " / " not in pick(outer, "ko") and "기본값은 `0`" in pick(outer, "ko")
     assert "매개변수" not in pick(outer, "en")
+
+
+def test_a_placeholder_formatted_later_keeps_both_forms():
+    """Is `{name}` (a field the text is formatted with later, as in a published check cell)
+    followed by both forms, never a form chosen from the word before it?"""
+    from autograder.josa import final_sound
+    assert final_sound("패키지 {name}") is None
