@@ -14,7 +14,8 @@ from autograder.grading.gradcheck import assert_own_grad_close, numerical_grad_o
 from autograder.messages import say
 from reference.ch03_neural_networks.activations import softmax
 from reference.ch04_training.hints import cross_entropy_variants
-from reference.ch05_backprop.hints import softmax_with_loss_backward_variants
+from reference.ch05_backprop.hints import confident_scores, softmax_with_loss_backward_variants
+from reference.ch05_backprop.loss_checks import assert_confident_loss
 
 pytestmark = pytest.mark.item("SoftmaxWithLoss")
 
@@ -71,6 +72,15 @@ def test_forward_one_sample(student, reference, rng):
     """forward(x, t) of one sample (x and one-hot t 1-D) is that sample's loss"""
     x, t = _batch(rng, n=1)
     _check_loss(student, reference, x[0], t[0])
+
+
+@pytest.mark.points(2)
+def test_forward_confident_scores(student, reference, rng):
+    """forward(x, t) on the confident scores of a trained net (x of order 1000, half the answers far below the highest score) is finite, as the book's is"""
+    x, labels = confident_scores(rng, N, C)
+    t = np.eye(C)[labels]   # one-hot, so that only the labels test charges a layer without labels
+    assert_confident_loss(student.SoftmaxWithLoss().forward(x, t), reference.SoftmaxWithLoss().forward(x, t),
+                          x=x, t=t, call="SoftmaxWithLoss().forward(x, t)", inputs={"x": x, "t": t})
 
 
 @pytest.mark.points(1)
