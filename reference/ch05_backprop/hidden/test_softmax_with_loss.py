@@ -96,7 +96,7 @@ def test_forward_leaves_inputs_unchanged(student, rng):
         raise CheckFailed(failed.message, say("hint.backprop_layer_input_changed")) from None
 
 
-@pytest.mark.points(3)
+@pytest.mark.points(2)
 def test_backward_one_hot(student, reference, rng):
     """backward(1) after forward with one-hot t is (y - t) / N, the same on a second call"""
     _check_backward(student, reference, *_batch(rng))
@@ -108,7 +108,7 @@ def test_backward_labels(student, reference, rng):
     _check_backward(student, reference, *_batch(rng, one_hot=False))
 
 
-@pytest.mark.points(3)
+@pytest.mark.points(2)
 def test_backward_matches_own_forward(student, reference, rng):
     """backward(1) agrees with the numerical gradient of your own forward (the loss), and that loss depends on x as the softmax cross-entropy does"""
     x, t = _batch(rng)
