@@ -138,7 +138,9 @@ class GradingPlugin:
         # nodeid -> the other graded items with whose reference version the failed test
         # passes; forgiven in outcomes() when each of them is charged by its own tests.
         self._explained: dict[str, tuple[str, ...]] = {}
-        self._failed_items: set[str] = set()   # items with a test that did not pass, so far
+        # Items with a test that failed on its own so far (not through another item): the
+        # graded classes a later test's rerun may lend (roots.trace).
+        self._failed_items: set[str] = set()
 
     # --- fixtures -------------------------------------------------------------------
     @pytest.fixture
@@ -244,7 +246,7 @@ class GradingPlugin:
             TestStatus.PASSED if report.passed else TestStatus.ERROR, str(report.longrepr or ""))
         self._phases.setdefault(report.nodeid, []).append((report.duration, verdict))
         _, graded, points = self._meta.get(report.nodeid, ("", "", 0))
-        if verdict.status is not TestStatus.PASSED and points > 0:
+        if verdict.status is not TestStatus.PASSED and points > 0 and report.nodeid not in self._explained:
             self._failed_items.add(graded)
 
     def _forgiven(self, verdicts: dict[str, Verdict]) -> set[str]:
