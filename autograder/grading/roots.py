@@ -6,7 +6,13 @@ item's to fix; the sentence here names it, with its cell and line. A wrong value
 traced by running the failing test again with the reference's version of each other
 graded function lent to the student's module (the reference's code runs in the grader,
 called back from the sandbox): if the test then passes, the helpers it called are named.
-The score is not touched: the test failed, whichever function was wrong.
+A graded class (a layer a network is built from) cannot be lent as a call: the
+reference's class is defined in the student's module under the student's name for the
+rerun instead (lending.py), and only classes already charged in this run are lent.
+
+The items whose reference version makes the test pass are returned with the sentence
+(`Root`); the plugin forgives the test when every one of them is charged by its own
+tests, so one slip costs points once, at its item (README "Hidden suites").
 
 Student code can call what is lent on anything while the test runs again: a call beyond
 the bounds of sandbox/bounded.py is refused and the retry then claims nothing, and a
@@ -19,14 +25,16 @@ from __future__ import annotations
 import inspect
 import re
 from collections.abc import Callable
+from dataclasses import dataclass
 
 import pytest
 
 from ..messages import say
 from ..sandbox.errors import StudentFault, StudentRaised
 from ..sandbox.proxy import ModuleProxy
-from ..sandbox.substitute import substituted
+from ..sandbox.substitute import defined, substituted
 from .checks import collecting_notes
+from .lending import class_block
 
 # A failing test is run again (once, or a few times when helpers must be told apart)
 # only when it was quick: a slow one would double the time a weak submission costs.
@@ -86,6 +94,22 @@ def _helpers(reference, bindings: dict[str, str], item: str) -> dict[str, tuple[
     return found
 
 
+def _classes(reference, bindings: dict[str, str], item: str, lendable: set[str]) -> dict[str, tuple[str, str]]:
+    """Other graded items that are classes in the reference, among `lendable`: book name ->
+    (student name, the block defining the reference's class under it)."""
+    own = bindings.get(item)
+    found = {}
+    for book in sorted(lendable):
+        cls, student_name = getattr(reference, book, None), bindings.get(book)
+        if book == item or student_name in (None, own) or not inspect.isclass(cls):
+            continue
+        try:
+            found[book] = (student_name, class_block(cls, student_name))
+        except (OSError, TypeError, ValueError):
+            continue   # its source cannot be written out: not lent
+    return found
+
+
 def _rerun(test: pytest.Function, fresh_rng: Callable) -> bool:
     """Run the test function again, with a fresh rng (the same draws); True when it passes."""
     if "rng" in test.funcargs:
@@ -102,12 +126,13 @@ class _Exceeded(Exception):
     """Student code called a lent helper beyond its bounds: the retry claims nothing."""
 
 
-def _passes_with(sb, test, fresh_rng, helpers: dict) -> tuple[bool, set[str]]:
-    """Whether the test passes with these reference helpers lent, and which were called;
-    helpers student code called with arguments that may not cross are left out, in turn.
-    _Exceeded when a call went beyond bounded.call's bounds."""
-    helpers = dict(helpers)
-    while helpers:
+def _passes_with(sb, test, fresh_rng, helpers: dict, classes: dict | None = None) -> tuple[bool, set[str]]:
+    """Whether the test passes with these reference helpers and classes lent, and which
+    helpers were called (lent classes count as used); helpers student code called with
+    arguments that may not cross are left out, in turn. _Exceeded when a call went beyond
+    bounded.call's bounds."""
+    helpers, classes = dict(helpers), dict(classes or {})
+    while helpers or classes:
         called: set[str] = set()
 
         def lent(book, fn):
@@ -117,37 +142,59 @@ def _passes_with(sb, test, fresh_rng, helpers: dict) -> tuple[bool, set[str]]:
             call.__name__ = book
             return call
 
-        with substituted(sb, {name: lent(book, fn) for book, (name, fn) in helpers.items()}) as loans:
+        with defined(sb, [block for _, block in classes.values()]), \
+                substituted(sb, {name: lent(book, fn) for book, (name, fn) in helpers.items()}) as loans:
             passed = _rerun(test, fresh_rng)
         if any(loan.exceeded for loan in loans.values()):
             raise _Exceeded
         refused = {book for book, (name, _) in helpers.items() if loans[name].refused}
         if not refused:
-            return passed, called
+            return passed, called | set(classes)
         helpers = {book: pair for book, pair in helpers.items() if book not in refused}
     return False, set()
+
+
+@dataclass(frozen=True)
+class Root:
+    """Where a failing test's cause lies: the sentence for the student, and the book names
+    of the graded items with whose reference version the test passes."""
+    sentence: str = ""
+    items: tuple[str, ...] = ()
+
+
+def trace(test: pytest.Function, student, reference, item: str, fresh_rng: Callable,
+          seconds: float, charged: set[str] = frozenset()) -> Root:
+    """The other graded items with whose reference version the failing test passes: every
+    graded function, and the graded classes in `charged` (items that already lost points
+    in this run). Root() when none does, the test was slow, or the code is not sandboxed."""
+    sb = _sandbox_of(student)
+    if sb is None or reference is None or seconds > RERUN_SECONDS or sb.restart_seconds > RESTART_SECONDS:
+        return Root()
+    bindings = getattr(student, "_bindings", {})
+    unavailable = set(getattr(student, "_unavailable", {}))
+    helpers = _helpers(reference, bindings, item)
+    classes = _classes(reference, bindings, item, set(charged) - unavailable)
+    if not helpers and not classes:
+        return Root()
+    try:
+        passed, called = _passes_with(sb, test, fresh_rng, helpers, classes)
+        if not passed or not called:
+            return Root()
+        blamed = sorted(called)
+        if len(blamed) > 1:
+            # Several were used: name the ones that alone are enough, if any is.
+            def alone(book):
+                pair = {book: (helpers | classes)[book]}
+                return _passes_with(sb, test, fresh_rng, *((pair, {}) if book in helpers else ({}, pair)))[0]
+            blamed = [book for book in blamed if alone(book)] or blamed
+    except (StudentFault, _Exceeded):
+        return Root()  # a global could not be lent, the process died, or a loan was abused: no claim
+    names = ", ".join(f"`{(helpers | classes)[book][0]}`" for book in blamed)
+    return Root(say("grading.root.passes_with_reference", names=names), tuple(blamed))
 
 
 def passes_with_reference(test: pytest.Function, student, reference, item: str, fresh_rng: Callable,
                           seconds: float) -> str:
     """The sentence naming the helpers with whose reference version the failing test
     passes, or "" (also when the test was slow, or the student's code is not sandboxed)."""
-    sb = _sandbox_of(student)
-    if sb is None or reference is None or seconds > RERUN_SECONDS or sb.restart_seconds > RESTART_SECONDS:
-        return ""
-    helpers = _helpers(reference, getattr(student, "_bindings", {}), item)
-    if not helpers:
-        return ""
-    try:
-        passed, called = _passes_with(sb, test, fresh_rng, helpers)
-        if not passed or not called:
-            return ""
-        blamed = sorted(called)
-        if len(blamed) > 1:
-            # Several were called: name the ones that alone are enough, if any is.
-            alone = [book for book in blamed if _passes_with(sb, test, fresh_rng, {book: helpers[book]})[0]]
-            blamed = alone or blamed
-    except (StudentFault, _Exceeded):
-        return ""  # a global could not be lent, the process died, or a loan was abused: no claim
-    names = ", ".join(f"`{helpers[book][0]}`" for book in blamed)
-    return say("grading.root.passes_with_reference", names=names)
+    return trace(test, student, reference, item, fresh_rng, seconds).sentence

@@ -45,3 +45,26 @@ def substituted(sb, replacements: dict[str, Callable]) -> Iterator[dict[str, Len
                     setattr(sb.module, name, original)
                 except StudentFault:
                     pass  # the process was restarted: replaying the student's blocks restored it
+
+
+# The label of a lent definition's block: it names no cell, so a frame in it is not the
+# student's to fix (grading.roots reads "cell N" labels only).
+LOAN_LABEL = "reference loan"
+
+
+@contextmanager
+def defined(sb, blocks: list[str]) -> Iterator[None]:
+    """Within the block, each source block (grading.lending.class_block) has been run in the
+    student's module, rebinding a student global to a reference class; afterwards the
+    process is always restarted, since student code may have built on what was lent.
+    StudentFault (StudentRaised among them) if a block cannot be run."""
+    if not blocks:
+        yield
+        return
+    try:
+        with sb._lock:
+            for source in blocks:
+                sb._exec_block(LOAN_LABEL, source)
+        yield
+    finally:
+        sb.restart()   # replaying the student's blocks puts their own definitions back

@@ -383,3 +383,57 @@ def test_net_whose_predict_ends_in_softmax():
     bad = not_passed(student_module(TwoLayerNet=PredictWithSoftmax))
     assert bad["test_predict"].hint == say("hint.backprop_net_predict_softmax")
     assert "test_accuracy" not in bad  # argmax of probabilities is argmax of scores
+
+
+# --- helpers that are not items of this chapter: charged at the layer that uses them ----
+
+def unshifted_softmax(x):
+    e = np.exp(x)
+    return e / np.sum(e, axis=-1, keepdims=True)
+
+
+def cross_entropy_without_delta(y, t):
+    if y.ndim == 1:
+        y, t = y.reshape(1, -1), t.reshape(1, -1)
+    if t.size == y.size:
+        t = t.argmax(axis=1)
+    return -np.sum(np.log(y[np.arange(y.shape[0]), t])) / y.shape[0]
+
+
+@pytest.mark.parametrize("helpers, hint", [
+    ({"softmax": unshifted_softmax}, "softmax_overflow"),
+    ({"cross_entropy_error": cross_entropy_without_delta}, "cee_no_delta"),
+], ids=["softmax-without-max-shift", "cross-entropy-without-delta"])
+def test_an_unstable_helper_under_softmax_with_loss_loses_points(helpers, hint):
+    """softmax and cross_entropy_error are not graded in chapter 5, so their slip is the
+    layer's: it loses the confident-scores test (it scored 100/100 before)."""
+    ns = classes(BOOK_STYLE, **helpers)
+    bad = not_passed(student_module(SoftmaxWithLoss=ns["SoftmaxWithLoss"]))
+    assert set(bad) == {"test_forward_confident_scores"}
+    assert bad["test_forward_confident_scores"].hint == say(f"hint.{hint}")
+
+
+EXACT_LOG_SOFTMAX = """
+class SoftmaxWithLoss:
+    def forward(self, x, t):
+        self.t = t
+        shifted = x - np.max(x, axis=-1, keepdims=True)
+        log_y = shifted - np.log(np.sum(np.exp(shifted), axis=-1, keepdims=True))
+        self.y = np.exp(log_y)
+        onehot = t if t.size == x.size else np.eye(x.shape[-1])[t]
+        return -np.sum(onehot * log_y) / (x.shape[0] if x.ndim == 2 else 1)
+
+    def backward(self, dout=1):
+        onehot = self.t if self.t.size == self.y.size else np.eye(self.y.shape[-1])[self.t]
+        return dout * (self.y - onehot) / (self.y.shape[0] if self.y.ndim == 2 else 1)
+"""
+
+
+def test_an_exact_log_softmax_loss_passes_with_a_note():
+    """The book keeps 1e-7 in the log; an exact loss differs only on confidently wrong
+    samples, and is accepted there with a note."""
+    ns = classes(EXACT_LOG_SOFTMAX)
+    outcomes = {o.test_id.split("::")[1]: o for o in grade(student_module(SoftmaxWithLoss=ns["SoftmaxWithLoss"]))}
+    assert all(o.status is TestStatus.PASSED for o in outcomes.values()), \
+        [k for k, o in outcomes.items() if o.status is not TestStatus.PASSED]
+    assert say("note.softmax_exact_loss") in outcomes["test_forward_confident_scores"].message

@@ -96,8 +96,9 @@ class Pooling:
 
     def forward(self, x):
         N, C, H, W = x.shape
-        oh = (H + 2 * self.pad - self.pool_h) // self.stride + 1
-        ow = (W + 2 * self.pad - self.pool_w) // self.stride + 1
+        # The book's own lines: the output size leaves pad out (it never pools with padding).
+        oh = int(1 + (H - self.pool_h) / self.stride)
+        ow = int(1 + (W - self.pool_w) / self.stride)
         col = im2col(x, self.pool_h, self.pool_w, self.stride, self.pad)
         col = col.reshape(-1, self.pool_h * self.pool_w)
         self.arg_max = np.argmax(col, axis=1)
@@ -318,28 +319,28 @@ IM2COL_VALUES = {"test_values", "test_stride", "test_pad", "test_non_square_filt
       "test_state_across_calls"},
      {"test_backward_dx", "test_backward_dW_db", "test_backward_stride_and_pad"}, "conv_dout_order"),
     ("Pooling", "out = np.max(col, axis=1)", "out = np.mean(col, axis=1)",
-     {"test_book_example", "test_forward_batch", "test_forward_stride_and_pad",
+     {"test_book_example", "test_forward_batch", "test_forward_overlapping_windows",
       "test_backward_matches_own_forward", "test_state_across_calls"},
-     {"test_book_example", "test_forward_batch", "test_forward_stride_and_pad"}, "pool_mean"),
+     {"test_book_example", "test_forward_batch", "test_forward_overlapping_windows"}, "pool_mean"),
     ("Pooling", "out.reshape(N, oh, ow, C).transpose(0, 3, 1, 2)", "out.reshape(N, C, oh, ow)",
-     {"test_forward_batch", "test_forward_stride_and_pad", "test_backward_matches_own_forward",
+     {"test_forward_batch", "test_forward_overlapping_windows", "test_backward_matches_own_forward",
       "test_state_across_calls"},
-     {"test_forward_batch", "test_forward_stride_and_pad"}, "pool_channel_order"),
+     {"test_forward_batch", "test_forward_overlapping_windows"}, "pool_channel_order"),
     ("Pooling", "dmax[np.arange(self.arg_max.size), self.arg_max.flatten()]", "dmax[:, 0]",
      {"test_backward", "test_backward_matches_own_forward", "test_backward_overlapping_windows_add_up",
-      "test_backward_stride_and_pad", "test_state_across_calls"},
-     {"test_backward", "test_backward_overlapping_windows_add_up", "test_backward_stride_and_pad"},
+      "test_backward_3x3_stride_2", "test_state_across_calls"},
+     {"test_backward", "test_backward_overlapping_windows_add_up", "test_backward_3x3_stride_2"},
      "pool_bwd_first"),
     ("Pooling", "dmax[np.arange(self.arg_max.size), self.arg_max.flatten()] = dout.flatten()",
      "dmax[:] = dout.reshape(-1, 1) / size",
      {"test_backward", "test_backward_matches_own_forward", "test_backward_overlapping_windows_add_up",
-      "test_backward_stride_and_pad", "test_state_across_calls"},
-     {"test_backward", "test_backward_overlapping_windows_add_up", "test_backward_stride_and_pad"},
+      "test_backward_3x3_stride_2", "test_state_across_calls"},
+     {"test_backward", "test_backward_overlapping_windows_add_up", "test_backward_3x3_stride_2"},
      "pool_bwd_mean"),
     ("Pooling", "        dout = dout.transpose(0, 2, 3, 1)\n", "",
      {"test_backward", "test_backward_matches_own_forward", "test_backward_overlapping_windows_add_up",
-      "test_backward_stride_and_pad", "test_state_across_calls"},
-     {"test_backward", "test_backward_overlapping_windows_add_up", "test_backward_stride_and_pad"},
+      "test_backward_3x3_stride_2", "test_state_across_calls"},
+     {"test_backward", "test_backward_overlapping_windows_add_up", "test_backward_3x3_stride_2"},
      "pool_dout_order"),
     ("SimpleConvNet", "grads['W2'], grads['b2'] = self.layers['Affine1']",
      "grads['W2'], grads['b2'] = self.layers['Affine2']",
@@ -362,9 +363,60 @@ def test_convolution_without_padding_support_fails_only_the_pad_tests(tmp_path):
     assert set(bad) == {"test_forward_stride_and_pad", "test_backward_stride_and_pad"}
 
 
+@pytest.mark.parametrize("name, old, new, padded", [
+    ("im2col", "def im2col(input_data, filter_h, filter_w, stride=1, pad=0):",
+     "def im2col(input_data, filter_h, filter_w, stride=1):\n    pad = 0",
+     {"test_pad", "test_non_square_filter_stride_and_pad"}),
+    ("col2im", "def col2im(col, input_shape, filter_h, filter_w, stride=1, pad=0):",
+     "def col2im(col, input_shape, filter_h, filter_w, stride=1):\n    pad = 0", {"test_pad"}),
+    ("Convolution", "def __init__(self, W, b, stride=1, pad=0):",
+     "def __init__(self, W, b, stride=1):\n        pad = 0",
+     {"test_forward_stride_and_pad", "test_backward_stride_and_pad"}),
+    ("Pooling", "def __init__(self, pool_h, pool_w, stride=1, pad=0):",
+     "def __init__(self, pool_h, pool_w, stride=1):\n        pad = 0", set()),
+], ids=["im2col", "col2im", "Convolution", "Pooling"])
+def test_a_missing_pad_parameter_costs_only_the_cases_that_pad(name, old, new, padded, tmp_path):
+    """Tests pass only the optional arguments they need: written without `pad`, an item
+    keeps every point of its unpadded cases (Pooling, never padded in the book, all)."""
+    outcomes = grade_item(with_one_item(name, bug(name, old, new)), name, tmp_path)
+    assert set(not_passed(outcomes)) == padded
+    assert sum(o.points for o in outcomes) > 0
+
+
+def test_the_books_pooling_typed_verbatim_gets_full_marks(tmp_path):
+    """The book's Pooling computes its output size without pad: graded alike (no test pads)."""
+    assert "int(1 + (H - self.pool_h) / self.stride)" in BOOK_POOLING
+    assert not_passed(grade_item(with_one_item("Pooling", BOOK_POOLING), "Pooling", tmp_path)) == {}
+
+
 def test_a_backward_that_raises_loses_the_backward_tests_only(tmp_path):
     source = bug("Convolution", "return col2im(dcol, self.x.shape", "return im2col(dcol, self.x.shape")
     bad = not_passed(grade_item(with_one_item("Convolution", source), "Convolution", tmp_path))
     assert set(bad) == {"test_backward_dx", "test_backward_dW_db", "test_backward_dx_matches_own_forward",
                         "test_backward_dW_db_match_own_forward", "test_backward_stride_and_pad",
                         "test_state_across_calls"}
+
+
+class UnshiftedSoftmaxWithLoss(ch05_backprop.SoftmaxWithLoss):
+    """The notebook's own layer (not graded in chapter 7) with a softmax without max shift."""
+
+    def forward(self, x, t):
+        e = np.exp(x)
+        self.t, self.y = np.asarray(t), e / e.sum(axis=1, keepdims=True)
+        onehot = self.t if self.t.size == self.y.size else np.eye(x.shape[1])[self.t]
+        self.loss = -np.sum(onehot * np.log(self.y + 1e-7)) / x.shape[0]
+        return self.loss
+
+
+def test_an_unstable_softmax_under_the_convnet_is_charged_at_the_convnet(tmp_path):
+    """SoftmaxWithLoss is not an item of chapter 7: its overflow on confident scores is
+    SimpleConvNet's, and costs the confident-loss test (it passed before)."""
+    namespace = {"np": np, **LAYERS, "SoftmaxWithLoss": UnshiftedSoftmaxWithLoss}
+    for name in ("im2col", "col2im", "Convolution", "Pooling", "SimpleConvNet"):
+        _compile(BOOK[name], namespace)
+    module = types.ModuleType("student_submission")
+    for name in ITEMS:
+        setattr(module, name, namespace[name])
+    bad = not_passed(grade_item(module, "SimpleConvNet", tmp_path))
+    assert set(bad) == {"test_loss_confident"}
+    assert bad["test_loss_confident"].hint == say("hint.softmax_overflow")

@@ -12,6 +12,16 @@ replaces in one reference module:
 
 `old` must occur exactly once in that module, so a refactor of the reference that makes
 a mutant stale fails loudly instead of silently testing nothing.
+
+A slip that takes more than one place (a value captured in __init__ and read in
+predict) gives `old` and `new` as lists of the same length, each pair applied once.
+
+Two optional keys say what the grade must be besides "loses points":
+
+    expect = "full"            # a variant the book accepts (its own code, a form it is
+                               # silent about): it must get full marks, not lose points
+    full_items = ["TwoLayerNet"]  # items that must keep full marks although the mutant
+                               # loses points elsewhere: a slip charged once, at its item
 """
 
 from __future__ import annotations
@@ -29,13 +39,18 @@ from autograder.reference_source import chapter_sources
 CATALOGUE_NAME = "mutants.toml"
 
 
+EXPECTATIONS = ("killed", "full")
+
+
 @dataclass(frozen=True)
 class Mutant:
     id: str
     module: str
-    old: str
-    new: str
+    old: str | tuple[str, ...]
+    new: str | tuple[str, ...]
     why: str
+    expect: str = "killed"
+    full_items: tuple[str, ...] = ()
 
 
 class StaleMutant(ValueError):
@@ -47,7 +62,15 @@ def mutants_of(assignment: Assignment) -> list[Mutant]:
     if not path.is_file():
         return []
     entries = tomllib.loads(path.read_text(encoding="utf-8")).get("mutant", [])
-    return [Mutant(e["id"], e["module"], e["old"], e["new"], e.get("why", "")) for e in entries]
+    def text(value):
+        return tuple(value) if isinstance(value, list) else value
+
+    mutants = [Mutant(e["id"], e["module"], text(e["old"]), text(e["new"]), e.get("why", ""),
+                      e.get("expect", "killed"), tuple(e.get("full_items", ()))) for e in entries]
+    for mutant in mutants:
+        if mutant.expect not in EXPECTATIONS:
+            raise ValueError(f"{assignment.id}/{mutant.id}: expect must be one of {EXPECTATIONS}")
+    return mutants
 
 
 def notebook(assignment: Assignment, mutant: Mutant | None = None) -> nbformat.NotebookNode:
@@ -57,11 +80,7 @@ def notebook(assignment: Assignment, mutant: Mutant | None = None) -> nbformat.N
     for module in chapter_sources(assignment.config_path.parent):
         source = module.source
         if mutant is not None and module.name == mutant.module:
-            count = source.count(mutant.old)
-            if count != 1:
-                raise StaleMutant(f"{assignment.id}/{mutant.id}: {mutant.old!r} occurs {count} "
-                                  f"times in {mutant.module}")
-            source = source.replace(mutant.old, mutant.new)
+            source = _applied(assignment, mutant, source)
             applied = True
         cells.append(new_code_cell(source))
     if not applied:
@@ -70,6 +89,18 @@ def notebook(assignment: Assignment, mutant: Mutant | None = None) -> nbformat.N
     nb = new_notebook(cells=cells)
     nb.metadata["dlfs"] = {"assignment": assignment.id}
     return nb
+
+
+def _applied(assignment: Assignment, mutant: Mutant, source: str) -> str:
+    olds, news = ((mutant.old,), (mutant.new,)) if isinstance(mutant.old, str) else (mutant.old, mutant.new)
+    if len(olds) != len(news):
+        raise StaleMutant(f"{assignment.id}/{mutant.id}: old and new differ in length")
+    for old, new in zip(olds, news):
+        count = source.count(old)
+        if count != 1:
+            raise StaleMutant(f"{assignment.id}/{mutant.id}: {old!r} occurs {count} times in {mutant.module}")
+        source = source.replace(old, new)
+    return source
 
 
 def write_notebooks(assignment: Assignment, folder: Path) -> dict[str, Mutant | None]:

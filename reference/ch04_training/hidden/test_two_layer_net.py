@@ -12,7 +12,7 @@ from autograder.grading.learning import digits, train
 from autograder.grading.own import assert_reference_or_own
 from reference.ch03_neural_networks.own_helpers import one_hot_like, sigmoid_helper, softmax_helper
 from reference.ch04_training.own_helpers import cross_entropy_helper, numerical_gradient_helper
-from autograder.grading.resident import param_in_place, params_numerical_grad
+from autograder.grading.resident import param_in_place, params_numerical_grad, set_params
 from reference.ch03_neural_networks.hints import accuracy_variants
 from reference.ch04_training import TwoLayerNet as ReferenceNet
 
@@ -46,8 +46,13 @@ def _setup(student, rng, with_params=False):
     # Weights of order 1 (not the 0.01 of training) make every gradient entry clearly nonzero.
     params = {k: rng.normal(scale=0.5, size=s) for k, s in SHAPES.items()}
     mine, ref = student.TwoLayerNet(4, 5, 3), ReferenceNet(4, 5, 3)
-    mine.params = {k: v.copy() for k, v in params.items()}
-    ref.params = {k: v.copy() for k, v in params.items()}
+    # Written into the arrays net.params already holds, as the book's training loop
+    # changes them: a loss that reads arrays it captured when it was built sees them too.
+    held = assert_keys(mine.params, SHAPES, call="TwoLayerNet(4, 5, 3).params")
+    for key, shape in SHAPES.items():
+        assert_shape(held[key], shape, call=f"TwoLayerNet(4, 5, 3).params['{key}']")
+    set_params(mine, params)
+    set_params(ref, params)
     x = rng.normal(size=(BATCH, SIZES["input_size"]))
     t = np.eye(SIZES["output_size"])[rng.integers(SIZES["output_size"], size=BATCH)]
     return (mine, ref, x, t, params) if with_params else (mine, ref, x, t)

@@ -14,7 +14,8 @@ from autograder.grading.gradcheck import assert_own_grad_close, numerical_grad_o
 from autograder.messages import say
 from reference.ch03_neural_networks.activations import softmax
 from reference.ch04_training.hints import cross_entropy_variants
-from reference.ch05_backprop.hints import softmax_with_loss_backward_variants
+from reference.ch05_backprop.hints import confident_scores, softmax_with_loss_backward_variants
+from reference.ch05_backprop.loss_checks import assert_confident_loss
 
 pytestmark = pytest.mark.item("SoftmaxWithLoss")
 
@@ -73,6 +74,15 @@ def test_forward_one_sample(student, reference, rng):
     _check_loss(student, reference, x[0], t[0])
 
 
+@pytest.mark.points(2)
+def test_forward_confident_scores(student, reference, rng):
+    """forward(x, t) on the confident scores of a trained net (x of order 1000, half the answers far below the highest score) is finite, as the book's is"""
+    x, labels = confident_scores(rng, N, C)
+    t = np.eye(C)[labels]   # one-hot, so that only the labels test charges a layer without labels
+    assert_confident_loss(student.SoftmaxWithLoss().forward(x, t), reference.SoftmaxWithLoss().forward(x, t),
+                          x=x, t=t, call="SoftmaxWithLoss().forward(x, t)", inputs={"x": x, "t": t})
+
+
 @pytest.mark.points(1)
 def test_forward_leaves_inputs_unchanged(student, rng):
     """forward leaves x and t as they were"""
@@ -86,7 +96,7 @@ def test_forward_leaves_inputs_unchanged(student, rng):
         raise CheckFailed(failed.message, say("hint.backprop_layer_input_changed")) from None
 
 
-@pytest.mark.points(3)
+@pytest.mark.points(2)
 def test_backward_one_hot(student, reference, rng):
     """backward(1) after forward with one-hot t is (y - t) / N, the same on a second call"""
     _check_backward(student, reference, *_batch(rng))
@@ -98,7 +108,7 @@ def test_backward_labels(student, reference, rng):
     _check_backward(student, reference, *_batch(rng, one_hot=False))
 
 
-@pytest.mark.points(3)
+@pytest.mark.points(2)
 def test_backward_matches_own_forward(student, reference, rng):
     """backward(1) agrees with the numerical gradient of your own forward (the loss), and that loss depends on x as the softmax cross-entropy does"""
     x, t = _batch(rng)

@@ -24,20 +24,26 @@ def _case(rng, x_shape, fn, fh, fw):
     return x, W, b
 
 
+def _extra(stride, pad):
+    """stride and pad as a case needs them: only those that differ from the book's defaults
+    (stride=1, pad=0), so a layer written without `pad` loses only the padded cases.
+    Positional, in the book's order: students rename the parameters."""
+    return (stride, pad) if pad else (stride,) if stride != 1 else ()
+
+
 def _call(stride, pad):
-    return f"Convolution(W, b, {stride}, {pad})"
+    return f"Convolution({', '.join(map(str, ('W', 'b', *_extra(stride, pad))))})"
 
 
 def _forward_check(student, reference, x, W, b, stride, pad):
-    # Positional, in the book's order: students rename the parameters.
-    assert_close(student.Convolution(W, b, stride, pad).forward(x),
+    assert_close(student.Convolution(W, b, *_extra(stride, pad)).forward(x),
                  reference.Convolution(W, b, stride, pad).forward(x),
                  call=f"{_call(stride, pad)}.forward(x)", inputs={"x": x, "W": W, "b": b},
                  variants=conv_forward_variants(x, W, b, stride, pad))
 
 
 def _backward_check(student, reference, x, W, b, dout, stride, pad, which=("dx", "dW", "db")):
-    mine = student.Convolution(W, b, stride, pad)
+    mine = student.Convolution(W, b, *_extra(stride, pad))
     ref = reference.Convolution(W, b, stride, pad)
     mine.forward(x)
     ref.forward(x)
@@ -58,10 +64,10 @@ def _backward_check(student, reference, x, W, b, dout, stride, pad, which=("dx",
 def _own_forward(student, x, W, b):
     """A student layer that has run forward(x), after checking forward's shape (the
     numerical gradient needs a dout of that shape), and a random dout for it."""
-    layer = student.Convolution(W, b, 1, 0)
+    layer = student.Convolution(W, b)
     oh, ow = x.shape[2] - W.shape[2] + 1, x.shape[3] - W.shape[3] + 1
     shape = (x.shape[0], W.shape[0], oh, ow)
-    assert_shape(layer.forward(x), shape, call="Convolution(W, b, 1, 0).forward(x)")
+    assert_shape(layer.forward(x), shape, call="Convolution(W, b).forward(x)")
     return layer, shape
 
 
@@ -108,11 +114,11 @@ def test_backward_dx_matches_own_forward(student, reference, rng):
     x, W, b = _case(rng, (2, 2, 4, 4), 2, 3, 3)
     layer, shape = _own_forward(student, x, W, b)
     dout = rng.normal(size=shape)
-    numerical = numerical_grad_of(student.Convolution(W, b, 1, 0).forward, x, dout)
+    numerical = numerical_grad_of(student.Convolution(W, b).forward, x, dout)
     ref = reference.Convolution(W, b, 1, 0)
     ref.forward(x)
     assert_own_grad_close(layer.backward(dout), numerical, ref.backward(dout),
-                          call="Convolution(W, b, 1, 0).backward(dout)", dout=dout,
+                          call="Convolution(W, b).backward(dout)", dout=dout,
                           inputs={"x": x, "dout": dout}, threshold=tol.NUMERICAL_GRAD_REL_TOL)
 
 
@@ -124,15 +130,15 @@ def test_backward_dW_db_match_own_forward(student, reference, rng):
     dout = rng.normal(size=shape)
     layer.backward(dout)
     numerical = {
-        "dW": numerical_grad_of(lambda w: student.Convolution(w, b, 1, 0).forward(x), W, dout),
-        "db": numerical_grad_of(lambda v: student.Convolution(W, v, 1, 0).forward(x), b, dout),
+        "dW": numerical_grad_of(lambda w: student.Convolution(w, b).forward(x), W, dout),
+        "db": numerical_grad_of(lambda v: student.Convolution(W, v).forward(x), b, dout),
     }
     ref = reference.Convolution(W, b, 1, 0)
     ref.forward(x)
     ref.backward(dout)
     for name, expected in numerical.items():
         assert_own_grad_close(getattr(layer, name), expected, getattr(ref, name),
-                              call=f"Convolution(W, b, 1, 0).{name} after backward(dout)",
+                              call=f"Convolution(W, b).{name} after backward(dout)",
                               dout=dout, inputs={"x": x, "dout": dout},
                               threshold=tol.NUMERICAL_GRAD_REL_TOL)
 
@@ -150,11 +156,11 @@ def test_state_across_calls(student, reference, rng):
     """one layer, two forwards with batch sizes 2 then 3: both right, and backward uses the last"""
     x, W, b = _case(rng, (2, 2, 5, 5), 3, 3, 3)
     x3 = rng.normal(size=(3, 2, 5, 5))
-    mine, ref = student.Convolution(W, b, 1, 0), reference.Convolution(W, b, 1, 0)
+    mine, ref = student.Convolution(W, b), reference.Convolution(W, b, 1, 0)
     for batch in (x, x3):
-        assert_close(mine.forward(batch), ref.forward(batch), call="Convolution(W, b, 1, 0).forward(x)",
+        assert_close(mine.forward(batch), ref.forward(batch), call="Convolution(W, b).forward(x)",
                      inputs={"x": batch})
     dout = rng.normal(size=(3, 3, 3, 3))
     assert_grad_close(mine.backward(dout), ref.backward(dout),
-                      call="Convolution(W, b, 1, 0).backward(dout) after the second forward",
+                      call="Convolution(W, b).backward(dout) after the second forward",
                       inputs={"x": x3, "dout": dout})

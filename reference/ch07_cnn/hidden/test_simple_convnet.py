@@ -18,6 +18,7 @@ from autograder.grading.gradcheck import assert_own_grad_close, numerical_grad_o
 from autograder.grading.learning import digits, train
 from autograder.grading.resident import params_in_place, set_params, write_into
 from reference.ch03_neural_networks.hints import accuracy_variants
+from reference.ch05_backprop.loss_checks import assert_confident_loss
 from reference.ch07_cnn.hints import convnet_gradient_variants
 
 pytestmark = pytest.mark.item("SimpleConvNet")
@@ -79,7 +80,7 @@ def test_biases_start_at_zero(student):
         assert_close(params[key], np.zeros(SHAPES[key]), call=f"{_call()}.params['{key}']")
 
 
-@pytest.mark.points(3)
+@pytest.mark.points(2)
 def test_predict(student, reference, rng):
     """net.predict(x) with given params: the class scores (N, output_size) before softmax"""
     mine, ref = _pair(student, reference, rng)
@@ -97,6 +98,24 @@ def test_loss(student, reference, rng):
 
 
 @pytest.mark.points(2)
+def test_loss_confident(student, reference, rng):
+    """net.loss(x, t) when the net is sure (class scores of order 1000, half the labels not the top class) is finite, as the book's is"""
+    mine, ref = _pair(student, reference, rng)
+    # A bias of 1000 on one class makes every score vector confident; the softmax and the
+    # loss the net ends in are the notebook's own, not graded in this chapter, so their
+    # overflow (no maximum subtracted) or log(0) (no 1e-7) is charged here.
+    b3 = np.zeros(OUTPUT)
+    b3[0] = 1000.0
+    set_params(mine, {"b3": b3})
+    set_params(ref, {"b3": b3})
+    x, _ = _batch(rng)
+    t = np.where(np.arange(BATCH) % 2 == 0, 0, 1)
+    assert_confident_loss(mine.loss(x, t), ref.loss(x, t), x=ref.predict(x), t=t,
+                          call="net.loss(x, t) with params['b3'] = [1000, 0, 0]",
+                          inputs={"x": x, "t": t})
+
+
+@pytest.mark.points(1)
 def test_accuracy(student, reference, rng):
     """net.accuracy(x, t, 3) over 6 samples in batches of 3 is the fraction predicted right"""
     mine, ref = _pair(student, reference, rng)
