@@ -12,6 +12,7 @@ from autograder.grading.runner import run_hidden_suite
 from autograder.grading.score import ItemStatus
 from autograder.grading.student import StudentView
 from autograder.ingest import resolve_items
+from autograder.messages import say
 from autograder.pipeline import grade, prepare
 from autograder.result import GradingResult
 from autograder.sandbox import Limits, Sandbox
@@ -31,6 +32,14 @@ class BothWays:
     @property
     def full_marks(self) -> dict:
         return {i.item: i.status is ItemStatus.FULL for i in self.result.score.items}
+
+    @property
+    def forgiven(self) -> set[str]:
+        """Items with full marks only because a slip was charged at another item (a test
+        that passed with the charged-elsewhere note): their public tests may still fail,
+        since the student's own code is wrong through that other item."""
+        marker = say("grading.root.charged_at", lang="en", names="\0").split("\0")[0]
+        return {o.item for o in self.result.outcomes if marker in o.message}
 
     @property
     def local_public(self) -> dict:

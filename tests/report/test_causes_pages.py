@@ -138,7 +138,10 @@ def test_an_accepted_deviation_shows_on_the_full_mark_line_and_fix_first_puts_a_
 
 
 def test_a_wrong_layer_hint_names_the_layer_that_lost_points(tmp_path):
-    pages = _pages(tmp_path, "ch05_backprop", edits=[("self.db = np.sum(dout, axis=0)", "self.db = np.sum(dout)")])
+    # The network has a slip of its own (W2's gradient doubled) beside Affine's: a layer's
+    # slip alone is charged once, at Affine, and the network's page has no block to name it in.
+    pages = _pages(tmp_path, "ch05_backprop", edits=[("self.db = np.sum(dout, axis=0)", "self.db = np.sum(dout)"),
+                                                     ('"W2": a2.dW,', '"W2": a2.dW * 2,')])
     section = _section(pages["en"], "TwoLayerNet")
     assert "one of them has a wrong forward or backward" in section
     assert "The ones that lost points in this grading: `Affine`." in section
