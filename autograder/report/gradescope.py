@@ -176,7 +176,7 @@ def run(root: Path, assignment_id: str, seed: int = 0) -> dict:
         result = grade(prep, seed=seed, secret=input_secret())
     lines = preface(submission, others, by_name, published, lang)
     try:
-        data = to_gradescope(to_dict(result, assignment.visibility), assignment.items)
+        data = to_gradescope(to_dict(result, assignment.visibility), assignment.items, lang, result)
         data["output"] = summary(result, assignment, lines, lang)
     except Exception:
         # Without results.json Gradescope shows the student nothing at all: the score and

@@ -18,14 +18,23 @@ from ..assignment import Assignment
 from ..messages import say
 from ..result import GradingResult
 from ..text import clip, md_inline, one_line
-from .page import submission_view
+from .lang import pick
+from .page import submission_view, test_title
 
 
-def to_gradescope(data: dict, items: tuple[str, ...]) -> dict:
+def to_gradescope(data: dict, items: tuple[str, ...], lang: str | None = None,
+                  result: GradingResult | None = None) -> dict:
     """results_json's dict (what OUT/students/<id>/results.json holds) as Gradescope wants
     it: our provenance under Gradescope's top-level extra_data, and the tests in the order
-    of the assignment's items (the order of the student's page), numbered that way."""
+    of the assignment's items (the order of the student's page), numbered that way. With
+    `lang` and the `result` the dict was made from, each test's title and output are in that
+    one language, as on the student's page (the command line's stored result keeps both)."""
     data = dict(data)
+    if lang is not None and result is not None and len(result.outcomes) == len(data.get("tests", [])):
+        assignment_id = result.provenance.assignment_id
+        data["tests"] = [dict(test, name=test_title(outcome, assignment_id, lang),
+                              output=pick(test.get("output", ""), lang))
+                         for test, outcome in zip(data["tests"], result.outcomes)]
     rank = {item: index for index, item in enumerate(items)}
     tests = sorted(data.get("tests", []), key=lambda t: rank.get((t.get("tags") or [""])[0], len(rank)))
     data["tests"] = [dict(test, number=str(number)) for number, test in enumerate(tests, start=1)]

@@ -161,3 +161,20 @@ def test_the_preface_names_the_file_the_others_and_why_in_one_language():
     korean = output.preface(folder_sub, others[:1], False, "ch04_training.ipynb", "ko")
     assert korean[1].startswith("제출물에 있었지만 채점하지 않은 파일: `draft0.ipynb`.")
     assert "가장 최근에 수정한 파일" in korean[1] and "File" not in " ".join(korean)
+
+
+def test_gradescopes_tests_speak_the_courses_language():
+    """Are Gradescope's test titles and outputs in one language (the course's), while the
+    command line's stored result keeps both?"""
+    from autograder.messages import say
+    result = _result()
+    failing = result.outcomes[1]
+    result.outcomes[1] = TestOutcome(failing.test_id, failing.name, failing.item, failing.max_points,
+                                     failing.status, message=say("grading.root.passes_with_reference", names="`x`"))
+    cli = to_dict(result)
+    english = to_gradescope(cli, load_assignment("ch04").items, "en", result)
+    korean = to_gradescope(cli, load_assignment("ch04").items, "ko", result)
+    hangul = lambda text: any("\uac00" <= ch <= "\ud7a3" for ch in text)
+    assert not any(hangul(t["output"]) for t in english["tests"])
+    assert any(hangul(t["output"]) for t in korean["tests"]) and " / " not in "".join(t["output"] for t in korean["tests"])
+    assert any(hangul(t["output"]) and "passes" in t["output"] for t in cli["tests"])
