@@ -81,11 +81,18 @@ def feedback_zip(results: list[GradingResult], roster: Roster,
             participant = participant_of(result, roster)
             if not participant:
                 continue
-            name = " ".join(full_name(result, roster).replace("_", " ").split()) or "student"
+            name = _zip_name(full_name(result, roster))
             info = zipfile.ZipInfo(f"{name}_{participant}_assignfeedback_file_{FEEDBACK_FILE}", _ZIP_TIME)
             info.compress_type = zipfile.ZIP_DEFLATED
             zf.writestr(info, page(result).encode("utf-8", "backslashreplace"))
     return buf.getvalue()
+
+
+def _zip_name(name: str) -> str:
+    """A name as the first part of a feedback file's path: no `_` (Moodle splits on it), no
+    path separators or dots that would climb, no control characters."""
+    kept = "".join(" " if ch in "_/\\" or not ch.isprintable() else ch for ch in name)
+    return " ".join(kept.split()).strip(". ") or "student"
 
 
 def unmatched(results: list[GradingResult], roster: Roster) -> list[str]:

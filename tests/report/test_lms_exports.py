@@ -146,3 +146,15 @@ def test_a_canvas_download_grades_into_a_csv_canvas_imports(tmp_path, caplog):
     assert grades == {("1003", "4411"): "50.0"}
     rows = list(csv.reader(io.StringIO((out / "canvas.csv").read_text(encoding="utf-8").lstrip("\ufeff"))))
     assert [r[1] for r in rows[2:]] == ["1001", "1003"]
+
+
+def test_feedback_zip_names_cannot_climb_or_shift_moodles_parts():
+    """Does a roster name with slashes, dots, underscores or control characters stay one
+    harmless first part of the path?"""
+    plain = _graded("park")
+    roster = Roster([{"student": "park", "participant": "9", "name": "../../etc/x_y\x00\n"}])
+    data = moodle.feedback_zip([plain], roster, lambda r: "<p>ok</p>")
+    with zipfile.ZipFile(io.BytesIO(data)) as zf:
+        (name,) = zf.namelist()
+    assert "/" not in name and "\\" not in name and not name.startswith(".")
+    assert moodle_feedback_import(data) == {9: {"feedback.html": b"<p>ok</p>"}}
