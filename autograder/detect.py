@@ -99,4 +99,4 @@ def _by_definitions(definitions: dict, known: list[Assignment] | None = None) ->
     if len(close) > 1:
         names = ", ".join(f"{m.assignment.id} ({m.share:.0%})" for m in close)
         raise AssignmentChoiceError(ErrorCode.AMBIGUOUS_ASSIGNMENT, say("detect.ambiguous", matches=names))
-    return best.assignment
+    return close[0].assignment

@@ -59,6 +59,8 @@ def test_a_later_chapter_that_carries_earlier_items_is_chosen():
     conv = ("im2col", "col2im", "Convolution", "Pooling", "SimpleConvNet")
     assert choose_assignment(None, {}, _defined(*layers, *conv)).id == "ch07"
     assert choose_assignment(None, {}, _defined(*layers, "TwoLayerNet")).id == "ch05"
+    # ch05 ahead by a little (6 of 7 against 4 of 5): the near tie still goes to ch07.
+    assert choose_assignment(None, {}, _defined(*layers, *conv[:4])).id == "ch07"
 
 
 def test_imports_do_not_count_as_definitions():
