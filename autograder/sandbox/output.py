@@ -42,6 +42,12 @@ class OutputBuffer:
         with self._lock:
             return len(self.kept)
 
+    def forget_since(self, mark: int) -> None:
+        """Drop what was kept after `mark` (what student code printed while the reference
+        was lent to it: it may hold what the reference computed)."""
+        with self._lock:
+            del self.kept[mark:]
+
     def text(self, since: int = 0) -> str:
         with self._lock:
             text = bytes(self.kept[since:]).decode("utf-8", "replace")

@@ -149,12 +149,18 @@ class Sandbox:
                   time.monotonic() - start)
         self._replay()
 
-    def restart(self) -> None:
+    def output_mark(self) -> int:
+        """Where the captured output stands now (for restart's `forget_output_since`)."""
+        return self._output.mark()
+
+    def restart(self, forget_output_since: int | None = None) -> None:
         """A new process with the student's blocks replayed: nothing the old one held (globals,
         files in its working folder, anything computed while it could call the grader)
         survives. The grader asks for it, so the submission's time budget is not charged;
         `restart_seconds` adds it up instead. A replay that fails leaves no process, and
-        the next call starts one as after any crash."""
+        the next call starts one as after any crash. `forget_output_since`: a mark before
+        which the captured output is kept; what came after (printed while something was
+        lent, and the replay's repeat of the load's output) is dropped."""
         with self._lock:
             started, spent = time.monotonic(), self._spent
             self._kill()
@@ -164,6 +170,8 @@ class Sandbox:
                 self._kill()
                 log.warning("sandbox: restart failed: %s", exc)
             finally:
+                if forget_output_since is not None:
+                    self._output.forget_since(forget_output_since)
                 self._spent = spent
                 self.restart_seconds += time.monotonic() - started
 

@@ -28,6 +28,7 @@ def substituted(sb, replacements: dict[str, Callable]) -> Iterator[dict[str, Len
     with arguments that may not cross, `exceeded` beyond the bounds of bounded.call).
     StudentFault if a global cannot be replaced."""
     originals, lent = {}, {}
+    printed_from = sb.output_mark()
     try:
         for name, fn in replacements.items():
             originals[name] = sb.ref(sb.module, name)
@@ -38,7 +39,9 @@ def substituted(sb, replacements: dict[str, Callable]) -> Iterator[dict[str, Len
         for loan in lent.values():
             sb._callbacks.give_back(loan)
         if any(loan.calls for loan in lent.values()):
-            sb.restart()   # replaying the student's blocks also restores their globals
+            # Replaying the student's blocks also restores their globals; what student code
+            # printed meanwhile may hold what the loans computed, and is dropped.
+            sb.restart(forget_output_since=printed_from)
         else:
             for name, original in originals.items():
                 try:
@@ -61,10 +64,13 @@ def defined(sb, blocks: list[str]) -> Iterator[None]:
     if not blocks:
         yield
         return
+    printed_from = sb.output_mark()
     try:
         with sb._lock:
             for source in blocks:
                 sb._exec_block(LOAN_LABEL, source)
         yield
     finally:
-        sb.restart()   # replaying the student's blocks puts their own definitions back
+        # Replaying the student's blocks puts their own definitions back; what student code
+        # printed meanwhile may hold the lent class's workings, and is dropped.
+        sb.restart(forget_output_since=printed_from)

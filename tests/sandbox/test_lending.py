@@ -52,6 +52,22 @@ def test_what_student_code_kept_from_a_lent_call_is_gone_after_the_loan(make_san
     np.testing.assert_array_equal(box.module.STASH[0], x)
 
 
+def test_what_student_code_printed_from_a_lent_call_is_not_kept(make_sandbox):
+    """Is what student code printed while the reference was lent (it may be the reference's
+    answers) dropped from the captured output, while what it printed before stays?"""
+    leaker = [("cell 1", "import numpy as np\nprint('loaded')\n\n"
+                         "def softmax(x):\n    return x\n\n"
+                         "def leak(x):\n    print('LEAK', [float(v) for v in softmax(x)])\n")]
+    box = make_sandbox()
+    assert box.load(leaker).ok
+    box.module.leak(np.array([0.0, 0.0]))            # the student's own: printed and kept
+    with substituted(box, {"softmax": right_softmax}):
+        box.module.leak(np.array([1.0, 2.0, 3.0]))
+    output = box.output()
+    assert "LEAK [0.0, 0.0]" in output and "0.09003" not in output
+    assert output.count("loaded") == 1            # the replay's repeat of the load is dropped too
+
+
 def test_a_loan_never_called_restarts_nothing_and_is_dead_afterwards(make_sandbox):
     box = make_sandbox()
     assert box.load(HOARDER).ok
