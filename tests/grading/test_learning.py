@@ -1,7 +1,6 @@
 """Does the learning check train a network in place, in process and through the sandbox,
 and give nothing for accuracy that does not come from the trained parameters?"""
 
-import pytest
 import numpy as np
 import pytest
 

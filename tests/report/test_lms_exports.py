@@ -22,7 +22,7 @@ from autograder.report import moodle
 from autograder.report.exports import canvas_csv, canvas_unmatched
 from autograder.report.roster import Roster
 from autograder.submissions.lms import Identity
-from tests.report.test_render import _error, _graded
+from tests.report.test_render import _graded
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 
