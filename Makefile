@@ -61,15 +61,16 @@ grade: setup
 	$(PY) -m autograder grade "$$DLFS_SUBMISSION" --out "$$DLFS_OUT" \
 	  $(if $(ASSIGNMENT),--assignment $(ASSIGNMENT)) $(if $(JOBS),--jobs $(JOBS)) $(if $(FORCE),--force)
 
-# One pytest worker per core (TEST_WORKERS=1 for a serial run); `make test-fast` leaves out
-# the tests that start sandboxes (pytest.mark.sandbox), the slow quarter of the suite.
+# One pytest worker per core, at most four (each holds a few hundred MB and starts
+# sandboxes; TEST_WORKERS=1 for a serial run); `make test-fast` leaves out the tests that
+# start sandboxes (pytest.mark.sandbox), the slow quarter of the suite.
 TEST_WORKERS ?= auto
 
 test: setup-dev
-	$(PY) -m pytest -q -n $(TEST_WORKERS)
+	$(PY) -m pytest -q -n $(TEST_WORKERS) --maxprocesses 4
 
 test-fast: setup-dev
-	$(PY) -m pytest -q -n $(TEST_WORKERS) -m "not sandbox"
+	$(PY) -m pytest -q -n $(TEST_WORKERS) --maxprocesses 4 -m "not sandbox"
 
 # Every chapter's classic bugs, graded through the real pipeline; ends with "mutants killed: K/N".
 mutants: setup-dev
