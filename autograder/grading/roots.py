@@ -142,8 +142,10 @@ def _passes_with(sb, test, fresh_rng, helpers: dict, classes: dict | None = None
             call.__name__ = book
             return call
 
+        # With classes lent, `defined` restarts the process afterwards: one restart, not two.
         with defined(sb, [block for _, block in classes.values()]), \
-                substituted(sb, {name: lent(book, fn) for book, (name, fn) in helpers.items()}) as loans:
+                substituted(sb, {name: lent(book, fn) for book, (name, fn) in helpers.items()},
+                            restarts=not classes) as loans:
             passed = _rerun(test, fresh_rng)
         if any(loan.exceeded for loan in loans.values()):
             raise _Exceeded
@@ -191,10 +193,3 @@ def trace(test: pytest.Function, student, reference, item: str, fresh_rng: Calla
         return Root()  # a global could not be lent, the process died, or a loan was abused: no claim
     names = ", ".join(f"`{(helpers | classes)[book][0]}`" for book in blamed)
     return Root(say("grading.root.passes_with_reference", names=names), tuple(blamed))
-
-
-def passes_with_reference(test: pytest.Function, student, reference, item: str, fresh_rng: Callable,
-                          seconds: float) -> str:
-    """The sentence naming the helpers with whose reference version the failing test
-    passes, or "" (also when the test was slow, or the student's code is not sandboxed)."""
-    return trace(test, student, reference, item, fresh_rng, seconds).sentence

@@ -22,11 +22,14 @@ from .errors import StudentFault
 
 
 @contextmanager
-def substituted(sb, replacements: dict[str, Callable]) -> Iterator[dict[str, Lent]]:
+def substituted(sb, replacements: dict[str, Callable], *,
+                restarts: bool = True) -> Iterator[dict[str, Lent]]:
     """Within the block, each global `name` of the student's module is the trusted function
     given for it; yields the Lent wrapper of each (`refused` says student code called it
     with arguments that may not cross, `exceeded` beyond the bounds of bounded.call).
-    StudentFault if a global cannot be replaced."""
+    `restarts=False`: the caller restarts the process itself (`defined` around this block
+    always does), so the student's functions are only put back. StudentFault if a global
+    cannot be replaced."""
     originals, lent = {}, {}
     printed_from = sb.output_mark()
     try:
@@ -38,7 +41,7 @@ def substituted(sb, replacements: dict[str, Callable]) -> Iterator[dict[str, Len
     finally:
         for loan in lent.values():
             sb._callbacks.give_back(loan)
-        if any(loan.calls for loan in lent.values()):
+        if restarts and any(loan.calls for loan in lent.values()):
             # Replaying the student's blocks also restores their globals; what student code
             # printed meanwhile may hold what the loans computed, and is dropped.
             sb.restart(forget_output_since=printed_from)
