@@ -6,7 +6,8 @@ from autograder.grading.outcome import TestStatus, TestOutcome
 from autograder.grading.score import score_outcomes
 from autograder.report.render import render_dashboard
 from autograder.report.results_json import from_dict, to_dict
-from autograder.report.similarity import normalise, similar_pairs
+from autograder.report.code_form import normalise
+from autograder.report.similarity import similar_pairs
 from autograder.report.sources import ItemSource, item_sources
 from autograder.ingest import ingest_bytes, resolve_items
 from autograder.result import GradingResult, Provenance, RunStatus

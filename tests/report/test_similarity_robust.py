@@ -9,7 +9,9 @@ import re
 import pytest
 
 from autograder.report import similarity
-from autograder.report.similarity import Unusable, canonical_form, find_similar, normalise, similar_pairs
+from autograder.report import code_form
+from autograder.report.code_form import Unusable, canonical_form, normalise
+from autograder.report.similarity import find_similar, similar_pairs
 from tests.report.test_similarity import CEE, CEE_RENAMED, LAYER, LAYER_REORDERED, SOFTMAX, _result
 
 TOKENS = re.compile(r"\w+|[^\w\s]")
@@ -137,7 +139,7 @@ def test_odd_but_legal_code_normalises_and_renaming_does_not_change_it(name):
     form = canonical_form(code)
     assert form is not None
     # Every name it binds, given another spelling, normalises to the same form.
-    bound = [n for n in similarity._bound_names(__import__("ast").parse(code))
+    bound = [n for n in code_form._bound_names(__import__("ast").parse(code))
              if n.isidentifier() and len(n) > 1 and n not in ("Layer", "Inner", "forward", "later",
                                                                "SIZES", "extra", "lr", "math")]
     renamed = code
