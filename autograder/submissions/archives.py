@@ -27,6 +27,7 @@ log = logging.getLogger("autograder.submissions")
 
 ARCHIVE_SUFFIXES = (".zip",)
 # Members grading can use: always unpacked (within the caps); anything else only if small.
+# Discovery reads the same list as what a student hands in as work.
 USEFUL_SUFFIXES = (".ipynb", ".py", *ARCHIVE_SUFFIXES)
 IGNORED_PARTS = frozenset({".ipynb_checkpoints", "__MACOSX", "__pycache__"})
 # What operating systems and editors leave beside a student's files (compared case-

@@ -15,7 +15,7 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-from .archives import ArchiveRefused, Unpacker, describe, ignored, is_archive
+from .archives import USEFUL_SUFFIXES, ArchiveRefused, Unpacker, describe, ignored, is_archive
 from .ids import collision_key, refused_id, safe_id
 from .hashing import FileTooLarge, read_limited
 from .lms import GRADESCOPE_METADATA, Identity, gradescope_identities, identify
@@ -199,7 +199,7 @@ def _without_strays(units: list[_Unit]) -> list[_Unit]:
     for unit in units:
         left_packed = unit.refusal is not None and unit.refusal.code == "skipped_file"
         stray = (unit.kind == "file" or left_packed) and unit.identity is None and \
-            Path(unit.name).suffix.lower() not in NOTEBOOK_SUFFIXES + SOURCE_SUFFIXES + (".zip",)
+            Path(unit.name).suffix.lower() not in USEFUL_SUFFIXES
         (strays if stray else kept).append(unit)
     if strays:
         log.warning("%s", say("submissions.strays_skipped", count=len(strays),
@@ -234,7 +234,7 @@ def _holds_gradable(folder: Path, limit: int = 200) -> bool:
         files = _walk(folder, limit)
     except _TooManyFiles:
         return True   # a big folder is looked at properly when it is graded
-    return any(f.suffix.lower() in NOTEBOOK_SUFFIXES + SOURCE_SUFFIXES or is_archive(f) for f in files)
+    return any(f.suffix.lower() in USEFUL_SUFFIXES for f in files)
 
 
 def _settle_collisions(units: list[_Unit]) -> list[_Unit]:
