@@ -63,6 +63,24 @@ def md_inline(text: str) -> str:
     return _MARKDOWN_SPECIAL.sub(r"\\\1", one_line(text))
 
 
+def name_reading(text: str, encodings: tuple[str, ...] = ("utf-8", "cp949")) -> str | None:
+    """A name read from disk with undecodable bytes (surrogate-escaped: a zip made on Korean
+    Windows, unpacked by `unzip`), read again in the first of `encodings` its bytes fit;
+    None when it holds no such byte, or a surrogate no byte stands for, or nothing fits."""
+    if not any("\udc80" <= ch <= "\udcff" for ch in text):
+        return None
+    try:
+        raw = text.encode("utf-8", "surrogateescape")
+    except UnicodeEncodeError:
+        return None
+    for encoding in encodings:
+        try:
+            return raw.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    return None
+
+
 def _surrogate(ch: str) -> bool:
     return "\ud800" <= ch <= "\udfff"
 
@@ -80,8 +98,5 @@ def path_text(text: str) -> str:
         return text
     escaped = "".join(f"\\x{ord(ch) - 0xdc00:02x}" if "\udc80" <= ch <= "\udcff"
                       else f"\\u{ord(ch):04x}" if _surrogate(ch) else ch for ch in text)
-    try:
-        readable = text.encode("utf-8", "surrogateescape").decode("cp949")
-    except (UnicodeEncodeError, UnicodeDecodeError):
-        return escaped
-    return f"{escaped} (cp949: {readable})"
+    readable = name_reading(text, ("cp949",))
+    return f"{escaped} (cp949: {readable})" if readable is not None else escaped

@@ -12,6 +12,8 @@ import hashlib
 import re
 import unicodedata
 
+from ..text import name_reading
+
 # A safe id never contains this, so the ids given to refused parties of a collision
 # ("kim~1", "kim~2") can never be claimed by a name.
 REFUSED_MARK = "~"
@@ -35,22 +37,6 @@ _UNDERSCORES = re.compile(r"_{2,}")
 _EDGES = "._-"
 
 
-def _recover_bytes(text: str) -> str:
-    """A name read from disk as undecodable bytes (a CP949 zip unpacked by `unzip`) gets a second chance."""
-    if not any("\udc80" <= ch <= "\udcff" for ch in text):
-        return text
-    try:
-        raw = text.encode("utf-8", "surrogateescape")
-    except UnicodeEncodeError:   # a surrogate no byte stands for: nothing to recover
-        return text
-    for encoding in ("utf-8", "cp949"):
-        try:
-            return raw.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-    return text
-
-
 def _cap(text: str) -> str:
     encoded = text.encode("utf-8")
     if len(encoded) <= MAX_ID_BYTES:
@@ -66,7 +52,7 @@ def _reserved(text: str) -> bool:
 
 def safe_id(raw: str) -> str:
     """The id for a file stem or folder name: never empty, reserved, hidden or a path."""
-    text = unicodedata.normalize("NFC", _recover_bytes(raw))
+    text = unicodedata.normalize("NFC", name_reading(raw) or raw)
     # Control characters and bidi overrides go first, so a hidden character cannot make
     # a look-alike of someone's name; normalise again once they no longer separate marks.
     # Line breaks and tabs still separate words ("kim\nlee" reads as kim_lee).
