@@ -27,12 +27,11 @@ from collections.abc import Callable
 
 from ..result import GradingResult
 from .exports import csv_text, feedback_line
-from .roster import Roster
+from .roster import PARTICIPANT_PREFIX, Roster, participant_number
 
 WORKSHEET_COLUMNS = ("Identifier", "Full name", "Email address", "Status", "Grade", "Maximum Grade",
                      "Grade can be changed", "Last modified (submission)", "Last modified (grade)",
                      "Feedback comments")
-PARTICIPANT_PREFIX = "Participant "
 FEEDBACK_FILE = "feedback.html"
 _ZIP_TIME = (2020, 1, 1, 0, 0, 0)   # the same pages make the same zip
 
@@ -44,7 +43,7 @@ def participant_of(result: GradingResult, roster: Roster) -> str:
     if identity is not None and identity.lms == "moodle":
         return identity.lms_id
     participant = roster.entry(result).get("participant", "")
-    return participant.removeprefix(PARTICIPANT_PREFIX).strip() if participant else ""
+    return participant_number(participant) if participant else ""
 
 
 def full_name(result: GradingResult, roster: Roster) -> str:

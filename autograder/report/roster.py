@@ -37,7 +37,7 @@ ID_COLUMNS = ("student", "canvas_id", "sis_user_id", "sis_login_id", "username",
 LMS_COLUMNS = {"canvas": ("canvas_id",), "moodle": ("participant",),
                "gradescope": ("sis_user_id", "idnumber", "email")}
 LOGIN_COLUMNS = ("sis_login_id", "username", "sis_user_id", "idnumber")
-PARTICIPANT_PREFIX = "participant "
+PARTICIPANT_PREFIX = "Participant "   # how Moodle's worksheet writes a participant id
 
 
 class RosterError(ValueError):
@@ -50,9 +50,13 @@ def roster_key(text: str) -> str:
     return unicodedata.normalize("NFC", text.casefold())
 
 
+def participant_number(cell: str) -> str:
+    """A `participant` cell as Moodle's number: "Participant 1007" and "1007" are 1007."""
+    return roster_key(cell).removeprefix(PARTICIPANT_PREFIX.casefold()).strip()
+
+
 def _id_key(column: str, value: str) -> str:
-    key = roster_key(value)
-    return key.removeprefix(PARTICIPANT_PREFIX).strip() if column == "participant" else key
+    return participant_number(value) if column == "participant" else roster_key(value)
 
 
 class Roster:
