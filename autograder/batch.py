@@ -168,7 +168,9 @@ def write_class_files(out_dir: Path, latest: list[GradingResult], faults: Faults
 
 
 def _feedback_page(lang: str):
-    """A result's feedback.html as the student's folder has it, for the LMS's feedback upload."""
+    """A result's feedback.html for the LMS's feedback upload, rendered from that result: the
+    student's folder holds the page of their latest result of any assignment, which in a
+    folder of several chapters need not be this one's."""
     visibility: dict[str, dict | None] = {}
 
     def page(result: GradingResult) -> str:

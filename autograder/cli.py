@@ -158,8 +158,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "limits":
         print(describe_limits())
         return EXIT_OK
-    logging.basicConfig(level=logging.INFO if getattr(args, "verbose", False) else logging.WARNING,
-                        format="%(levelname)s %(name)s: %(message)s")
+    logging.basicConfig(level=logging.INFO if getattr(args, "verbose", False) else logging.WARNING)
     for handler in logging.getLogger().handlers:
         handler.setFormatter(_OneLanguage(getattr(args, "lang", None) or DEFAULT_LANG))
     if args.command == "history":

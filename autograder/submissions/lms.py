@@ -10,8 +10,9 @@ and attachment ids grow with every upload, so the larger one is the later file.
 Gradescope's "Export Submissions" gives each submission a folder `submission_<n>` and
 says whose it is in `submission_metadata.yml` beside them (read by gradescope_identities:
 the first submitter's name, SID and email). An entry whose name fits none of these layouts
-gets no Identity, and its id is made from its name as before. Names come from archives and disks that may not be UTF-8: a layout is matched
-on the text, whatever characters the name part holds (Korean, spaces, punctuation).
+gets no Identity, and its id is made from its name as before. Names come from archives and
+disks that may not be UTF-8: a layout is matched on the text, whatever characters the name
+part holds (Korean, spaces, punctuation).
 """
 
 from __future__ import annotations
