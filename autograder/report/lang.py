@@ -17,6 +17,7 @@ import functools
 import re
 import string
 
+from ..grading.causes import cell_number
 from ..josa import BOTH_FORMS, pattern as literal_pattern
 from ..messages import CATALOG, render
 
@@ -89,10 +90,7 @@ def _render(template: str, match: re.Match) -> str:
         return match.group(0)
 
 
-_CELL_LABEL = re.compile(r"cell (\d+)")
-
-
 def cell_label(label: str, lang: str) -> str:
     """A block label ("cell 7", ingest's name for a cell) as a page in `lang` says it."""
-    match = _CELL_LABEL.fullmatch(label)
-    return f"셀 {match.group(1)}" if match and lang == "ko" else label
+    number = cell_number(label)
+    return f"셀 {number}" if number is not None and lang == "ko" else label

@@ -15,7 +15,7 @@ from __future__ import annotations
 import ast
 import re
 
-from ..grading.causes import BOOK_EXPORTS
+from ..grading.causes import BOOK_EXPORTS, NAME_ERROR
 from ..grading.outcome import TestStatus, TestOutcome
 from ..grading.score import ItemStatus
 from ..messages import CATALOG, say
@@ -168,7 +168,6 @@ def _fix_first(result: GradingResult, lang: str, missing: list[tuple[str, float]
     return list(dict.fromkeys(first + [text for text, _ in ranked]))
 
 
-_NOT_DEFINED = re.compile(r"name '([^'\s]{1,200})' is not defined")
 _STAR = re.compile(r"from\s+([\w.]+)\s+import\s+\*")
 
 
@@ -176,7 +175,7 @@ def _names_not_defined(result: GradingResult) -> dict[str, float]:
     """Name -> the points of the failing tests that stopped on "name ... is not defined"."""
     lost: dict[str, float] = {}
     for outcome in result.outcomes:
-        if outcome.status is not TestStatus.PASSED and (m := _NOT_DEFINED.search(outcome.message)):
+        if outcome.status is not TestStatus.PASSED and (m := NAME_ERROR.search(outcome.message)):
             lost[m.group(1)] = lost.get(m.group(1), 0.0) + outcome.max_points
     return lost
 
