@@ -11,6 +11,7 @@ from __future__ import annotations
 import enum
 from dataclasses import dataclass, field
 
+from .feedback import Part
 from .grading.outcome import TestOutcome
 from .ingest.model import IngestReport
 from .grading.score import Score
@@ -74,7 +75,7 @@ class ErrorCode(str, enum.Enum):
 @dataclass(frozen=True)
 class RunError:
     code: ErrorCode
-    message: str             # for the student, both languages
+    message: Part            # for the student, rendered in the course's language at an edge
     traceback: str = ""      # ours, for the instructor (internal errors only)
 
 
@@ -148,16 +149,16 @@ class GradingResult:
     ingest: IngestReport | None = None                       # what ingest saw in the notebook
     load: LoadSummary | None = None
     import_errors: list[ImportFailure] = field(default_factory=list)
-    notes: dict[str, str] = field(default_factory=dict)      # item -> how it was found
+    notes: dict[str, Part] = field(default_factory=dict)     # item -> how it was found
     isolation: str = ""
     seed: int | None = None
-    output: str = ""                                         # the summary line and what the code printed
+    output: str = ""                                         # what the student's code printed (capped)
     timings: Timings = field(default_factory=Timings)
     reused_run: int | None = None                            # gradebook run whose result this repeats
     # item -> the student's code graded for it (report/sources.py): shown, compared
     item_sources: dict[str, ItemSource] = field(default_factory=dict)
     # The notebook names or looks like another chapter than the one it was graded as.
-    chapter_note: str = ""
+    chapter_note: Part | None = None
 
     @property
     def graded(self) -> bool:

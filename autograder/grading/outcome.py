@@ -5,6 +5,8 @@ from __future__ import annotations
 import enum
 from dataclasses import dataclass, field
 
+from ..feedback import Feedback, Message, Part
+
 
 class TestStatus(str, enum.Enum):
     __test__ = False         # an enum, not a pytest test class
@@ -18,12 +20,17 @@ class TestStatus(str, enum.Enum):
 class TestOutcome:
     __test__ = False         # a data class, not a pytest test class
     test_id: str             # pytest node id, stable across runs
-    name: str                # human title (the test docstring's first line, else the function name)
+    # The test's title: its catalog entry (title.<chapter>.<file>__<function>) when the
+    # chapter has one, else the docstring's first line (else the function name), verbatim.
+    title: Part
     item: str                # book name of the graded item, e.g. "softmax"
     max_points: float
     status: TestStatus
-    message: str = ""        # what was called, with what, what came back, what was expected
-    hint: str = ""           # a known classic miss, when one matched
+    # Why it did not pass: what was called, with what, what came back, what was expected.
+    feedback: Feedback | None = None
+    hint: Message | None = None          # a known classic miss, when one matched
+    # What a test says even when it passed: an accepted deviation, a slip charged elsewhere.
+    notes: tuple[Part, ...] = ()
     duration: float = 0.0
     tags: list[str] = field(default_factory=list)
 
