@@ -92,7 +92,7 @@ clean:
 # upload it as the assignment's autograder on Gradescope.
 gradescope: setup
 	@test -n "$(ASSIGNMENT)" || { echo "usage: make gradescope ASSIGNMENT=chNN" >&2; exit 2; }
-	$(PY) -m autograder.report.gradescope build $(ASSIGNMENT) --dist dist
+	$(PY) -m autograder gradescope build --assignment $(ASSIGNMENT) --out dist
 
 # --- publishing assignments and the students' local check ---------------------------
 NOTEBOOK   ?=

@@ -19,6 +19,7 @@ from tqdm import tqdm
 
 from .assignment import AssignmentConfigError, UnknownAssignment, load_assignment, load_assignment_file
 from .batch import run_batch
+from .gradescope.cli import add_commands as add_gradescope_commands
 from .grading.runner import HiddenSuiteError
 from .messages import say
 from .publish.cli import add_commands as add_publish_commands
@@ -66,6 +67,7 @@ def _parser() -> argparse.ArgumentParser:
                          help="the folder holding gradebook.sqlite (default: graded/)")
     sub.add_parser("limits", help="list the sandbox limits an assignment.toml's [limits] may set")
     add_publish_commands(sub)
+    add_gradescope_commands(sub)
     return parser
 
 

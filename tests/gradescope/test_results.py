@@ -14,9 +14,9 @@ import pytest
 from autograder.assignment import load_assignment
 from autograder.grading.outcome import TestOutcome, TestStatus
 from autograder.grading.score import score_outcomes
-from autograder.report import gradescope, gradescope_output as output
-from autograder.report.gradescope import build
-from autograder.report.gradescope_output import summary, to_gradescope
+from autograder.gradescope import build as builder, output, run as runner
+from autograder.gradescope.build import build
+from autograder.gradescope.output import summary, to_gradescope
 from autograder.report.results_json import from_dict, to_dict
 from autograder.result import BlockError, GradingResult, LoadSummary, Provenance, RunStatus
 from autograder.submissions import discover_one
@@ -48,7 +48,7 @@ def test_the_ch04_zip_carries_its_chapter_and_what_it_imports_not_the_others(ch0
 
 def test_a_requirement_not_installed_here_is_kept_as_written(tmp_path):
     (tmp_path / "requirements.txt").write_text("numpy>=1.24  # arrays\nno-such-package-dlfs>=1\n\n# c\n")
-    text = gradescope.pinned_requirements(tmp_path)
+    text = builder.pinned_requirements(tmp_path)
     assert f"numpy=={importlib.metadata.version('numpy')}" in text.splitlines()
     assert "no-such-package-dlfs>=1" in text.splitlines()
 
@@ -144,7 +144,7 @@ def _folder(tmp_path, names_and_times):
 def test_the_published_name_chooses_among_notebooks(tmp_path, files, graded, by_name):
     folder = _folder(tmp_path, files)
     found, others = discover_one(folder, tmp_path / "scratch")
-    chosen, rest, named = gradescope._published_first(found, others, folder, "ch04_training.ipynb")
+    chosen, rest, named = runner._published_first(found, others, folder, "ch04_training.ipynb")
     assert chosen.origin == graded and chosen.path == folder / graded and named is by_name
     kind = [name for name, _ in files if name.endswith(".ipynb")]
     assert sorted(rest) == sorted(set(kind) - {graded}) == list(rest)

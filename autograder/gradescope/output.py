@@ -16,10 +16,10 @@ import re
 
 from ..assignment import Assignment
 from ..messages import say
+from ..report.lang import pick
+from ..report.page import submission_view, test_title
 from ..result import GradingResult
 from ..text import clip, md_inline, one_line
-from .lang import pick
-from .page import submission_view, test_title
 
 
 def to_gradescope(data: dict, items: tuple[str, ...], lang: str | None = None,

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from autograder.report.gradescope import build
+from autograder.gradescope.build import build
 
 BASH = shutil.which("bash")
 

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import nbformat
 
-from autograder.report.gradescope import run
+from autograder.gradescope.run import run
 
 pytestmark = pytest.mark.sandbox
 

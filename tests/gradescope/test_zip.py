@@ -12,7 +12,9 @@ from pathlib import Path
 import pytest
 
 from autograder.assignment import UnknownAssignment, load_assignment
-from autograder.report.gradescope import build, run
+from autograder.gradescope import run as runner, secret
+from autograder.gradescope.build import build
+from autograder.gradescope.run import run
 
 pytestmark = pytest.mark.sandbox
 
@@ -114,13 +116,12 @@ def test_setup_can_be_skipped_and_checkpoints_are_not_the_notebook(package, tmp_
 def test_a_non_utf8_name_and_a_failing_report_still_give_gradescope_a_results_json(tmp_path, monkeypatch):
     """Gradescope shows a student nothing without results.json: a CP949 file name, and a
     results.json that cannot be made in full, still leave one with the score."""
-    from autograder.report import gradescope
     submission = tmp_path / "submission"
     submission.mkdir()
     shutil.copy(Path(__file__).resolve().parents[2] / "examples" / "park_jiwoo_ch04.ipynb",
                 submission / os.fsdecode("박지우".encode("cp949") + b".ipynb"))
     graded = []
-    real_grade, real_to_dict = gradescope.grade, gradescope.to_dict
+    real_grade, real_to_dict = runner.grade, runner.to_dict
 
     def grade(prep, **kwargs):
         graded.append(real_grade(prep, **kwargs))
@@ -130,9 +131,9 @@ def test_a_non_utf8_name_and_a_failing_report_still_give_gradescope_a_results_js
         if result.outcomes:
             raise RecursionError("maximum recursion depth exceeded")
         return real_to_dict(result, visibility)
-    monkeypatch.setattr(gradescope, "grade", grade)
-    monkeypatch.setattr(gradescope, "to_dict", to_dict)
-    gradescope.run(tmp_path, "ch04")
+    monkeypatch.setattr(runner, "grade", grade)
+    monkeypatch.setattr(runner, "to_dict", to_dict)
+    run(tmp_path, "ch04")
     data = json.loads((tmp_path / "results" / "results.json").read_text(encoding="utf-8"))
     assert data["score"] == graded[0].points > 0 and data["tests"] == []
     assert data["extra_data"]["dlfs"]["source"].endswith("(cp949: 박지우.ipynb)")
@@ -142,16 +143,15 @@ def test_a_non_utf8_name_and_a_failing_report_still_give_gradescope_a_results_js
 def test_the_zip_carries_one_input_secret_kept_across_rebuilds(tmp_path):
     """Does a zip carry the secret its test inputs are drawn with, the same in a rebuilt zip
     (same bytes, so a regrade on Gradescope draws the same inputs) and another in another dist?"""
-    from autograder.report import gradescope
     first = build("ch03", tmp_path / "dist").read_bytes()
     again = build("ch03", tmp_path / "dist").read_bytes()
     other = build("ch03", tmp_path / "other")
     assert first == again
     with zipfile.ZipFile(tmp_path / "dist" / "ch03-gradescope.zip") as zf:
-        secret = zf.read(gradescope.SECRET_FILE)
+        shipped = zf.read(secret.SECRET_FILE)
         zf.extractall(tmp_path / "source")
     with zipfile.ZipFile(other) as zf:
-        assert zf.read(gradescope.SECRET_FILE) != secret
-    assert len(secret) == 64
-    assert stat.S_IMODE((tmp_path / "dist" / f".{gradescope.SECRET_FILE}").stat().st_mode) == 0o600
-    assert gradescope.input_secret(tmp_path / "source") == secret
+        assert zf.read(secret.SECRET_FILE) != shipped
+    assert len(shipped) == 64
+    assert stat.S_IMODE((tmp_path / "dist" / f".{secret.SECRET_FILE}").stat().st_mode) == 0o600
+    assert secret.input_secret(tmp_path / "source") == shipped
