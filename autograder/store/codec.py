@@ -13,7 +13,7 @@ from __future__ import annotations
 import dataclasses
 import json
 
-from ..feedback import Feedback, Message, Verbatim
+from ..feedback import Feedback, Verbatim
 from ..feedback.message import part_from_data
 from ..grading.outcome import TestOutcome, TestStatus
 from ..grading.score import ItemScore, ItemStatus, Score
@@ -48,19 +48,23 @@ def decode(text: str) -> GradingResult:
 
 
 def _part(value) -> dict | None:
+    """A part's data; a plain string (prose a stage should have made a part) is stored as
+    the Verbatim it is, so a grade is never lost to it."""
+    if isinstance(value, str):
+        return Verbatim(value).to_data()
     return None if value is None else value.to_data()
 
 
 def _outcome_data(o: TestOutcome) -> dict:
-    return {"test_id": o.test_id, "title": o.title.to_data(), "item": o.item,
+    return {"test_id": o.test_id, "title": _part(o.title), "item": o.item,
             "max_points": o.max_points, "status": o.status.value,
             "feedback": o.feedback.to_data() if o.feedback else None, "hint": _part(o.hint),
-            "notes": [n.to_data() for n in o.notes], "duration": o.duration, "tags": list(o.tags)}
+            "notes": [_part(n) for n in o.notes], "duration": o.duration, "tags": list(o.tags)}
 
 
 def _ingest_data(report: IngestReport) -> dict:
     data = report.to_dict()
-    data["warnings"] = [w.to_data() if isinstance(w, (Message, Verbatim)) else w for w in report.warnings]
+    data["warnings"] = [_part(w) for w in report.warnings]
     return data
 
 
@@ -76,7 +80,7 @@ def to_data(result: GradingResult) -> dict:
                        "identity": dataclasses.asdict(prov.identity) if prov.identity else None,
                        "superseded": list(prov.superseded)},
         "status": result.status.value,
-        "error": {"code": result.error.code.value, "message": result.error.message.to_data(),
+        "error": {"code": result.error.code.value, "message": _part(result.error.message),
                   "traceback": result.error.traceback} if result.error else None,
         "score": {"points": score.points, "max_points": score.max_points,
                   "items": [dataclasses.asdict(i) | {"status": i.status.value} for i in score.items]}
@@ -87,7 +91,7 @@ def to_data(result: GradingResult) -> dict:
                  "duration": load.duration,
                  "block_errors": [dataclasses.asdict(e) for e in load.block_errors]} if load else None,
         "import_errors": [dataclasses.asdict(f) for f in result.import_errors],
-        "notes": {item: note.to_data() for item, note in result.notes.items()},
+        "notes": {item: _part(note) for item, note in result.notes.items()},
         "isolation": result.isolation,
         "seed": result.seed,
         "output": result.output,
