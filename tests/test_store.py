@@ -196,3 +196,14 @@ def test_raised_exceptions_are_grouped_by_their_type():
                            score=score_outcomes(outcomes, ["f"]), outcomes=outcomes)
     (item,) = submission_view(result, "en")["open_items"]
     assert sorted(b["count"] for b in item["blocks"]) == [1, 2]
+
+
+def test_an_earlier_versions_error_row_says_its_error_once():
+    """Such a row kept the error as its output too: the export says it once, as written."""
+    said = "파일이 잘렸습니다 / the file is cut off"
+    old = {"score": 0.0, "output": said, "tests": [], "dlfs": {
+        "student_id": "lee", "source": "lee.ipynb", "sha256": "ef" * 32, "grader_version": "0.1.0",
+        "status": "error", "error": {"code": "truncated", "message": said}}}
+    result = decode(json.dumps(old))
+    assert result.error == RunError(ErrorCode.TRUNCATED, Verbatim(said)) and result.output == ""
+    assert to_dict(result, lang="en")["output"] == said

@@ -46,18 +46,22 @@ def test_text(outcome: TestOutcome, lang: str) -> str:
 
 
 def summary_parts(result: GradingResult) -> list[Part]:
-    """The lines above what the student's code printed: the score, the blocks that failed
-    while loading, a load that ran out of time, and that the output follows.
+    """The lines above what the student's code printed: the error of a result not graded;
+    else the score, the blocks that failed while loading, a load that ran out of time,
+    and a heading when something was printed.
 
-    Integrator: fb-edges adds the floor function summary_parts(result); this local copy
-    says the same and goes when that one lands."""
-    if result.score is None:
-        return []
-    parts: list[Part] = [msg("report.score_line", points=f"{result.score.points:g}",
-                             max_points=f"{result.score.max_points:g}")]
+    Integrator: fb-edges' floor module autograder/summary.py has summary_parts and
+    summary_text saying the same; this local copy (and summary_text below) goes when that
+    one lands: import them from there."""
+    if result.error is not None:
+        return [result.error.message]
+    parts: list[Part] = []
+    if result.score is not None:
+        parts.append(msg("report.score_line", points=f"{result.score.points:g}",
+                         max_points=f"{result.score.max_points:g}"))
     load = result.load
     for error in (load.block_errors if load else ()):
-        parts.append(msg("report.block_failed", label=error.label, line=str(error.line),
+        parts.append(msg("report.block_failed", label=error.label, line=error.line,
                          error=f"{error.exc_type}: {error.message}"))
     if load and load.timed_out:
         parts.append(msg("report.load_timed_out"))

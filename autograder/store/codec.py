@@ -186,11 +186,14 @@ def _both(key: str, **fields) -> str:
     return ko if ko == en else f"{ko} / {en}"
 
 
-def _printed(output: str, score: Score | None) -> str:
+def _printed(output: str, score: Score | None, error: str | None) -> str:
     """What the student's code printed, out of an earlier version's output, which put the
-    score line, failed blocks and an "output follows" line before it (the summary is now
-    said at the edge, from the score and the load). The lines are found by equality with
-    what that version wrote, never by pattern: output not of that shape is kept whole."""
+    score line, failed blocks and an "output follows" line before it, or was the error of
+    a result not graded (the summary is now said at the edge, from the score, the load and
+    the error). The lines are found by equality with what that version wrote, never by
+    pattern: output not of that shape is kept whole."""
+    if error is not None and output == error:
+        return ""
     lines = output.split("\n")
     follows = _both("report.student_output_follows")
     if follows and follows in lines:
@@ -241,7 +244,7 @@ def _legacy(data: dict) -> GradingResult:
         notes={item: Verbatim(note) for item, note in (dlfs.get("notes") or {}).items() if note},
         isolation=dlfs.get("isolation", ""),
         seed=dlfs.get("seed"),
-        output=_printed(data.get("output", ""), score),
+        output=_printed(data.get("output", ""), score, error.get("message", "") if error else None),
         timings=_timings(dlfs.get("timings")),
         reused_run=dlfs.get("reused_run"),
         chapter_note=Verbatim(dlfs["chapter_note"]) if dlfs.get("chapter_note") else None,
