@@ -20,6 +20,7 @@ from pathlib import Path
 from .assignment import Assignment, load_assignment
 from .class_chapter import settle_chapter
 from .executor import Executor, WorkerLost, local_executor
+from .feedback import msg
 from .gradebook import Gradebook
 from .messages import say
 from .pipeline import Prepared, error_result, grade, prepare
@@ -88,7 +89,8 @@ def run_batch(submissions: list[Submission], out_dir: Path, *, assignment: Assig
                 return write_submission(out_dir / STUDENTS_DIR, result, page_lang(prep),
                                         getattr(config(prep), "visibility", None), history)
             if faults.student("results", sid, write) is None:
-                faults.student("results", sid, lambda: _write_plain_result(out_dir / STUDENTS_DIR, result))
+                faults.student("results", sid, lambda: _write_plain_result(out_dir / STUDENTS_DIR, result,
+                                                                          page_lang(prep)))
             finished[prep.submission.student_id] = result
             if progress:
                 faults.student("progress", sid, lambda: progress(result))
@@ -103,6 +105,7 @@ def run_batch(submissions: list[Submission], out_dir: Path, *, assignment: Assig
                 continue
             hit = None if force else book.cached(prep.provenance)
             if hit:
+                # The store's result, typed (store/codec.py), never a results.json read back.
                 run_id, stored = hit
                 cached += 1
                 # The stored result, as this student's file: same bytes, same grade.
@@ -120,7 +123,7 @@ def run_batch(submissions: list[Submission], out_dir: Path, *, assignment: Assig
                 # killer's; the submission gets an error result and the batch goes on.
                 log.error("grading worker died while grading %s: %s", prep.submission.path,
                           outcome.detail)
-                outcome = error_result(prep, RunError(ErrorCode.WORKER_CRASHED, say("batch.error.worker_crashed")))
+                outcome = error_result(prep, RunError(ErrorCode.WORKER_CRASHED, msg("batch.error.worker_crashed")))
             finish(prep, outcome)
 
         latest = book.latest_per_assignment(
@@ -145,7 +148,7 @@ def write_class_files(out_dir: Path, latest: list[GradingResult], faults: Faults
         text = faults.klass("exports", build, latest, None)
         if text is not None:
             faults.student("exports", "", lambda: atomic_write(out_dir / name, text))
-    _warn_unmatched_in_lms(latest, class_roster, canvas_ids)
+    _warn_unmatched_in_lms(latest, class_roster, canvas_ids, lang)
     missing, unused = class_roster.mismatches(latest)
     if missing:
         log.warning("%d graded student(s) are not on the roster: %s", len(missing), ", ".join(missing))
@@ -185,20 +188,21 @@ def _feedback_page(lang: str):
 
 
 def _warn_unmatched_in_lms(latest: list[GradingResult], class_roster: Roster,
-                           canvas_ids: dict[str, str] | None) -> None:
+                           canvas_ids: dict[str, str] | None, lang: str) -> None:
     """Say what an LMS import would leave out, before a TA finds the empty grades. A class
-    none of whose rows carries an LMS's ids is not that LMS's: nothing is said of it."""
+    none of whose rows carries an LMS's ids is not that LMS's: nothing is said of it.
+    (Integrator: in the console's language, messages.console_lang(), once fb-edges adds it.)"""
     students = {r.student_id for r in latest}
     no_canvas = canvas_unmatched(latest, class_roster)
     if len(no_canvas) < len(students):
         if no_canvas:
-            log.warning("%s", say("batch.canvas_unmatched", count=len(no_canvas),
+            log.warning("%s", say("batch.canvas_unmatched", lang=lang, count=len(no_canvas),
                                   students=", ".join(no_canvas[:20])))
         if not canvas_ids:
-            log.warning("%s", say("batch.canvas_no_assignment_id"))
+            log.warning("%s", say("batch.canvas_no_assignment_id", lang=lang))
     no_moodle = moodle.unmatched(latest, class_roster)
     if no_moodle and len(no_moodle) < len(students):
-        log.warning("%s", say("batch.moodle_unmatched", count=len(no_moodle),
+        log.warning("%s", say("batch.moodle_unmatched", lang=lang, count=len(no_moodle),
                               students=", ".join(no_moodle[:20])))
 
 
@@ -209,7 +213,8 @@ def _with_unrecorded(latest: list[GradingResult], unrecorded: list[GradingResult
     return [r for r in latest if (r.student_id, r.provenance.assignment_id) not in keys] + unrecorded
 
 
-def _write_plain_result(students_dir: Path, result: GradingResult) -> None:
+def _write_plain_result(students_dir: Path, result: GradingResult, lang: str) -> None:
     """results.json when the full pages could not be written: the score and provenance with
     nothing the student's code produced, so an LMS or Gradescope still reads a grade."""
-    atomic_write(students_dir / result.student_id / "results.json", dumps(to_dict(neutral(result)), indent=2))
+    atomic_write(students_dir / result.student_id / "results.json",
+                 dumps(to_dict(neutral(result), None, lang), indent=2))

@@ -1,5 +1,7 @@
 """The gradebook: an append-only SQLite record of every grading run.
 
+Each run is stored in the store's one serialised form (store/codec.py; the column keeps its
+old name, results_json, for folders graded by earlier versions, whose rows still read).
 A run is never updated or deleted. Re-grading the same bytes under the same assignment
 version and grader version reuses the newest stored result unless forced, so a re-run of
 a whole class costs only the new or changed notebooks.
@@ -7,7 +9,6 @@ a whole class costs only the new or changed notebooks.
 
 from __future__ import annotations
 
-import json
 import sqlite3
 import time
 from collections.abc import Callable
@@ -15,8 +16,8 @@ from contextlib import closing
 from pathlib import Path
 
 from .grading import inputs
-from .report.results_json import dumps, from_dict, to_dict
 from .result import GradingResult, Provenance
+from .store import decode, encode
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS runs (
@@ -73,12 +74,12 @@ class Gradebook:
             "ORDER BY id DESC LIMIT 1",
             (provenance.sha256, provenance.assignment_id, provenance.assignment_version,
              provenance.grader_version)).fetchone()
-        return (row[0], from_dict(json.loads(row[1]))) if row else None
+        return (row[0], decode(row[1])) if row else None
 
     def record(self, result: GradingResult) -> int:
         prov = result.provenance
         with closing(self._db.cursor()) as cur:
-            document = dumps(to_dict(result))
+            document = encode(result)
             cur.execute("BEGIN IMMEDIATE")
             try:
                 cur.execute(
@@ -108,7 +109,7 @@ class Gradebook:
         rows = self._db.execute(
             "SELECT results_json FROM runs WHERE id IN "
             "(SELECT MAX(id) FROM runs GROUP BY student_id) ORDER BY student_id").fetchall()
-        return [from_dict(json.loads(r[0])) for r in rows]
+        return [decode(r[0]) for r in rows]
 
     def latest_per_assignment(self, on_error: Callable[[str, Exception], None] | None = None
                               ) -> list[GradingResult]:
@@ -127,7 +128,7 @@ class Gradebook:
         results = []
         for student_id, text in rows:
             try:
-                results.append(from_dict(json.loads(text)))
+                results.append(decode(text))
             except Exception as exc:
                 if on_error is None:
                     raise

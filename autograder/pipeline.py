@@ -32,7 +32,7 @@ from .ingest.encoding import MAX_BYTES
 from .ingest.model import Shape
 from .ingest.shape import shape_of_object
 from .messages import say
-from .report.sources import item_sources
+from .ingest.sources import item_sources
 from .result import (BlockError, ErrorCode, GradingResult, ImportFailure, LoadSummary,
                      Provenance, RunError, RunStatus, Timings)
 from .sandbox import Limits, Sandbox, StudentFault

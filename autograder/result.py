@@ -15,7 +15,7 @@ from .feedback import Part
 from .grading.outcome import TestOutcome
 from .ingest.model import IngestReport
 from .grading.score import Score
-from .report.sources import ItemSource
+from .ingest.sources import ItemSource
 from .submissions.lms import Identity
 from .text import path_text
 

@@ -10,6 +10,7 @@ import pytest
 
 from autograder.batch import run_batch
 from autograder.executor import SerialExecutor
+from autograder.feedback import Verbatim
 from autograder.gradebook import Gradebook
 from autograder.grading import inputs
 from autograder.submissions import Submission
@@ -20,7 +21,7 @@ from autograder.result import ErrorCode, GradingResult, Provenance, RunError, Ru
 def _result(sha="abc", score=3.0, status=RunStatus.GRADED, version="1", student="kim"):
     prov = Provenance(student, f"{student}.ipynb", sha, "0.1.0", "ch04", version)
     if status is RunStatus.ERROR:
-        return GradingResult(prov, status, error=RunError(ErrorCode.TRUNCATED, "cut off"))
+        return GradingResult(prov, status, error=RunError(ErrorCode.TRUNCATED, Verbatim("cut off")))
     item = ItemScore("softmax", score, 10.0, 1, 2, ItemStatus.PARTIAL)
     return GradingResult(prov, status, score=Score(score, 10.0, (item,)))
 
@@ -145,7 +146,7 @@ LEE = Path(__file__).resolve().parents[1] / "examples" / "lee_younghee_ch04.ipyn
 
 
 def _outcomes(batch):
-    return [(o.name, o.status, o.points, o.message) for o in batch.results[0].outcomes]
+    return [(o.title.render("en"), o.status, o.points, o.feedback) for o in batch.results[0].outcomes]
 
 
 @pytest.mark.sandbox

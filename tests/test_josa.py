@@ -1,10 +1,10 @@
-"""Korean particles chosen by the word before them, and pages that still pick one language."""
+"""Korean particles chosen by the word before them, in sentences said whole or nested."""
 
 import pytest
 
 from autograder.josa import josa, resolve
+from autograder.feedback import msg
 from autograder.messages import say
-from autograder.report.lang import pick
 
 
 @pytest.mark.parametrize("word, form, expected", [
@@ -22,16 +22,15 @@ def test_a_word_the_rule_cannot_read_keeps_both_forms():
     assert resolve("`+`을(를) 보세요") == "`+`을(를) 보세요"
 
 
-def test_say_resolves_and_pick_still_finds_one_language():
-    joined = say("grading.cause.did_you_mean", name="sigmod", suggestion="sigmoid")
-    assert "`sigmod`는" in joined and "`sigmoid`를" in joined and "은(는)" not in joined
-    assert pick(joined, "en") == "`sigmod` is not defined in this notebook; did you mean `sigmoid`?"
-    assert pick(joined, "ko") == say("grading.cause.did_you_mean", lang="ko", name="sigmod", suggestion="sigmoid")
-    # Nested: a sentence joined inside another is reduced too.
-    outer = say("grading.signature.differs", name="im2col", signature="im2col(x, pad=0)", yours="im2col(x)",
-                detail=say("grading.signature.missing_default", param="pad", default="0"))
-    assert " / " not in pick(outer, "ko") and "기본값은 `0`" in pick(outer, "ko")
-    assert "매개변수" not in pick(outer, "en")
+def test_a_message_resolves_its_particles_in_korean_and_nests():
+    said = msg("grading.cause.did_you_mean", name="sigmod", suggestion="sigmoid")
+    assert "`sigmod`는" in said.render("ko") and "`sigmoid`를" in said.render("ko")
+    assert said.render("en") == "`sigmod` is not defined in this notebook; did you mean `sigmoid`?"
+    # Nested: a sentence inside another is said in the same language.
+    outer = msg("grading.signature.differs", name="im2col", signature="im2col(x, pad=0)", yours="im2col(x)",
+                detail=msg("grading.signature.missing_default", param="pad", default="0"))
+    assert "기본값은 `0`" in outer.render("ko") and "매개변수" not in outer.render("en")
+    assert " / " not in outer.render("ko")
 
 
 def test_a_placeholder_formatted_later_keeps_both_forms():

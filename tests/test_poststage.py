@@ -25,7 +25,7 @@ from autograder.grading.score import score_outcomes
 from autograder.pipeline import Prepared
 from autograder.poststage import Faults, neutral
 from autograder.report.render import write_submission
-from autograder.report.sources import ItemSource
+from autograder.ingest.sources import ItemSource
 from autograder.result import ErrorCode, GradingResult, Provenance, RunError, RunStatus
 from autograder.submissions import Submission
 from autograder.submissions.ids import safe_id

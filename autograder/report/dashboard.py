@@ -14,9 +14,9 @@ from ..grading.score import ItemStatus
 from ..messages import say
 from ..result import GradingResult
 from ..text import clip, one_line
-from .lang import pick
 from .page import number, percent
 from .view import batch_rows, identical_groups
+from .words import said, test_text
 
 BINS = 10                  # histogram bars: 0–10 %, …, 90–100 %
 HIST_W, HIST_H = 320, 120  # the SVG's own units; it scales to the page's width
@@ -46,13 +46,13 @@ def failure_rates(graded: list[GradingResult], students_dir: str, lang: str) -> 
     tests: dict[str, dict] = {}
     for result in graded:
         for o in result.outcomes:
-            entry = tests.setdefault(o.test_id, {"name": pick(o.name, lang), "item": o.item,
+            entry = tests.setdefault(o.test_id, {"name": said(o.title, lang), "item": o.item,
                                                  "failed": 0, "total": 0, "example": "", "link": ""})
             entry["total"] += 1
             if o.status is not TestStatus.PASSED:
                 entry["failed"] += 1
                 if not entry["example"]:
-                    entry["example"] = clip(pick(o.hint or o.message, lang), EXAMPLE_CHARS)
+                    entry["example"] = clip(said(o.hint, lang) or test_text(o, lang), EXAMPLE_CHARS)
                     entry["link"] = _link(students_dir, result)
                     entry["example_student"] = one_line(result.student_id)
     rows = [dict(e, rate=percent(e["failed"], e["total"]), bar=round(120 * e["failed"] / e["total"]))
@@ -89,13 +89,13 @@ def _per_item(graded: list[GradingResult]) -> list[dict]:
 
 def _problem(result: GradingResult, lang: str) -> str:
     # A notebook graded as another chapter than it names is worth a look, graded or not.
-    note = clip(one_line(pick(result.chapter_note, lang)), 300)
+    note = clip(one_line(said(result.chapter_note, lang)), 300)
     return " — ".join(p for p in (_trouble(result, lang), note) if p)
 
 
 def _trouble(result: GradingResult, lang: str) -> str:
     if result.error:
-        return f"{result.error.code.value}: {clip(one_line(pick(result.error.message, lang)), 200)}"
+        return f"{result.error.code.value}: {clip(one_line(said(result.error.message, lang)), 200)}"
     if result.load and result.load.timed_out:
         return say("report.load_timed_out", lang=lang)
     if result.load and result.load.crashed:

@@ -5,9 +5,10 @@ anything else (cells that do not compile, failed imports, blocks that raised, it
 found); then each item that lost points, in the assignment's order, with its failing
 tests grouped by cause (the same hint, the same exception, the same wrong value), the
 cause said once and one example call shown, long values folded. Items with full points
-take one line. Every sentence comes from the catalog in the page's language (see lang.py
-for messages that arrive joined); everything the student controls stays plain text for
-the template to escape.
+take one line. Every sentence is a part of the result (feedback.Message, rendered here in
+the page's language) or a catalog entry said here; everything the student controls stays
+plain text for the template to escape. Nothing here reads a sentence back: causes are
+grouped by keys and fields, failing lines come from the failure's Where.
 """
 
 from __future__ import annotations
@@ -15,22 +16,24 @@ from __future__ import annotations
 import ast
 import re
 
+from ..feedback import Feedback, Message, Part
 from ..grading.causes import BOOK_EXPORTS, NAME_ERROR
 from ..grading.outcome import TestStatus, TestOutcome
 from ..grading.score import ItemStatus
+from ..ingest.sources import cell_label
 from ..messages import CATALOG, say
 from ..result import GradingResult
 from ..text import clip, one_line
 from .code_view import code_view
-from .lang import cell_label, pick
 from .visibility import VISIBLE, visibility_of
+from .words import feedback_text, labelled_values, message_key, said
 
 # A detail line longer than this is shown clipped, with the whole line folded below it.
 SHORT_LINE = 90
 MAX_REST = 1500          # a traceback or printed output under a failure
-# Inputs are "name = description; name = description": one line each reads better.
+# Inputs are "name = description; name = description" (grading/describe.py): one line each
+# reads better. The description is the same in every language; no sentence is split here.
 _INPUT_SPLIT = re.compile(r"; (?=[A-Za-z_][A-Za-z0-9_]* = )")
-_EXCEPTION_LINE = re.compile(r"^[A-Za-z_][\w.]*(Error|Exception|Warning|Interrupt|Exit)\b.*")
 
 
 def number(x) -> str:
@@ -52,54 +55,50 @@ def title_key(test_id: str, assignment_id: str | None) -> str:
 
 
 def test_title(outcome: TestOutcome, assignment_id: str | None, lang: str) -> str:
-    """A test's title in the page's language: the chapter's catalog entry (its messages.toml,
-    see title_key) when it gives one, else the docstring's first line."""
-    entry = CATALOG.get(title_key(outcome.test_id, assignment_id))
-    if entry and lang in entry:
-        return entry[lang]
-    return pick(outcome.name, lang)
+    """A test's title in the page's language (its catalog entry, or its docstring verbatim)."""
+    return said(outcome.title, lang)
 
 
-def _detail(line: str) -> dict:
-    """One "label: value" line of a failure message, with a short form when it is long."""
-    line = line.strip()
-    label, sep, value = line.partition(": ")
-    if not sep or len(label) > 40:
-        label, value = "", line
+def _value(label: str, value: str) -> dict:
+    """One labelled value of a failure, with a short form when it is long."""
     parts = _INPUT_SPLIT.split(value) if len(value) > SHORT_LINE else [value]
     return {"label": label,
             "values": [{"short": clip(p, SHORT_LINE), "full": p, "folded": len(p) > SHORT_LINE}
                        for p in parts]}
 
 
-def split_message(message: str) -> dict:
-    """A failure message as headline, detail lines ("  label: value") and the rest
-    (a traceback, the student's output), each shown in its own way."""
-    lines = message.splitlines()
-    headline = lines[0] if lines else ""
-    details, rest = [], []
-    for line in lines[1:]:
-        if line.startswith("  ") and not rest and ": " in line:
-            details.append(_detail(line))
-        elif line.strip() or rest:
-            rest.append(line)
-    view = {"headline": headline, "details": details, "rest": clip("\n".join(rest).strip("\n"), MAX_REST)}
-    view["text"] = "\n".join([headline] + [
-        f"  {d['label']}: " * bool(d["label"]) + "\n      ".join(p["short"] for p in d["values"])
-        for d in details] + ([view["rest"]] if view["rest"] else []))
-    return view
+def failure_view(feedback: Feedback | None, lang: str) -> dict:
+    """A failure as the page shows it: the headline, the labelled values (inputs, returned,
+    expected) and the rest (further lines, a traceback), each in its own way."""
+    if feedback is None:
+        return {"headline": "", "details": [], "rest": "", "text": ""}
+    details = [_value(label, value) for label, value in labelled_values(feedback, lang)]
+    rest = clip("\n".join(said(d, lang) for d in feedback.details).strip("\n"), MAX_REST)
+    headline = said(feedback.headline, lang)
+    text = "\n".join([headline] + [
+        f"  {d['label']}: " + "\n      ".join(p["short"] for p in d["values"]) for d in details]
+        + ([rest] if rest else []))
+    return {"headline": headline, "details": details, "rest": rest, "text": text}
 
 
-def cause_of(outcome: TestOutcome, message: str, hint: str) -> tuple:
-    """What a failing test's block is keyed on: its hint when one matched (a known miss),
-    else the exception it raised, else the headline with the wrong value it returned."""
-    if hint:
-        return ("hint", hint)
-    lines = [line for line in message.splitlines() if line.strip()]
-    if outcome.status is TestStatus.ERROR:
-        raised = [line for line in lines if _EXCEPTION_LINE.match(line.strip())]
-        return ("error", raised[-1].strip() if raised else (lines[0] if lines else ""))
-    return ("value", "\n".join(lines[:1] + [line for line in lines[1:3] if line.startswith("  ")]))
+def cause_of(outcome: TestOutcome) -> tuple:
+    """What a failing test's block is keyed on, from data: its hint's key when one matched (a
+    known miss), else its headline's key with, for a raised exception, the exception's
+    type, and for a wrong value, the description of what came back. A part stored as
+    prose by an earlier version is keyed by its text."""
+    if outcome.hint is not None:
+        return ("hint", _part_key(outcome.hint))
+    feedback = outcome.feedback
+    if feedback is None:
+        return ("none",)
+    headline = feedback.headline
+    if isinstance(headline, Message) and headline.field("exc_type") is not None:
+        return ("error", headline.key, str(headline.field("exc_type")))
+    return ("value", _part_key(headline), feedback.returned)
+
+
+def _part_key(part: Part):
+    return part.key if isinstance(part, Message) else ("text", part.text)
 
 
 # Hints that say "one of the parts this is built from is wrong" (hint.*_wrong_layer): the
@@ -107,15 +106,19 @@ def cause_of(outcome: TestOutcome, message: str, hint: str) -> tuple:
 _WRONG_PART = "_wrong_layer"
 
 
-def _name_the_parts(hint: str, item: str, lost: list[str], lang: str) -> str:
-    """`hint` with the parts it speaks of that lost points named, when it is a wrong-part hint."""
-    if not hint or not any(key.endswith(_WRONG_PART) and hint == say(key, lang=lang)
-                           for key in CATALOG if key.startswith("hint.")):
-        return hint
-    parts = [p for p in lost if p != item and re.search(rf"(?<![\w.]){re.escape(p)}(?![\w])", hint)]
+def _name_the_parts(hint: Part | None, item: str, lost: list[str], lang: str) -> str:
+    """The hint in `lang`, with the parts it speaks of that lost points named when it is a
+    wrong-part hint (by its key). Which parts it speaks of: the item names its catalog
+    entry mentions, as code names are written the same in every language."""
+    text = said(hint, lang)
+    key = message_key(hint)
+    if not key or not key.endswith(_WRONG_PART):
+        return text
+    template = CATALOG.get(key, {}).get(lang, "")
+    parts = [p for p in lost if p != item and re.search(rf"(?<![\w.]){re.escape(p)}(?![\w])", template)]
     if not parts:
-        return hint
-    return f"{hint} " + say("report.wrong_parts", lang=lang, names=", ".join(f"`{p}`" for p in parts))
+        return text
+    return f"{text} " + say("report.wrong_parts", lang=lang, names=", ".join(f"`{p}`" for p in parts))
 
 
 def _blocks(outcomes: list[TestOutcome], assignment_id: str | None, lang: str,
@@ -125,12 +128,11 @@ def _blocks(outcomes: list[TestOutcome], assignment_id: str | None, lang: str,
     for outcome in outcomes:
         if outcome.status is TestStatus.PASSED:
             continue
-        message = pick(outcome.message, lang)
-        hint = _name_the_parts(pick(outcome.hint, lang), outcome.item, list(lost), lang)
-        key = cause_of(outcome, message, hint)
+        key = cause_of(outcome)
         block = blocks.get(key)
         if block is None:
-            example = split_message(message)
+            example = failure_view(outcome.feedback, lang)
+            hint = _name_the_parts(outcome.hint, outcome.item, list(lost), lang)
             block = blocks[key] = {"kind": key[0], "hint": hint, "example": example,
                                    "example_text": example["text"], "tests": [], "lost": 0.0}
         block["tests"].append({"title": test_title(outcome, assignment_id, lang),
@@ -145,23 +147,31 @@ def _blocks(outcomes: list[TestOutcome], assignment_id: str | None, lang: str,
     return sorted(out, key=lambda b: -b["lost"])
 
 
+def _cell_words(label: str, result: GradingResult, lang: str) -> str:
+    """A block label (ingest's "cell 7") as a page in `lang` says it: the label is matched
+    against the labels ingest gives the notebook's cells, never read apart."""
+    count = result.ingest.cells_total if result.ingest else 0
+    number_ = next((n for n in range(1, count + 1) if cell_label(n) == label), None)
+    return f"셀 {number_}" if number_ is not None and lang == "ko" else label
+
+
 def _fix_first(result: GradingResult, lang: str, missing: list[tuple[str, float]]) -> list[str]:
     """Problems with the notebook itself, each of which can cost points in many tests at
     once: what is known to cost the whole notebook first (the wrong chapter, cells that do
     not compile, a load that ran out of time), then the rest by the points at stake (an
     import nothing needed goes last); a sentence is said once."""
-    first = [pick(result.chapter_note, lang)] if result.chapter_note else []
-    first += [pick(w, lang) for w in (result.ingest.warnings if result.ingest else ())]
+    first = [said(result.chapter_note, lang)] if result.chapter_note else []
+    first += [said(w, lang) for w in (result.ingest.warnings if result.ingest else ())]
     if result.load and result.load.timed_out:
         first.append(say("report.load_timed_out", lang=lang))
     lost_to = _names_not_defined(result)
     ranked = [(text, points) for text, points in missing]
-    ranked += [(say("report.import_failed", lang=lang, label=cell_label(f.label, lang), line=f.line,
+    ranked += [(say("report.import_failed", lang=lang, label=_cell_words(f.label, result, lang), line=f.line,
                     statement=f.statement, error=f.error),
                 sum(lost_to.get(name, 0.0) for name in _bound_by(f.statement, lost_to)))
                for f in result.import_errors]
     # A block that stopped may have left any name undefined: what NameErrors cost, at most.
-    ranked += [(say("report.block_failed", lang=lang, label=cell_label(e.label, lang), line=e.line,
+    ranked += [(say("report.block_failed", lang=lang, label=_cell_words(e.label, result, lang), line=e.line,
                     error=f"{e.exc_type}: {e.message}"), sum(lost_to.values()))
                for e in (result.load.block_errors if result.load else ())]
     ranked.sort(key=lambda pair: -pair[1])     # stable: equal stakes keep the notebook's order
@@ -172,12 +182,26 @@ _STAR = re.compile(r"from\s+([\w.]+)\s+import\s+\*")
 
 
 def _names_not_defined(result: GradingResult) -> dict[str, float]:
-    """Name -> the points of the failing tests that stopped on "name ... is not defined"."""
+    """Name -> the points of the failing tests that stopped on a name not defined: the
+    `name` a cause (grading.cause.*) gives, else the name in Python's own NameError message."""
     lost: dict[str, float] = {}
     for outcome in result.outcomes:
-        if outcome.status is not TestStatus.PASSED and (m := NAME_ERROR.search(outcome.message)):
-            lost[m.group(1)] = lost.get(m.group(1), 0.0) + outcome.max_points
+        if outcome.status is not TestStatus.PASSED and (name := _undefined_name(outcome)):
+            lost[name] = lost.get(name, 0.0) + outcome.max_points
     return lost
+
+
+def _undefined_name(outcome: TestOutcome) -> str | None:
+    feedback = outcome.feedback
+    parts = [outcome.hint] + ([feedback.headline, *feedback.details] if feedback else [])
+    for part in parts:
+        if isinstance(part, Message) and part.key.startswith("grading.cause.") and part.field("name"):
+            return str(part.field("name"))
+    headline = feedback.headline if feedback else None
+    if isinstance(headline, Message) and headline.field("exc_type") == "NameError":
+        found = NAME_ERROR.search(said(headline.field("message"), "en"))
+        return found.group(1) if found else None
+    return None
 
 
 def _bound_by(statement: str, candidates) -> set[str]:
@@ -193,12 +217,13 @@ def _bound_by(statement: str, candidates) -> set[str]:
             if isinstance(node, (ast.Import, ast.ImportFrom)) for a in node.names}
 
 
-def _item_note(note: str, tests: list[TestOutcome], lang: str) -> str:
+def _item_note(note: Part | None, tests: list[TestOutcome], lang: str) -> str:
     """How the item was found, and what its passing tests noted (an accepted deviation
     such as inverted dropout, a slip charged at another item), each said once."""
-    said = [pick(note, lang)] if note else []
-    said += [pick(t.message, lang) for t in tests if t.status is TestStatus.PASSED and t.message]
-    return " ".join(dict.fromkeys(line for text in said for line in text.splitlines() if line.strip()))
+    parts = [note] if note else []
+    parts += [n for t in tests if t.status is TestStatus.PASSED for n in t.notes]
+    texts = [said(part, lang) for part in parts]
+    return " ".join(dict.fromkeys(line for text in texts for line in text.splitlines() if line.strip()))
 
 
 def _skip_kind(kind: str, lang: str) -> str:
@@ -222,11 +247,11 @@ def submission_view(result: GradingResult, lang: str = "ko",
         status = say(f"report.status.{i.status.value}", lang=lang)
         entry = {"item": i.item, "score": number(i.points), "max_score": number(i.max_points),
                  "status": i.status.value, "status_text": status, "full": i.status is ItemStatus.FULL,
-                 "note": _item_note(result.notes.get(i.item, ""), tests, lang), "blocks": [], "missing": "",
+                 "note": _item_note(result.notes.get(i.item), tests, lang), "blocks": [], "missing": "",
                  "code": None}
         if i.status in (ItemStatus.MISSING, ItemStatus.NOT_FUNCTION):
             # Every test of a missing item says the same thing: say it once, among the fixes.
-            entry["missing"] = pick(tests[0].message, lang) if tests else ""
+            entry["missing"] = feedback_text(tests[0].feedback, lang) if tests else ""
             missing.append((entry["missing"], i.max_points))
         elif not entry["full"]:
             entry["blocks"] = _blocks(tests, assignment_id, lang, lost)
@@ -241,7 +266,7 @@ def submission_view(result: GradingResult, lang: str = "ko",
         "submitted": _submitted_line(result.provenance, lang),
         "assignment": assignment_id or "-",
         "graded": result.graded,
-        "error": pick(result.error.message, lang) if result.error else "",
+        "error": said(result.error.message, lang) if result.error else "",
         "score": number(result.points),
         "max_score": number(result.max_points),
         "percent": percent(result.points, result.max_points),

@@ -19,8 +19,7 @@ from ..text import csv_cell, fence, md_inline
 from .page import labels, submission_view
 from .dashboard import dashboard_view
 from .view import batch_rows, identical_groups
-
-DEFAULT_LANG = "ko"      # the course's students read Korean first; `--lang en` for the others
+from .words import DEFAULT_LANG
 
 _env = Environment(loader=PackageLoader("autograder.report", "templates"),
                    autoescape=select_autoescape(enabled_extensions=("html", "html.j2")), keep_trailing_newline=True,
@@ -127,11 +126,11 @@ def atomic_write(path: Path, text: str | bytes) -> None:
 
 def write_submission(students_dir: Path, result: GradingResult, lang: str = DEFAULT_LANG,
                      visibility: dict[str, str] | None = None, history: list[dict] | None = None) -> Path:
-    """<students_dir>/<student>/results.json plus feedback.md/.html; an earlier results.json
-    is kept in history/."""
+    """<students_dir>/<student>/results.json plus feedback.md/.html, all in `lang`; an
+    earlier results.json is kept in history/."""
     folder = students_dir / result.student_id
     target = folder / "results.json"
-    text = dumps(to_dict(result, visibility), indent=2)
+    text = dumps(to_dict(result, visibility, lang), indent=2)
     if target.exists() and target.read_text(encoding="utf-8", errors="replace") != text:
         kept = folder / "history"
         kept.mkdir(parents=True, exist_ok=True)

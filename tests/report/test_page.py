@@ -1,42 +1,34 @@
 """Is the student page one language, one block per cause, in the order a student needs?"""
 
+from autograder.feedback import Feedback, Verbatim, msg
 from autograder.grading.outcome import TestStatus, TestOutcome
 from autograder.grading.score import score_outcomes
 from autograder.messages import say
-from autograder.report.lang import pick
 from autograder.report.page import submission_view
 from autograder.report.render import render_feedback
 from autograder.result import GradingResult, ImportFailure, Provenance, RunStatus
 
 
 def _mismatch(value):
-    return "\n".join([say("grading.mismatch", call="mse(y, t)"),
-                      f"  {say('grading.label.inputs')}: y = ndarray shape (3,) float64: [1., 2., 3.]",
-                      f"  {say('grading.label.returned')}: float64: {value}"])
+    return Feedback(msg("grading.mismatch", call="mse(y, t)"),
+                    inputs="y = ndarray shape (3,) float64: [1., 2., 3.]", returned=f"float64: {value}")
 
 
 def _result():
-    hint = say("hint.int_dtype")
+    hint = msg("hint.int_dtype")
     outcomes = [
-        TestOutcome("h::test_a", "mse of the book's example", "mse", 2, TestStatus.FAILED,
-                    message=_mismatch("0.1"), hint=hint),
-        TestOutcome("h::test_b", "mse of any vectors", "mse", 3, TestStatus.FAILED,
-                    message=_mismatch("0.2"), hint=hint),
-        TestOutcome("h::test_c", "mse of a batch", "mse", 1, TestStatus.FAILED, message=_mismatch("0.3")),
-        TestOutcome("h::test_d", "relu is fine", "relu", 4, TestStatus.PASSED),
+        TestOutcome("h::test_a", Verbatim("mse of the book's example"), "mse", 2, TestStatus.FAILED,
+                    feedback=_mismatch("0.1"), hint=hint),
+        TestOutcome("h::test_b", Verbatim("mse of any vectors"), "mse", 3, TestStatus.FAILED,
+                    feedback=_mismatch("0.2"), hint=hint),
+        TestOutcome("h::test_c", Verbatim("mse of a batch"), "mse", 1, TestStatus.FAILED,
+                    feedback=_mismatch("0.3")),
+        TestOutcome("h::test_d", Verbatim("relu is fine"), "relu", 4, TestStatus.PASSED),
     ]
     return GradingResult(Provenance("kim", "kim.ipynb", "ab" * 32, "0.1.0", "ch04", "1"),
                          RunStatus.GRADED, score=score_outcomes(outcomes, ["mse", "relu"]),
                          outcomes=outcomes,
                          import_errors=[ImportFailure("cell 2", "1", "import torch", "No module")])
-
-
-def test_pick_keeps_one_language_and_the_students_values():
-    joined = say("grading.mismatch", call="f(a / b) / 2")
-    assert pick(joined, "ko") == say("grading.mismatch", lang="ko", call="f(a / b) / 2")
-    assert pick(joined, "en") == say("grading.mismatch", lang="en", call="f(a / b) / 2")
-    # Text no catalog entry made stays whole, slashes and all.
-    assert pick("x / y is not a sentence / of ours", "en") == "x / y is not a sentence / of ours"
 
 
 def test_a_korean_page_has_no_english_sentence_and_the_english_page_no_korean():
@@ -65,9 +57,8 @@ def test_summary_and_fixes_come_before_items_and_full_items_take_one_line():
 
 
 def test_long_values_are_folded_in_html():
-    long = "\n".join([say("grading.mismatch", call="f(x)"),
-                      "  " + say("grading.label.inputs") + ": x = ndarray shape (100,) float64: " + "1.0, " * 60])
-    outcome = TestOutcome("t::x", "long", "f", 1, TestStatus.FAILED, message=long)
+    long = Feedback(msg("grading.mismatch", call="f(x)"), inputs="x = ndarray shape (100,) float64: " + "1.0, " * 60)
+    outcome = TestOutcome("t::x", Verbatim("long"), "f", 1, TestStatus.FAILED, feedback=long)
     result = GradingResult(Provenance("kim", "k.ipynb", "ab" * 32, "0.1.0", "ch04", "1"),
                            RunStatus.GRADED, score=score_outcomes([outcome]), outcomes=[outcome])
     html = render_feedback(result, "html", "en")

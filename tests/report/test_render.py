@@ -4,32 +4,36 @@ import dataclasses
 import hashlib
 import json
 
+from autograder.feedback import Feedback, Verbatim, msg
 from autograder.grading.outcome import TestStatus, TestOutcome
 from autograder.grading.score import score_outcomes
+from autograder.messages import say
 from autograder.report.render import display_width, render_feedback, render_summary, write_submission
-from autograder.report.results_json import from_dict, to_dict
+from autograder.report.results_json import to_dict
+from autograder.store import decode, encode
 from autograder.result import (ErrorCode, GradingResult, Provenance, RunError, RunStatus,
                                Timings)
 
 
 def _graded(student="kim", message="<script>alert(1)</script> returned 3"):
     outcomes = [
-        TestOutcome("t1", "softmax sums to one", "softmax", 2, TestStatus.PASSED),
-        TestOutcome("t2", "softmax of a batch", "softmax", 3, TestStatus.FAILED, message=message,
-                    hint="wrong axis"),
-        TestOutcome("t3", "relu exists", "relu", 1, TestStatus.MISSING, message="relu is missing"),
+        TestOutcome("t1", Verbatim("softmax sums to one"), "softmax", 2, TestStatus.PASSED),
+        TestOutcome("t2", Verbatim("softmax of a batch"), "softmax", 3, TestStatus.FAILED,
+                    feedback=Feedback(Verbatim(message)), hint=msg("hint.int_dtype")),
+        TestOutcome("t3", Verbatim("relu exists"), "relu", 1, TestStatus.MISSING,
+                    feedback=Feedback(Verbatim("relu is missing"))),
     ]
     score = score_outcomes(outcomes, ["softmax", "relu"])
     provenance = Provenance(student, f"{student}.ipynb", "ab" * 32, "0.1.0", "ch03", "1")
     return GradingResult(provenance, RunStatus.GRADED, score=score, outcomes=outcomes,
-                         notes={"softmax": "graded `soft_max` as `softmax`"}, seed=0,
+                         notes={"softmax": Verbatim("graded `soft_max` as `softmax`")}, seed=0,
                          timings=Timings(ingest=0.5, suite=1.0))
 
 
 def _error(student="lee"):
     provenance = Provenance(student, f"{student}.ipynb", "cd" * 32, "0.1.0")
     return GradingResult(provenance, RunStatus.ERROR,
-                         error=RunError(ErrorCode.TRUNCATED, "the file is cut off"),
+                         error=RunError(ErrorCode.TRUNCATED, Verbatim("the file is cut off")),
                          output="the file is cut off", timings=Timings(ingest=0.1))
 
 
@@ -39,22 +43,22 @@ def test_results_follow_gradescopes_schema():
     for test in results["tests"]:
         assert set(test) >= {"name", "score", "max_score", "status", "output", "tags", "visibility"}
         assert test["status"] in ("passed", "failed")
-    assert results["tests"][1]["output"].endswith("wrong axis")
+    assert results["tests"][1]["output"].endswith(say("hint.int_dtype", lang="ko"))
     assert results["tests"][2]["extra_data"]["outcome"] == "missing"
     assert results["execution_time"] == 1.5 and results["dlfs"]["timings"]["suite"] == 1.0
     json.dumps(results)  # plain JSON all the way down
 
 
-def test_a_result_survives_its_round_trip_through_json():
+def test_a_result_survives_its_round_trip_through_the_store():
     """Is what the gradebook stores read back as the same typed result?"""
     for result in (_graded(), _error()):
-        assert from_dict(json.loads(json.dumps(to_dict(result)))) == result
+        assert decode(encode(result)) == result
 
 
 def test_markdown_feedback_shows_failures_notes_and_hints():
     text = render_feedback(_graded(), "md")
     assert "2 / 6" in text
-    assert "softmax of a batch" in text and "wrong axis" in text
+    assert "softmax of a batch" in text and say("hint.int_dtype", lang="ko") in text
     assert "graded `soft_max` as `softmax`" in text
     assert "relu is missing" in text
     assert "softmax sums to one" not in text  # passing tests stay out of the way
@@ -177,7 +181,9 @@ def test_summary_csv_neutralises_formulas(tmp_path):
 def test_results_json_stays_small_whatever_the_messages_hold():
     """Does a megabyte-long exception message in every test still give a results.json under 1 MB?"""
     huge = "x" * 1_000_000
-    outcomes = [TestOutcome(f"t{i}", f"test {i}", "softmax", 1, TestStatus.ERROR, message=huge, hint=huge)
+    outcomes = [TestOutcome(f"t{i}", Verbatim(f"test {i}"), "softmax", 1, TestStatus.ERROR,
+                            feedback=Feedback(Verbatim(huge), huge, huge, huge, (Verbatim(huge),)),
+                            hint=msg("hint.bool_dtype"), notes=(Verbatim(huge),))
                 for i in range(40)]
     result = GradingResult(Provenance("kim", "kim.ipynb", "ab" * 32, "0.1.0", "ch03", "1"),
                            RunStatus.GRADED, score=score_outcomes(outcomes, ["softmax"]),

@@ -4,14 +4,15 @@ that exists?"""
 import ast
 
 from autograder.assignment import list_assignments
+from autograder.feedback import Message, Verbatim
 from autograder.grading.outcome import TestOutcome, TestStatus
 from autograder.messages import CATALOG
 from autograder.report import page
 from autograder.report.page import test_title as title_of, title_key
 
 
-def _outcome(test_id, name="the English docstring line"):
-    return TestOutcome(test_id, name, "softmax", 1, TestStatus.FAILED)
+def _outcome(test_id, title=Verbatim("the English docstring line")):
+    return TestOutcome(test_id, title, "softmax", 1, TestStatus.FAILED)
 
 
 def test_the_key_names_the_file_and_the_function():
@@ -20,7 +21,7 @@ def test_the_key_names_the_file_and_the_function():
 
 def test_a_chapter_title_is_used_in_its_language(monkeypatch):
     monkeypatch.setitem(page.CATALOG, "title.ch03.softmax__book_example", {"ko": "책의 예", "en": "the book's example"})
-    outcome = _outcome("test_softmax.py::test_book_example")
+    outcome = _outcome("test_softmax.py::test_book_example", Message("title.ch03.softmax__book_example"))
     assert title_of(outcome, "ch03", "ko") == "책의 예"
     assert title_of(outcome, "ch03", "en") == "the book's example"
     assert title_of(_outcome("test_softmax.py::test_other"), "ch03", "en") == "the English docstring line"

@@ -1,24 +1,19 @@
 """The student's own code for each graded item: kept with the result, shown on the page,
-compared across the class (similarity.py).
+compared across the class (report/similarity.py).
 
-Taken from ingest's kept blocks, whose lines are the notebook cell's lines, so a
-traceback's `File "<cell 5>", line 3` points into it.
+Taken from ingest's kept blocks, whose lines are the notebook cell's lines, so a failure's
+Where(cell, line) or a load error's (label, line) points into it.
 """
 
 from __future__ import annotations
 
 import ast
-import re
 from dataclasses import dataclass
 
-from ..ingest.model import Definition
 from ..text import clip
+from .model import Cell, Definition
 
 MAX_ITEM_SOURCE = 20 * 1024      # characters of one item's code kept with the result
-_CELL_LABEL = re.compile(r"^cell (\d+)$")
-# Where a traceback or a load error names a line of the student's notebook.
-_LINE_REFS = (re.compile(r'File "<cell (\d+)>", line (\d+)'),
-              re.compile(r"\bcell (\d+), line (\d+)"))
 
 
 @dataclass(frozen=True)
@@ -27,6 +22,15 @@ class ItemSource:
     cell: int
     line: int
     code: str
+
+    @property
+    def last_line(self) -> int:
+        return self.line + self.code.count("\n")
+
+
+def cell_label(number: int) -> str:
+    """The label ingest gives cell `number`'s block (and a load error names it by)."""
+    return Cell(number, "").label
 
 
 def _defines(node: ast.stmt, name: str) -> bool:
@@ -65,8 +69,7 @@ def _find(source: str, name: str, line: int) -> tuple[int, str] | None:
 def item_sources(blocks: list[tuple[str, str]], definitions: dict[str, Definition],
                  bindings: dict[str, str]) -> dict[str, ItemSource]:
     """item -> the code of the student's definition bound to it (an alias: what it names)."""
-    by_cell = {int(m.group(1)): source for label, source in blocks
-               if (m := _CELL_LABEL.match(label))}
+    by_label = dict(blocks)
     out: dict[str, ItemSource] = {}
     for item, name in bindings.items():
         definition = definitions.get(name)
@@ -76,21 +79,10 @@ def item_sources(blocks: list[tuple[str, str]], definitions: dict[str, Definitio
             definition = definitions.get(definition.target) or definition
             if definition.kind != "alias":
                 break
-        if definition is None or definition.cell not in by_cell:
+        source = by_label.get(cell_label(definition.cell)) if definition is not None else None
+        if source is None:
             continue
-        found = _find(by_cell[definition.cell], definition.name, definition.line)
+        found = _find(source, definition.name, definition.line)
         if found:
             out[item] = ItemSource(definition.cell, found[0], clip(found[1], MAX_ITEM_SOURCE))
     return out
-
-
-def failing_lines(source: ItemSource, messages: list[str]) -> set[int]:
-    """Lines of `source.code` (from 1) that a message names as where it failed."""
-    last = source.line + source.code.count("\n")
-    marked = set()
-    for message in messages:
-        for pattern in _LINE_REFS:
-            for cell, line in pattern.findall(message):
-                if int(cell) == source.cell and source.line <= int(line) <= last:
-                    marked.add(int(line) - source.line + 1)
-    return marked
