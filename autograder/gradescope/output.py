@@ -2,7 +2,7 @@
 the Markdown summary above the tests.
 
 The command line's OUT/students/<id>/results.json keeps our provenance ("dlfs") at its
-top, where the gradebook and from_dict read it; Gradescope's results.json carries it under
+top; Gradescope's results.json carries it under
 its top-level extra_data, its tests in the order of the assignment's items, and an
 `output` in Markdown (output_format "md") written in the course's language: the file
 graded and the ones passed over, the score per item, the student page's "fix these
@@ -16,25 +16,16 @@ import re
 
 from ..assignment import Assignment
 from ..messages import say
-from ..report.lang import pick
-from ..report.page import submission_view, test_title
+from ..report.page import submission_view
 from ..result import GradingResult
 from ..text import clip, md_inline, one_line
 
 
-def to_gradescope(data: dict, items: tuple[str, ...], lang: str | None = None,
-                  result: GradingResult | None = None) -> dict:
-    """results_json's dict (what OUT/students/<id>/results.json holds) as Gradescope wants
-    it: our provenance under Gradescope's top-level extra_data, and the tests in the order
-    of the assignment's items (the order of the student's page), numbered that way. With
-    `lang` and the `result` the dict was made from, each test's title and output are in that
-    one language, as on the student's page (the command line's stored result keeps both)."""
+def to_gradescope(data: dict, items: tuple[str, ...]) -> dict:
+    """results_json's dict (already in the course's one language) as Gradescope wants it:
+    our provenance under Gradescope's top-level extra_data, and the tests in the order of
+    the assignment's items (the order of the student's page), numbered that way."""
     data = dict(data)
-    if lang is not None and result is not None and len(result.outcomes) == len(data.get("tests", [])):
-        assignment_id = result.provenance.assignment_id
-        data["tests"] = [dict(test, name=test_title(outcome, assignment_id, lang),
-                              output=pick(test.get("output", ""), lang))
-                         for test, outcome in zip(data["tests"], result.outcomes)]
     rank = {item: index for index, item in enumerate(items)}
     tests = sorted(data.get("tests", []), key=lambda t: rank.get((t.get("tags") or [""])[0], len(rank)))
     data["tests"] = [dict(test, number=str(number)) for number, test in enumerate(tests, start=1)]

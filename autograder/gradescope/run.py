@@ -49,13 +49,13 @@ def run(root: Path, assignment_id: str, seed: int = 0) -> dict:
         result = grade(prep, seed=seed, secret=input_secret())
     lines = preface(submission, others, by_name, published, lang)
     try:
-        data = to_gradescope(to_dict(result, assignment.visibility), assignment.items, lang, result)
+        data = to_gradescope(to_dict(result, assignment.visibility, lang), assignment.items)
         data["output"] = summary(result, assignment, lines, lang)
     except Exception:
         # Without results.json Gradescope shows the student nothing at all: the score and
         # provenance, without what the student's code produced, still make one.
         log.exception("results.json of this submission failed; writing its score alone")
-        data = to_gradescope(to_dict(neutral(result)), assignment.items)
+        data = to_gradescope(to_dict(neutral(result), lang=lang), assignment.items)
         data["output"] = clip("\n\n".join(lines), MAX_SUMMARY)
     data["execution_time"] = round(time.monotonic() - started, 3)
     atomic_write(root / "results" / "results.json", dumps(data, indent=2))
