@@ -18,6 +18,7 @@ import re
 from ..grading.causes import BOOK_EXPORTS, NAME_ERROR
 from ..grading.outcome import TestStatus, TestOutcome
 from ..grading.score import ItemStatus
+from ..grading.titles import title_key
 from ..messages import CATALOG, say
 from ..result import GradingResult
 from ..text import clip, one_line
@@ -39,16 +40,6 @@ def number(x) -> str:
 
 def percent(score, max_score) -> str:
     return f"{100 * score / max_score:.0f}%" if max_score else "-"
-
-
-def title_key(test_id: str, assignment_id: str | None) -> str:
-    """`title.<assignment>.<file>__<function>` without the test_ prefixes: the catalog key of
-    a hidden test's title ("test_softmax.py::test_book_example" -> "softmax__book_example";
-    a function name alone repeats across a chapter's files)."""
-    path, _, function = test_id.partition("::")
-    stem = path.rsplit("/", 1)[-1].removesuffix(".py").removeprefix("test_")
-    function = function.split("[", 1)[0].removeprefix("test_")
-    return f"title.{assignment_id}.{stem}__{function}".lower()
 
 
 def test_title(outcome: TestOutcome, assignment_id: str | None, lang: str) -> str:
