@@ -21,7 +21,9 @@ def cell_of(label: str) -> int | None:
     """The notebook cell a block label names: ingest labels a cell's block "cell 7", and a
     traceback frame's filename is that label in brackets ("<cell 7>"). None for anything
     else (the grader's own blocks). The one place a cell number is read from a label."""
-    word, _, number = label.removeprefix("<").removesuffix(">").partition(" ")
+    if label.startswith("<") and label.endswith(">"):
+        label = label[1:-1]
+    word, _, number = label.partition(" ")
     if word == "cell" and number.isascii() and number.isdigit() and len(number) <= _CELL_DIGITS:
         return int(number)
     return None
