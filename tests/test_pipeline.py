@@ -86,7 +86,7 @@ def test_a_fifo_in_place_of_a_notebook_is_unreadable_not_a_hang(tmp_path):
 def test_a_name_error_hint_names_its_cause_through_the_sandbox(tmp_path):
     """A typo, a name in a cell that does not compile, one a failed star import would bring:
     does each NameError's hint say which, from what ingest and loading learned?"""
-    from autograder.messages import say
+    from autograder.feedback import msg
     path = _notebook(tmp_path / "causes.ipynb",
                      "import numpy as np\nfrom common.functions import *",
                      "def sigmoid(x):\n    return 1 / (1 + np.exp(-x))\n"
@@ -96,7 +96,7 @@ def test_a_name_error_hint_names_its_cause_through_the_sandbox(tmp_path):
                      "def predict(network, x):\n    return softmax(x)\n", assignment="ch03")
     result = pipeline.grade(prepare(Submission("kim", path)))
     hints = {o.item: o.hint for o in result.outcomes if o.status.value == "error"}
-    assert hints["step_function"] == say("grading.cause.did_you_mean", name="sigmod", suggestion="sigmoid")
-    assert hints["predict"] == say("grading.cause.unread", name="softmax", cell=3, problem="syntax error, line 1")
-    assert hints["forward"] == say("grading.cause.star_import", name="identity_function", cell=1,
+    assert hints["step_function"] == msg("grading.cause.did_you_mean", name="sigmod", suggestion="sigmoid")
+    assert hints["predict"] == msg("grading.cause.unread", name="softmax", cell=3, problem="syntax error, line 1")
+    assert hints["forward"] == msg("grading.cause.star_import", name="identity_function", cell=1,
                                    module="common.functions")

@@ -13,6 +13,22 @@ from dataclasses import dataclass, field
 from .message import Part, Verbatim, part_from_data
 
 
+# A cell number longer than this is not a notebook's: a label forged by student code.
+_CELL_DIGITS = 6
+
+
+def cell_of(label: str) -> int | None:
+    """The notebook cell a block label names: ingest labels a cell's block "cell 7", and a
+    traceback frame's filename is that label in brackets ("<cell 7>"). None for anything
+    else (the grader's own blocks). The one place a cell number is read from a label."""
+    if label.startswith("<") and label.endswith(">"):
+        label = label[1:-1]
+    word, _, number = label.partition(" ")
+    if word == "cell" and number.isascii() and number.isdigit() and len(number) <= _CELL_DIGITS:
+        return int(number)
+    return None
+
+
 @dataclass(frozen=True)
 class Where:
     """A place in the student's notebook: the code cell's number (as the notebook counts
@@ -22,6 +38,16 @@ class Where:
 
     def to_data(self) -> dict:
         return {"cell": self.cell, "line": self.line}
+
+    @classmethod
+    def of_frames(cls, frames) -> Where | None:
+        """Where an exception was raised in the student's cells: the innermost of `frames`
+        ((block label, line, qualified name), outermost first, as the sandbox reports them)
+        that lies in a notebook cell; None when none does."""
+        for label, line, _ in reversed(tuple(frames)):
+            if (cell := cell_of(label)) is not None:
+                return cls(cell, line or None)
+        return None
 
 
 @dataclass(frozen=True)

@@ -27,13 +27,12 @@ from dataclasses import dataclass, field
 from ..ingest.explain import close_names, shadowed, written_cell
 from ..ingest.model import Definition, IngestResult, Skipped, Unread
 from ..ingest.unread import describe
-from ..messages import say
+from ..feedback import Message, cell_of, msg
 
 NAME_ERROR = re.compile(r"name '([^'\s]{1,200})' is not defined")
 # Names that are a module by convention, with the import that makes them: numpy is the
 # one package grading has, so "define `np` here" would be the wrong advice.
 MODULE_NAMES = {"np": "import numpy as np", "numpy": "import numpy"}
-CELL_LABEL = re.compile(r"cell (\d+)")
 # Cells named in one hint, at most.
 MAX_CELLS = 5
 # What the book's own modules define, for `from <module> import *` (its last part is
@@ -84,9 +83,9 @@ def summarize(ingest: IngestResult, graded: Mapping[str, str],
     stars = []
     for label, statement in failed_imports:
         match = re.fullmatch(r"from\s+([\w.]+)\s+import\s+\*", statement.strip())
-        cell = CELL_LABEL.fullmatch(label)
-        if match and cell:
-            stars.append((int(cell.group(1)), match.group(1)))
+        cell = cell_of(label)
+        if match and cell is not None:
+            stars.append((cell, match.group(1)))
     return NotebookSummary(ingest.definitions, ingest.skipped, ingest.unread, dict(graded),
                            tuple((c, line) for c, line, _ in ingest.report.syntax_errors),
                            dict(load_errors or {}), tuple(stars), scopes_of(ingest.blocks))
@@ -123,68 +122,67 @@ def scopes_of(blocks) -> dict[str, tuple[tuple[str, ...], tuple[str, ...]]]:
     return scopes
 
 
-def cell_number(label: str) -> int | None:
-    """The cell a block label names ("cell 7" -> 7), or None for the grader's own blocks."""
-    match = CELL_LABEL.fullmatch(label)
-    return int(match.group(1)) if match else None
+# Callers that still say cell_number (the pipeline, report/lang.py) read labels the one way.
+cell_number = cell_of
 
 
-def name_error_hint(message: str, notebook: NotebookSummary, frames: tuple = ()) -> str:
-    """The hint for a NameError whose message is `message`, raised in the student's
-    `frames` (outermost first); "" when nothing more is known."""
+def name_error_hint(message: str, notebook: NotebookSummary, frames: tuple = ()) -> Message | None:
+    """The hint for a NameError whose message (Python's, "name 'x' is not defined") is
+    `message`, raised in the student's `frames` (outermost first); None when nothing more
+    is known."""
     match = NAME_ERROR.search(message)
-    return explain_name(match.group(1), notebook, frames[-1][2] if frames else "") if match else ""
+    return explain_name(match.group(1), notebook, frames[-1][2] if frames else "") if match else None
 
 
-def explain_name(name: str, notebook: NotebookSummary, function: str = "") -> str:
+def explain_name(name: str, notebook: NotebookSummary, function: str = "") -> Message:
     definition = notebook.definitions.get(name)
     if definition is not None:
         return _defined_yet_missing(definition, notebook)
     if name in notebook.unread:
         last = notebook.unread[name][-1]
-        return say("grading.cause.unread", name=name, cell=last.cell, problem=describe(last.problem))
+        return msg("grading.cause.unread", name=name, cell=last.cell, problem=describe(last.problem))
     if (binding := notebook.skipped.get(name)) is not None:
-        return " ".join([say("grading.cause.skipped", name=name, cell=binding.cell,
-                             line=binding.line, kind=binding.kind), say("hint.name_undefined")])
+        return msg("grading.cause.skipped", name=name, cell=binding.cell, line=binding.line,
+                   kind=binding.kind, advice=msg("hint.name_undefined"))
     graded = notebook.graded.get(name)
     if graded and graded != name:
-        return say("grading.cause.did_you_mean", name=name, suggestion=graded)
+        return msg("grading.cause.did_you_mean", name=name, suggestion=graded)
     if hint := _local_slip(name, function, notebook):
         return hint
     # Any kept name, constants too: `w1` for `W1` is the same slip as `Softmax`.
     kept = [n for n in notebook.definitions if not n.startswith("* ")]
     if close := close_names(name, kept, cutoff=0.8):
-        return say("grading.cause.did_you_mean", name=name, suggestion=close[0])
+        return msg("grading.cause.did_you_mean", name=name, suggestion=close[0])
     for cell, module in reversed(notebook.failed_star_imports):
         # Only a module known to define the name is blamed: any other guess would send
         # the student after an import that could never have helped.
         if name in BOOK_EXPORTS.get(module.rsplit(".", 1)[-1], ()):
-            return say("grading.cause.star_import", name=name, cell=cell, module=module)
+            return msg("grading.cause.star_import", name=name, cell=cell, module=module)
     if notebook.broken_cells:
         cells = ", ".join(str(c) for c, _ in notebook.broken_cells[:MAX_CELLS])
-        return say("grading.cause.nowhere_readable", name=name, cells=cells)
+        return msg("grading.cause.nowhere_readable", name=name, cells=cells)
     if name in MODULE_NAMES:
-        return say("grading.cause.not_imported", name=name, statement=MODULE_NAMES[name])
-    return say("grading.cause.nowhere", name=name)
+        return msg("grading.cause.not_imported", name=name, statement=MODULE_NAMES[name])
+    return msg("grading.cause.nowhere", name=name)
 
 
-def _local_slip(name: str, function: str, notebook: NotebookSummary) -> str:
+def _local_slip(name: str, function: str, notebook: NotebookSummary) -> Message | None:
     """Did you mean a parameter or local of `function`, the one that raised (`out1`, `out`)?"""
     params, bound = notebook.scopes.get(function, ((), ()))
     for names, key in ((params, "grading.cause.param_slip"), (bound, "grading.cause.local_slip")):
         if close := [c for c in close_names(name, names, cutoff=0.75) if c != name]:
             shown = function.replace(".<locals>.", ".")
-            return say(key, name=name, function=shown, suggestion=close[0])
-    return ""
+            return msg(key, name=name, function=shown, suggestion=close[0])
+    return None
 
 
-def _defined_yet_missing(definition: Definition, notebook: NotebookSummary) -> str:
+def _defined_yet_missing(definition: Definition, notebook: NotebookSummary) -> Message:
     """A name ingest kept that was still not there when the student's code ran."""
     if shadowed(definition):
-        return say("ingest.resolve.shadowed", name=definition.name, cell=written_cell(definition),
+        return msg("ingest.resolve.shadowed", name=definition.name, cell=written_cell(definition),
                    import_cell=definition.cell, module=definition.imported_from)
     failed = notebook.load_errors.get(definition.cell)
     if failed is not None and failed[0] < definition.line:
-        return say("grading.cause.load_failed", name=definition.name, cell=definition.cell,
+        return msg("grading.cause.load_failed", name=definition.name, cell=definition.cell,
                    line=definition.line, failed_line=failed[0], error=failed[1])
-    return say("hint.name_undefined")
+    return msg("hint.name_undefined")

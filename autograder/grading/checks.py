@@ -1,8 +1,9 @@
 """Comparisons the hidden tests make, with failure messages a student can act on.
 
-Every check raises CheckFailed (an AssertionError) whose message says what was called,
+Every check raises CheckFailed (an AssertionError) carrying a Feedback: what was called,
 with what inputs, what came back, what was expected and by how much it missed; when the
-answer matches a known wrong variant (see hints.py) the classic miss is named in `hint`.
+answer matches a known wrong variant (see hints.py) the classic miss is its `hint`. Both
+are data (catalog keys and facts), rendered by the report in the student's language.
 A checker never raises anything else, whatever the student returned.
 """
 
@@ -14,18 +15,21 @@ from contextlib import contextmanager
 
 import numpy as np
 
-from ..messages import say
+from ..feedback import Feedback, Message, Part, msg
 from . import tolerances as tol
-from .describe import at_index, failure_report, label, worst_index
+from .describe import at_index, failure_report, worst_index
 from .student import kind_of
 
 
 class CheckFailed(AssertionError):
-    """A wrong answer; `message` and `hint` go to the TestOutcome separately."""
+    """A wrong answer; `feedback` and `hint` go to the TestOutcome as they are. A bare
+    part is the headline of a feedback with nothing more to show."""
 
-    def __init__(self, message: str, hint: str = ""):
-        self.message, self.hint = message, hint
-        super().__init__(f"{message}\n{hint}" if hint else message)
+    def __init__(self, feedback: Feedback | Part, hint: Message | None = None):
+        self.feedback = feedback if isinstance(feedback, Feedback) else Feedback(feedback)
+        self.hint = hint
+        # The exception's own text is for a developer's traceback: the key, in no language.
+        super().__init__(self.feedback.headline)
 
 
 # --- what the assignment accepts in place of a float64 ndarray ----------------------
@@ -48,13 +52,13 @@ def accepting(**policy):
 # An answer accepted in a form the book does not use (a list, float32, the other Nesterov
 # order, inverted dropout) passes, and the student is told so. The plugin collects the
 # notes of each test's call phase.
-_NOTES: contextvars.ContextVar[list[str] | None] = contextvars.ContextVar("notes", default=None)
+_NOTES: contextvars.ContextVar[list[Part] | None] = contextvars.ContextVar("notes", default=None)
 
 
 @contextmanager
 def collecting_notes():
     """Within this block, note() appends to the list this yields."""
-    notes: list[str] = []
+    notes: list[Part] = []
     token = _NOTES.set(notes)
     try:
         yield notes
@@ -62,11 +66,11 @@ def collecting_notes():
         _NOTES.reset(token)
 
 
-def note(text: str) -> None:
-    """Tell the student something about an answer that passed (already localised)."""
+def note(part: Part) -> None:
+    """Tell the student something about an answer that passed (a catalog message)."""
     bucket = _NOTES.get()
-    if bucket is not None and text not in bucket:
-        bucket.append(text)
+    if bucket is not None and part not in bucket:
+        bucket.append(part)
 
 
 def _policy(allow_list: bool | None, allow_float32: bool | None) -> dict[str, bool]:
@@ -107,13 +111,13 @@ def _foreign(value):
 
 
 def _plain_array(actual, *, call: str, allow_list: bool, variants=None,
-                 **report) -> tuple[np.ndarray, list[str]]:
+                 **report) -> tuple[np.ndarray, list[Part]]:
     """The student's value as a base-class ndarray (any dtype), and the notes on accepting it.
 
     Refuses None, objects, lists when `allow_list` is false, and ragged lists, each with
     its own message; `report` (inputs, expected) goes into the failure message."""
-    def fail(key, hint="", **fields):
-        raise CheckFailed(failure_report(say(key, call=call, **fields), returned=actual, **report), hint)
+    def fail(key, hint=None, **fields):
+        raise CheckFailed(failure_report(msg(key, call=call, **fields), returned=actual, **report), hint)
 
     if actual is None:
         fail("grading.returned_none")
@@ -133,7 +137,7 @@ def _plain_array(actual, *, call: str, allow_list: bool, variants=None,
     if type(actual) in _SEQUENCES:
         if not allow_list:
             fail("grading.list_refused", hint=match_variant(arr, variants))
-        notes.append(say("grading.accepted_list"))
+        notes.append(msg("grading.accepted_list"))
     return arr, notes
 
 
@@ -144,8 +148,8 @@ def _to_array(actual, expected: np.ndarray, *, call, inputs, allow_list, allow_f
                               expected=expected, variants=variants)
 
     def fail(key, **fields):
-        hint = match_variant(arr, variants) if variants else ""
-        raise CheckFailed(failure_report(say(key, call=call, **fields), inputs=inputs,
+        hint = match_variant(arr, variants) if variants else None
+        raise CheckFailed(failure_report(msg(key, call=call, **fields), inputs=inputs,
                                   returned=actual, expected=expected), hint)
 
     if arr.dtype.kind not in "biuf":
@@ -154,7 +158,7 @@ def _to_array(actual, expected: np.ndarray, *, call, inputs, allow_list, allow_f
     if single:
         if not allow_float32:
             fail("grading.float32_refused", dtype=str(arr.dtype))
-        notes.append(say("grading.accepted_float32", dtype=str(arr.dtype)))
+        notes.append(msg("grading.accepted_float32", dtype=str(arr.dtype)))
     if expected.ndim == 0 and arr.size == 1:
         arr = arr.reshape(())  # np.float64 vs. a 1-element array is not the lesson here
     if arr.shape != expected.shape:
@@ -164,14 +168,14 @@ def _to_array(actual, expected: np.ndarray, *, call, inputs, allow_list, allow_f
 
 # --- hints --------------------------------------------------------------------------
 
-def match_variant(actual, variants: Mapping[str, object] | None) -> str:
-    """The hint text of the first known wrong variant `actual` agrees with, else ''."""
+def match_variant(actual, variants: Mapping[str, object] | None) -> Message | None:
+    """The hint of the first known wrong variant `actual` agrees with, else None."""
     if not variants or _foreign(actual) is not None:
-        return ""  # an object is never converted, not even to look for a hint
+        return None  # an object is never converted, not even to look for a hint
     try:
         arr = np.asarray(actual, dtype=np.float64)
     except (ValueError, TypeError):
-        return ""
+        return None
     for key, wrong in variants.items():
         try:
             wrong = np.asarray(wrong, dtype=np.float64)
@@ -180,14 +184,14 @@ def match_variant(actual, variants: Mapping[str, object] | None) -> str:
         if wrong.size == arr.size and wrong.size and (wrong.shape == arr.shape or wrong.ndim == 0) \
                 and np.allclose(arr.reshape(wrong.shape), wrong, rtol=tol.VARIANT_RTOL,
                                 atol=tol.VARIANT_ATOL, equal_nan=True):
-            return say(f"hint.{key}")
-    return ""
+            return msg(f"hint.{key}")
+    return None
 
 
-def _generic_hint(arr: np.ndarray, expected: np.ndarray) -> str:
+def _generic_hint(arr: np.ndarray, expected: np.ndarray) -> Message | None:
     if arr.dtype.kind in "iu" and expected.dtype.kind == "f":
-        return say("hint.int_dtype")
-    return ""
+        return msg("hint.int_dtype")
+    return None
 
 
 # --- the checks ---------------------------------------------------------------------
@@ -225,18 +229,18 @@ def assert_close(actual, expected, *, call: str, inputs=None, rtol: float = tol.
         rtol, atol = max(rtol, tol.FLOAT32_RTOL), max(atol, tol.FLOAT32_ATOL)
     max_abs, max_rel, worst, ok = _errors(arr, expected, rtol, atol)
     if ok:
-        for text in notes:
-            note(text)
+        for part in notes:
+            note(part)
         return arr
-    extra = [f"{label('max_abs')}: {max_abs:.3g}; {label('max_rel')}: {max_rel:.3g}; "
-             f"{label('tolerance')}: rtol={rtol:g}, atol={atol:g}"]
+    extra: list[Part] = [msg("grading.detail.error_size", max_abs=f"{max_abs:.3g}",
+                             max_rel=f"{max_rel:.3g}", rtol=f"{rtol:g}", atol=f"{atol:g}")]
     if arr.ndim:
         extra.append(at_index(arr, expected, worst))
     bad = int(np.sum(~np.isfinite(arr.astype(np.float64)) & np.isfinite(expected.astype(np.float64))))
     if bad:
-        extra.append(say("grading.nonfinite", count=bad))
+        extra.append(msg("grading.nonfinite", count=bad))
     hint = match_variant(arr, variants) or _generic_hint(arr, expected)
-    raise CheckFailed(failure_report(say("grading.mismatch", call=call), inputs=inputs, returned=actual,
+    raise CheckFailed(failure_report(msg("grading.mismatch", call=call), inputs=inputs, returned=actual,
                               expected=expected, extra=extra + notes), hint)
 
 
@@ -269,15 +273,15 @@ def assert_grad_close(actual, expected, *, call: str, inputs=None,
     err = rel_error(arr, expected, atol)
     worst_rel = float(np.max(err)) if err.size else 0.0
     if worst_rel <= threshold:
-        for text in notes:
-            note(text)
+        for part in notes:
+            note(part)
         return arr
     worst = worst_index(err) if err.ndim else ()
-    extra = [f"{label('rel_error')}: {worst_rel:.3g} > {threshold:g}",
-             at_index(arr, expected, worst)]
+    extra: list[Part] = [msg("grading.detail.rel_error", error=f"{worst_rel:.3g}", threshold=f"{threshold:g}"),
+                         at_index(arr, expected, worst)]
     hint = match_variant(arr, variants) or _generic_hint(arr, expected)
     headline = "grading.grad_mismatch_own" if own_forward else "grading.grad_mismatch"
-    raise CheckFailed(failure_report(say(headline, call=call), inputs=inputs,
+    raise CheckFailed(failure_report(msg(headline, call=call), inputs=inputs,
                               returned=actual, expected=expected, extra=extra + notes), hint)
 
 
@@ -286,8 +290,8 @@ def assert_dtype_kind(actual, kinds: str, *, call: str, want: str, inputs=None) 
     arr, _ = _plain_array(actual, call=call, allow_list=_policy(None, None)["allow_list"], inputs=inputs)
     if arr.dtype.kind in kinds:
         return
-    hint = say("hint.bool_dtype") if arr.dtype.kind == "b" else ""
-    raise CheckFailed(failure_report(say("grading.wrong_dtype_kind", call=call, dtype=str(arr.dtype),
+    hint = msg("hint.bool_dtype") if arr.dtype.kind == "b" else None
+    raise CheckFailed(failure_report(msg("grading.wrong_dtype_kind", call=call, dtype=str(arr.dtype),
                                   want=want), inputs=inputs, returned=actual), hint)
 
 
@@ -296,7 +300,7 @@ def assert_restored(before, after, *, call: str) -> None:
     before = np.asarray(before, dtype=np.float64)
     after, _ = _plain_array(after, call=call, allow_list=True, expected=before)
     if after.dtype.kind not in "biuf":
-        raise CheckFailed(failure_report(say("grading.not_numeric", call=call, kind=str(after.dtype)),
+        raise CheckFailed(failure_report(msg("grading.not_numeric", call=call, kind=str(after.dtype)),
                                   expected=before))
     after = after.astype(np.float64)
     if before.shape == after.shape and np.array_equal(before, after):
@@ -305,10 +309,10 @@ def assert_restored(before, after, *, call: str) -> None:
     if before.shape == after.shape:
         diff = np.abs(after - before)
         worst = worst_index(diff) if diff.ndim else ()
-        extra.append(f"{label('max_abs')}: {float(np.max(diff)):.3g}; {label('worst')}: {worst}")
-    raise CheckFailed(failure_report(say("grading.not_restored", call=call), returned=after,
-                              expected=before, extra=extra),
-                      say("hint.grad_not_restored"))
+        extra.append(msg("grading.detail.changed", max_abs=f"{float(np.max(diff)):.3g}", index=str(worst)))
+    raise CheckFailed(failure_report(msg("grading.not_restored", call=call), returned=after,
+                                     expected=before, extra=extra),
+                      msg("hint.grad_not_restored"))
 
 
 def assert_keys(actual, keys, *, call: str) -> dict:
@@ -317,16 +321,16 @@ def assert_keys(actual, keys, *, call: str) -> dict:
     Only a real dict counts (the sandbox hands one back as data); its items are read
     with dict's own methods, so a subclass cannot answer `in` or `[]` its own way."""
     if actual is None:
-        raise CheckFailed(failure_report(say("grading.returned_none", call=call)))
+        raise CheckFailed(failure_report(msg("grading.returned_none", call=call)))
     if not isinstance(actual, dict):
-        raise CheckFailed(failure_report(say("grading.not_dict", call=call, kind=_kind_name(actual)),
+        raise CheckFailed(failure_report(msg("grading.not_dict", call=call, kind=_kind_name(actual)),
                                   returned=actual))
     plain = actual if type(actual) is dict else dict(dict.items(actual))
     missing = [k for k in keys if k not in plain]
     if missing:
-        raise CheckFailed(failure_report(say("grading.missing_keys", call=call,
-                                      keys=", ".join(map(repr, missing))),
-                                  extra=[f"{label('returned')}: {sorted(map(str, plain))}"]))
+        raise CheckFailed(failure_report(msg("grading.missing_keys", call=call,
+                                             keys=", ".join(map(repr, missing))),
+                                         extra=[msg("grading.detail.keys", keys=str(sorted(map(str, plain))))]))
     return plain
 
 
@@ -336,10 +340,10 @@ def assert_shape(actual, shape: tuple, *, call: str) -> np.ndarray:
     The shape is read from the converted array, never from the student's object."""
     arr, _ = _plain_array(actual, call=call, allow_list=_policy(None, None)["allow_list"])
     if arr.dtype.kind not in "biuf":
-        raise CheckFailed(failure_report(say("grading.not_numeric", call=call,
+        raise CheckFailed(failure_report(msg("grading.not_numeric", call=call,
                                       kind=f"{_kind_name(actual)} ({arr.dtype})"), returned=actual))
     if arr.shape != tuple(shape):
-        raise CheckFailed(failure_report(say("grading.wrong_shape", call=call, got=str(arr.shape),
+        raise CheckFailed(failure_report(msg("grading.wrong_shape", call=call, got=str(arr.shape),
                                       want=str(tuple(shape))), returned=actual))
     return arr
 
@@ -347,5 +351,5 @@ def assert_shape(actual, shape: tuple, *, call: str) -> np.ndarray:
 def assert_true(condition: bool, *, call: str, what: str, returned=None) -> None:
     """A property of the answer (sums to 1, in [0, 1]); `what` names it in plain code."""
     if not condition:
-        raise CheckFailed(failure_report(say("grading.not_true", call=call, what=what),
+        raise CheckFailed(failure_report(msg("grading.not_true", call=call, what=what),
                                   returned=returned))

@@ -1,6 +1,6 @@
-"""Describing a student's value in a failure message: type, shape and dtype first (what
-students get wrong), then a short preview. Data formatting only; sentences come from the
-catalog."""
+"""Describing a student's value in a failure: type, shape and dtype first (what students
+get wrong), then a short preview. Data formatting only (the same in every language); the
+sentences are catalog messages, put together into a Feedback by `failure_report`."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from collections.abc import Mapping
 
 import numpy as np
 
-from ..messages import say
+from ..feedback import Feedback, Message, Part, msg
 from ..sandbox.proxy import Handle
 from .student import Shielded, kind_of
 
@@ -56,9 +56,10 @@ def worst_index(scores: np.ndarray) -> tuple:
     return tuple(int(i) for i in np.unravel_index(int(np.argmax(scores)), scores.shape))
 
 
-def at_index(arr: np.ndarray, expected: np.ndarray, index: tuple) -> str:
-    return (f"{label('worst')}: {index}: {label('returned')} {number(arr[index])}, "
-            f"{label('expected')} {number(expected[index])}")
+def at_index(arr: np.ndarray, expected: np.ndarray, index: tuple) -> Message:
+    """The entry that misses the most: where, what came back there, what was expected."""
+    return msg("grading.detail.worst", index=str(index), returned=number(arr[index]),
+               expected=number(expected[index]))
 
 
 def describe_inputs(inputs) -> str:
@@ -69,18 +70,12 @@ def describe_inputs(inputs) -> str:
     return describe(inputs)
 
 
-def label(key: str) -> str:
-    return say(f"grading.label.{key}")
-
-
-def failure_report(headline: str, *, inputs=None, returned=None, expected=None,
-            extra: list[str] | None = None) -> str:
-    lines = [headline]
-    if inputs is not None:
-        lines.append(f"  {label('inputs')}: {describe_inputs(inputs)}")
-    if returned is not None:
-        lines.append(f"  {label('returned')}: {describe(returned)}")
-    if expected is not None:
-        lines.append(f"  {label('expected')}: {describe(expected)}")
-    lines += [f"  {line}" for line in extra or []]
-    return "\n".join(lines)
+def failure_report(headline: Part, *, inputs=None, returned=None, expected=None,
+                   extra: list[Part] | tuple[Part, ...] = ()) -> Feedback:
+    """A failure as data: the headline, the call's inputs, what came back and what was
+    expected (each described, see `describe`), and further lines (`extra`)."""
+    return Feedback(headline,
+                    inputs=describe_inputs(inputs) if inputs is not None else None,
+                    returned=describe(returned) if returned is not None else None,
+                    expected=describe(expected) if expected is not None else None,
+                    details=tuple(extra))

@@ -16,7 +16,7 @@ from typing import Callable
 
 import numpy as np
 
-from ..messages import say
+from ..feedback import msg
 from . import tolerances as tol
 from .checks import CheckFailed, assert_grad_close
 from .describe import failure_report
@@ -101,6 +101,6 @@ def assert_own_grad_close(actual, numerical, reference, *, call: str, dout=None,
     arr = assert_grad_close(actual, numerical, call=call, inputs=inputs, own_forward=True, **kwargs)
     kind = forward_degeneracy(numerical, reference, dout, passthrough_ok=passthrough_ok)
     if kind:
-        raise CheckFailed(failure_report(say(f"grading.own_forward_{kind}", call=call),
+        raise CheckFailed(failure_report(msg(f"grading.own_forward_{kind}", call=call),
                                          inputs=inputs, returned=actual, expected=reference))
     return arr

@@ -28,7 +28,7 @@ from pathlib import Path
 
 import numpy as np
 
-from ..messages import say
+from ..feedback import msg
 from .checks import CheckFailed
 from .describe import failure_report
 from .resident import params_in_place, write_into
@@ -129,7 +129,7 @@ def _values(net) -> dict[str, np.ndarray]:
 
 
 def _fail(key: str, call: str, **report) -> None:
-    raise CheckFailed(failure_report(say(key, call=call), **report))
+    raise CheckFailed(failure_report(msg(key, call=call), **report))
 
 
 def output_layer(keys) -> tuple[str, str] | None:

@@ -10,6 +10,8 @@ Fixtures offered to hidden tests: `student` (the StudentView of this submission)
 + the submission's salt, see inputs.py).
 Markers read: `item("softmax")` and `points(2)` (module-level `pytestmark` works too).
 A failure that lies in another graded item gets a sentence naming it (roots.py).
+Everything an outcome says is data (feedback/): catalog keys and their fields, what the
+student's code raised kept verbatim, rendered later by the report in one language.
 """
 
 from __future__ import annotations
@@ -24,7 +26,7 @@ from dataclasses import dataclass
 import numpy as np
 import pytest
 
-from ..messages import say
+from ..feedback import Feedback, Message, Part, Verbatim, Where, msg
 from ..sandbox.errors import (SandboxCrashed, StaleHandle, StudentFault, StudentRaised,
                               TimeLimitExceeded, UnsafeValue)
 from . import inputs, roots
@@ -33,12 +35,13 @@ from .causes import NotebookSummary, name_error_hint
 from .checks import CheckFailed, collecting_notes
 from .outcome import TestStatus, TestOutcome
 from .student import ItemUnavailable
+from .titles import title_of
 
 log = logging.getLogger(__name__)
 
 # A student's traceback is trimmed to its last lines: the failing line is what they need.
 TRACEBACK_LINES = 8
-# An exception message is shown in both languages in every test that hit it: keep it short.
+# An exception message is shown in every test that hit it: keep it short.
 MESSAGE_CHARS = 300
 DEFAULT_POINTS = 1.0
 
@@ -46,12 +49,17 @@ DEFAULT_POINTS = 1.0
 class NotRerunAfterTimeout(StudentFault):
     """Raised in setup for a test whose item already ran out of time in this run."""
 
+    def __init__(self, item: str):
+        self.item = item
+        super().__init__(item)
+
 
 @dataclass
 class Verdict:
     status: TestStatus
-    message: str = ""
-    hint: str = ""
+    feedback: Feedback | None = None       # why it did not pass; None when it passed
+    hint: Message | None = None
+    notes: tuple[Part, ...] = ()           # what a pass (or a forgiven failure) carries
 
 
 def _short(text: str, lines: int = TRACEBACK_LINES) -> str:
@@ -59,22 +67,30 @@ def _short(text: str, lines: int = TRACEBACK_LINES) -> str:
     return "\n".join(kept[-lines:])
 
 
-def _clip(text: str, limit: int = MESSAGE_CHARS) -> str:
-    return text if len(text) <= limit else text[:limit] + f"... ({len(text) - limit} more characters)"
+def _clip(text: str, limit: int = MESSAGE_CHARS) -> Part:
+    """The student's text as it is, or its start when it is longer than `limit`."""
+    if len(text) <= limit:
+        return Verbatim(text)
+    return msg("grading.clipped", text=Verbatim(text[:limit]), more=len(text) - limit)
 
 
-def fault_message(exc: StudentFault) -> str:
-    """What was called and what happened, for each way a student's call can fail."""
+def fault_feedback(exc: StudentFault) -> Feedback:
+    """What was called and what happened, for each way a student's call can fail; for an
+    exception the student's code raised, its message and traceback as they are, and the
+    cell and line it was raised at."""
     if isinstance(exc, StudentRaised):
-        text = say("grading.student_raised", call=exc.call, exc_type=exc.exc_type,
-                   message=_clip(exc.message))
-        return f"{text}\n{_short(exc.traceback)}" if exc.traceback else text
+        headline = msg("grading.student_raised", call=exc.call, exc_type=exc.exc_type,
+                       message=_clip(exc.message))
+        details = (Verbatim(_short(exc.traceback)),) if exc.traceback.strip() else ()
+        return Feedback(headline, details=details, where=Where.of_frames(exc.frames))
+    if isinstance(exc, NotRerunAfterTimeout):
+        return Feedback(msg("grading.not_rerun_after_timeout", item=exc.item))
     key = {TimeLimitExceeded: "grading.time_limit", SandboxCrashed: "grading.crashed",
            UnsafeValue: "grading.unsafe_value", StaleHandle: "grading.stale_handle"}
     for cls, entry in key.items():
         if isinstance(exc, cls):
-            return say(entry, detail=str(exc))
-    return say("grading.crashed", detail=f"{type(exc).__name__}: {exc}")
+            return Feedback(msg(entry, detail=str(exc)))
+    return Feedback(msg("grading.crashed", detail=f"{type(exc).__name__}: {exc}"))
 
 
 # Errors that come from how grading runs a notebook, not from the student's math.
@@ -84,58 +100,58 @@ FAULT_HINTS = {"FileNotFoundError": "hint.file_missing",
                "NameError": "hint.name_undefined"}
 
 
-def _fault_hint(exc: StudentFault, notebook: NotebookSummary | None = None) -> str:
+def _fault_hint(exc: StudentFault, notebook: NotebookSummary | None = None) -> Message | None:
     if notebook is not None and isinstance(exc, StudentRaised) and exc.exc_type == "NameError":
         # What ingest knows about the notebook says which of several causes it is.
         if hint := name_error_hint(exc.message, notebook, exc.frames):
             return hint
     key = FAULT_HINTS.get(exc.exc_type) if isinstance(exc, StudentRaised) else None
-    return say(key) if key else ""
+    return msg(key) if key else None
+
+
+def _unavailable(exc: ItemUnavailable) -> Feedback:
+    reason = exc.reason
+    return Feedback(reason if isinstance(reason, (Message, Verbatim)) else Verbatim(str(reason)))
 
 
 def classify(exc: BaseException, when: str, notebook: NotebookSummary | None = None) -> Verdict:
     """TestStatus of a test from the exception one of its phases raised; `notebook` (what
     ingest knows) explains a NameError, when given."""
     if isinstance(exc, ItemUnavailable):
-        return Verdict(TestStatus.MISSING, str(exc))
-    if isinstance(exc, NotRerunAfterTimeout):
-        return Verdict(TestStatus.ERROR, str(exc))
+        return Verdict(TestStatus.MISSING, _unavailable(exc))
     if isinstance(exc, StudentFault):
-        return Verdict(TestStatus.ERROR, fault_message(exc), _fault_hint(exc, notebook))
+        return Verdict(TestStatus.ERROR, fault_feedback(exc), _fault_hint(exc, notebook))
     if when != "call":  # a broken fixture is not a wrong answer (junitxml: error)
-        return Verdict(TestStatus.ERROR, say("grading.setup_error", exc_type=type(exc).__name__,
-                                         message=str(exc)))
+        return Verdict(TestStatus.ERROR, Feedback(msg("grading.setup_error", exc_type=type(exc).__name__,
+                                                      message=Verbatim(str(exc)))))
     if isinstance(exc, CheckFailed):
-        return Verdict(TestStatus.FAILED, exc.message, exc.hint)
+        return Verdict(TestStatus.FAILED, exc.feedback, exc.hint)
     if isinstance(exc, AssertionError):
-        return Verdict(TestStatus.FAILED, str(exc))
-    return Verdict(TestStatus.FAILED, say("grading.test_exception", exc_type=type(exc).__name__,
-                                      message=str(exc)))
-
-
-def _title(item: pytest.Item) -> str:
-    doc = getattr(getattr(item, "function", None), "__doc__", None) or ""
-    lines = [line.strip() for line in doc.strip().splitlines() if line.strip()]
-    return lines[0] if lines else item.name
+        return Verdict(TestStatus.FAILED, Feedback(Verbatim(str(exc))))
+    return Verdict(TestStatus.FAILED, Feedback(msg("grading.test_exception", exc_type=type(exc).__name__,
+                                                   message=Verbatim(str(exc)))))
 
 
 class GradingPlugin:
     def __init__(self, student, seed: int = 0, reference: str | None = None,
-                 notebook: NotebookSummary | None = None, salt: bytes = b""):
+                 notebook: NotebookSummary | None = None, salt: bytes = b"",
+                 assignment_id: str | None = None):
+        # `assignment_id` names the chapter whose catalog titles the tests (titles.py).
+        self._assignment_id = assignment_id
         self._student = student
         self._salt = inputs.entropy(salt)
         self._notebook = notebook
         self._reference = reference
         self._seed = seed
-        self._meta: dict[str, tuple[str, str, float]] = {}   # nodeid -> (name, item, points)
+        self._meta: dict[str, tuple[Part, str, float]] = {}   # nodeid -> (title, item, points)
         self._phases: dict[str, list] = {}
         self.order: list[str] = []
         self.collect_errors: list[str] = []
         # Items whose code already ran out of time: their other tests are not run again,
         # or one endless loop would cost call_seconds per test of that item.
         self._timed_out: set[str] = set()
-        self._notes: dict[str, list[str]] = {}
-        self._roots: dict[str, str] = {}   # nodeid -> the sentence naming another item to fix first
+        self._notes: dict[str, list[Part]] = {}
+        self._roots: dict[str, Message] = {}   # nodeid -> the sentence naming another item to fix first
         # nodeid -> the other graded items with whose reference version the failed test
         # passes; forgiven in outcomes() when each of them is charged by its own tests.
         self._explained: dict[str, tuple[str, ...]] = {}
@@ -176,14 +192,16 @@ class GradingPlugin:
             if not graded:
                 log.warning("hidden test %s has no item marker", item.nodeid)
             points = float(points_mark.args[0]) if points_mark and points_mark.args else DEFAULT_POINTS
-            self._meta[item.nodeid] = (_title(item), graded, points)
+            doc = getattr(getattr(item, "function", None), "__doc__", None)
+            title = title_of(item.nodeid, self._assignment_id, doc, item.name)
+            self._meta[item.nodeid] = (title, graded, points)
             self.order.append(item.nodeid)
 
     @pytest.hookimpl(tryfirst=True)
     def pytest_runtest_setup(self, item):
         graded = self._meta.get(item.nodeid, ("", "", 0))[1]
         if graded in self._timed_out:
-            raise NotRerunAfterTimeout(say("grading.not_rerun_after_timeout", item=graded))
+            raise NotRerunAfterTimeout(graded)
 
     @pytest.hookimpl(hookwrapper=True)
     def pytest_runtest_call(self, item):
@@ -200,7 +218,8 @@ class GradingPlugin:
             root = roots.trace(item, self._student, self._reference_module(), graded,
                                lambda: self._rng_for(item.nodeid), time.monotonic() - started,
                                charged=self._failed_items)
-            self._roots[item.nodeid] = root.sentence
+            if root.sentence is not None:
+                self._roots[item.nodeid] = root.sentence
             if root.items:
                 self._explained[item.nodeid] = root.items
 
@@ -218,10 +237,10 @@ class GradingPlugin:
         if call.excinfo is None:
             # A pass may carry notes: the answer was accepted in a form the book does not use.
             notes = self._notes.pop(item.nodeid, []) if call.when == "call" else []
-            report.grading_verdict = Verdict(TestStatus.PASSED, "\n".join(notes))
+            report.grading_verdict = Verdict(TestStatus.PASSED, notes=tuple(notes))
         elif call.excinfo.errisinstance(pytest.skip.Exception):
-            report.grading_verdict = Verdict(TestStatus.MISSING, say("grading.skipped",
-                                                                 reason=str(call.excinfo.value)))
+            report.grading_verdict = Verdict(TestStatus.MISSING, Feedback(msg(
+                "grading.skipped", reason=Verbatim(str(call.excinfo.value)))))
         else:
             report.grading_verdict = classify(call.excinfo.value, call.when, self._notebook)
             self._name_the_signature(report.grading_verdict, call.excinfo.value)
@@ -242,17 +261,18 @@ class GradingPlugin:
 
     def _name_the_root(self, verdict: Verdict, exc: BaseException, nodeid: str) -> None:
         """A failure that lies in another graded item: say which, so the student fixes that first."""
-        sentence = self._roots.pop(nodeid, "")
+        sentence = self._roots.pop(nodeid, None)
         if isinstance(exc, StudentRaised):
             graded = self._meta.get(nodeid, ("", "", 0))[1]
             sentence = roots.raised_in_other_item(exc, graded, getattr(self._student, "_bindings", {})) \
                 or sentence
-        if sentence and verdict.status is not TestStatus.PASSED:
-            verdict.message = f"{verdict.message}\n{sentence}"
+        if sentence is not None and verdict.feedback is not None and verdict.status is not TestStatus.PASSED:
+            verdict.feedback = verdict.feedback.with_details(sentence)
 
     def pytest_runtest_logreport(self, report):
-        verdict = getattr(report, "grading_verdict", None) or Verdict(
-            TestStatus.PASSED if report.passed else TestStatus.ERROR, str(report.longrepr or ""))
+        verdict = getattr(report, "grading_verdict", None) or (
+            Verdict(TestStatus.PASSED) if report.passed
+            else Verdict(TestStatus.ERROR, Feedback(Verbatim(str(report.longrepr or "")))))
         self._phases.setdefault(report.nodeid, []).append((report.duration, verdict))
         _, graded, points = self._meta.get(report.nodeid, ("", "", 0))
         if verdict.status is not TestStatus.PASSED and points > 0 and report.nodeid not in self._explained:
@@ -275,20 +295,22 @@ class GradingPlugin:
         for nodeid in self.order:
             phases = self._phases.get(nodeid, [])
             # The first phase that did not pass decides: a failed setup never ran the call.
-            passed_notes = "\n".join(v.message for _, v in phases if v.message)
+            passed_notes = tuple(part for _, v in phases for part in v.notes)
             verdicts[nodeid] = next((v for _, v in phases if v.status is not TestStatus.PASSED),
-                                    Verdict(TestStatus.PASSED, passed_notes) if phases else
-                                    Verdict(TestStatus.ERROR, say("grading.skipped", reason="not run")))
+                                    Verdict(TestStatus.PASSED, notes=passed_notes) if phases else
+                                    Verdict(TestStatus.ERROR, Feedback(msg("grading.not_run"))))
         for nodeid in self._forgiven(verdicts):
             # One slip is charged once, at its item: this test failed only through it.
             names = ", ".join(f"`{self._student_name(book)}`" for book in self._explained[nodeid])
-            verdicts[nodeid] = Verdict(TestStatus.PASSED, say("grading.root.charged_at", names=names))
+            verdicts[nodeid] = Verdict(TestStatus.PASSED, notes=(msg("grading.root.charged_at", names=names),))
         results = []
         for nodeid in self.order:
             verdict = verdicts[nodeid]
-            name, item, points = self._meta[nodeid]
-            results.append(TestOutcome(test_id=nodeid, name=name, item=item, max_points=points,
-                                       status=verdict.status, message=verdict.message,
-                                       hint=verdict.hint,
+            title, item, points = self._meta[nodeid]
+            passed = verdict.status is TestStatus.PASSED
+            results.append(TestOutcome(test_id=nodeid, title=title, item=item, max_points=points,
+                                       status=verdict.status,
+                                       feedback=None if passed else verdict.feedback,
+                                       hint=None if passed else verdict.hint, notes=verdict.notes,
                                        duration=sum(d for d, _ in self._phases.get(nodeid, []))))
         return results

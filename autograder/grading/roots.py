@@ -23,13 +23,12 @@ so nothing computed with the reference's help reaches a later test.
 from __future__ import annotations
 
 import inspect
-import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
 import pytest
 
-from ..messages import say
+from ..feedback import Message, cell_of, msg
 from ..sandbox.errors import StudentFault, StudentRaised
 from ..sandbox.proxy import ModuleProxy
 from ..sandbox.substitute import defined, substituted
@@ -44,10 +43,6 @@ RERUN_SECONDS = 2.0
 # restarts, a submission's failing tests are not run again.
 RESTART_SECONDS = 30.0
 
-# Labels ingest gives the student's blocks; the prelude and anything else name no cell.
-_CELL_LABEL = re.compile(r"cell (\d{1,6})")
-
-
 def _owners(bindings: dict[str, str]) -> dict[str, set[str]]:
     """Student name -> the graded items (book names) it stands for."""
     owners: dict[str, set[str]] = {}
@@ -56,8 +51,8 @@ def _owners(bindings: dict[str, str]) -> dict[str, set[str]]:
     return owners
 
 
-def raised_in_other_item(exc: StudentRaised, item: str, bindings: dict[str, str]) -> str:
-    """The sentence naming the other graded item `exc` was raised in, or "".
+def raised_in_other_item(exc: StudentRaised, item: str, bindings: dict[str, str]) -> Message | None:
+    """The sentence naming the other graded item `exc` was raised in, or None.
 
     The innermost of the student's frames that belongs to a graded item decides (a
     helper of the student's own, not graded, is part of the item that called it): when
@@ -71,11 +66,11 @@ def raised_in_other_item(exc: StudentRaised, item: str, bindings: dict[str, str]
         books = owners.get(name)
         if not books:
             continue
-        cell = _CELL_LABEL.fullmatch(label)
+        cell = cell_of(label)
         if item in books or cell is None:
-            return ""
-        return say("grading.root.raised_in_other_item", name=name, cell=cell.group(1), line=line)
-    return ""
+            return None
+        return msg("grading.root.raised_in_other_item", name=name, cell=cell, line=line)
+    return None
 
 
 def _sandbox_of(student):
@@ -160,7 +155,7 @@ def _passes_with(sb, test, fresh_rng, helpers: dict, classes: dict | None = None
 class Root:
     """Where a failing test's cause lies: the sentence for the student, and the book names
     of the graded items with whose reference version the test passes."""
-    sentence: str = ""
+    sentence: Message | None = None
     items: tuple[str, ...] = ()
 
 
@@ -192,4 +187,4 @@ def trace(test: pytest.Function, student, reference, item: str, fresh_rng: Calla
     except (StudentFault, _Exceeded):
         return Root()  # a global could not be lent, the process died, or a loan was abused: no claim
     names = ", ".join(f"`{(helpers | classes)[book][0]}`" for book in blamed)
-    return Root(say("grading.root.passes_with_reference", names=names), tuple(blamed))
+    return Root(msg("grading.root.passes_with_reference", names=names), tuple(blamed))

@@ -7,6 +7,7 @@ the project (our own tests/ are never collected), no terminal output.
 
 from __future__ import annotations
 
+import functools
 import io
 import logging
 import os
@@ -16,7 +17,9 @@ from pathlib import Path
 
 import pytest
 
-from ..messages import say
+from ..assignment import AssignmentConfigError, load_assignment_file
+from ..chapters import CONFIG_NAME
+from ..feedback import LANGS, Message, Verbatim, msg
 from .causes import NotebookSummary
 from .checks import accepting
 from .outcome import TestOutcome
@@ -27,7 +30,17 @@ log = logging.getLogger(__name__)
 
 class HiddenSuiteError(RuntimeError):
     """The suite itself is broken (import error, syntax error, no tests): our fault, not
-    the student's, so it must stop the batch rather than grade everyone zero."""
+    the student's, so it must stop the batch rather than grade everyone zero. `message`
+    says so as data; the exception's text is it in the console's language."""
+
+    def __init__(self, message: Message):
+        self.message = message
+        super().__init__(message)
+
+    def __str__(self) -> str:
+        # The variable the CLI sets from --lang for every process it starts.
+        lang = os.environ.get("AUTOGRADER_LANG", "")
+        return self.message.render(lang if lang in LANGS else "ko")
 
 
 def pytest_args(suite_dir: Path) -> list[str]:
@@ -49,18 +62,21 @@ def pytest_args(suite_dir: Path) -> list[str]:
 
 
 def run_hidden_suite(suite_dir: Path, student, *, seed: int = 0, accept: dict | None = None,
-                     reference: str | None = None,
-                     notebook: NotebookSummary | None = None, salt: bytes = b"") -> list[TestOutcome]:
+                     reference: str | None = None, notebook: NotebookSummary | None = None,
+                     salt: bytes = b"", assignment_id: str | None = None) -> list[TestOutcome]:
     """Run every test under suite_dir against `student` (a StudentView); one outcome each.
 
     `accept` is the assignment's [checks] policy (allow_list, allow_float32); `reference`
     the dotted name of the chapter package the `reference` fixture gives; `notebook` what
     ingest knows about the submission, so a NameError's hint can name its cause; `salt`
-    what the `rng` fixture mixes in besides the seed (inputs.py)."""
+    what the `rng` fixture mixes in besides the seed (inputs.py); `assignment_id` the
+    chapter whose catalog titles the tests (by default, the assignment of this suite)."""
     suite_dir = Path(suite_dir).resolve()
     if not suite_dir.is_dir():
-        raise HiddenSuiteError(say("grading.suite_broken", suite=str(suite_dir), detail="not a directory"))
-    plugin = GradingPlugin(student, seed=seed, reference=reference, notebook=notebook, salt=salt)
+        raise HiddenSuiteError(msg("grading.suite_broken", suite=str(suite_dir),
+                                   detail=msg("grading.suite_not_a_directory")))
+    plugin = GradingPlugin(student, seed=seed, reference=reference, notebook=notebook, salt=salt,
+                           assignment_id=assignment_id or suite_assignment_id(suite_dir))
     sink = io.StringIO()
     try:
         with redirect_stdout(sink), redirect_stderr(sink), accepting(**(accept or {})):
@@ -68,11 +84,26 @@ def run_hidden_suite(suite_dir: Path, student, *, seed: int = 0, accept: dict | 
     finally:
         _forget_modules(suite_dir)
     if plugin.collect_errors or not plugin.order:
-        detail = "\n".join(plugin.collect_errors) or f"no tests collected (exit {int(exit_code)})"
-        raise HiddenSuiteError(say("grading.suite_broken", suite=str(suite_dir), detail=detail))
+        detail = Verbatim("\n".join(plugin.collect_errors)) if plugin.collect_errors else \
+            msg("grading.suite_empty", code=int(exit_code))
+        raise HiddenSuiteError(msg("grading.suite_broken", suite=str(suite_dir), detail=detail))
     if int(exit_code) not in (pytest.ExitCode.OK, pytest.ExitCode.TESTS_FAILED):
         log.warning("pytest exited with %s on %s: %s", exit_code, suite_dir, sink.getvalue()[-2000:])
     return plugin.outcomes()
+
+
+@functools.lru_cache(maxsize=32)
+def suite_assignment_id(suite_dir: Path) -> str | None:
+    """The id of the assignment whose hidden suite `suite_dir` is (its assignment.toml is
+    beside it), or None for a suite of no assignment (a test's own)."""
+    config = suite_dir.parent / CONFIG_NAME
+    if not config.is_file():
+        return None
+    try:
+        assignment = load_assignment_file(config)
+    except AssignmentConfigError:
+        return None
+    return assignment.id if assignment.suite_dir == suite_dir else None
 
 
 def _forget_modules(suite_dir: Path) -> None:

@@ -18,7 +18,7 @@ import re
 from collections.abc import Mapping
 
 from ..ingest.model import Params
-from ..messages import say
+from ..feedback import Message, msg
 from .causes import NotebookSummary
 
 # The TypeErrors Python raises for a call that does not fit a signature, with whose.
@@ -32,33 +32,36 @@ MAX_PARAMS = 4
 
 
 def signature_hint(message: str, reference, bindings: Mapping[str, str],
-                   notebook: NotebookSummary | None) -> str:
-    """The hint for a TypeError whose message is `message`, or "" when it is not about the
-    signature of a graded item the reference has and the notebook defines."""
+                   notebook: NotebookSummary | None) -> Message | None:
+    """The hint for a TypeError whose message is `message`, or None when it is not about
+    the signature of a graded item the reference has and the notebook defines."""
     match = SIGNATURE_ERROR.match(message.strip())
     if match is None or reference is None or notebook is None:
-        return ""
+        return None
     student_name, _, method = match.group("qualname").partition(".")
     book = _book_name(student_name, reference, bindings)
     definition = notebook.definitions.get(student_name)
     if book is None or definition is None or definition.shape is None:
-        return ""
+        return None
     target, shown = _reference_callable(getattr(reference, book), book, method)
     yours = _student_params(definition.shape, method)
     if target is None or yours is None:
-        return ""
+        return None
     try:
         parameters = [p for p in inspect.signature(target).parameters.values() if p.name != "self"]
     except (TypeError, ValueError):
-        return ""
+        return None
     required_now = set(_QUOTED.findall(match.group("missing") or ""))
     details = _differences(parameters, yours, required_now)
     if not details:
-        return ""
+        return None
     book_text = ", ".join(_parameter_text(p) for p in parameters)
-    return say("grading.signature.differs", name=shown, signature=f"{shown}({book_text})",
+    detail = details[0]
+    for then in details[1:MAX_PARAMS]:
+        detail = msg("grading.signature.also", first=detail, then=then)
+    return msg("grading.signature.differs", name=shown, signature=f"{shown}({book_text})",
                yours=f"{student_name if method in ('', '__init__') else shown}({_params_text(yours)})",
-               detail="; ".join(details[:MAX_PARAMS]))
+               detail=detail)
 
 
 def _book_name(student_name: str, reference, bindings: Mapping[str, str]) -> str | None:
@@ -97,19 +100,19 @@ def _parameter_text(p: inspect.Parameter) -> str:
     return p.name if p.default is p.empty else f"{p.name}={p.default!r}"
 
 
-def _differences(parameters: list[inspect.Parameter], yours: Params, required_now: set[str]) -> list[str]:
+def _differences(parameters: list[inspect.Parameter], yours: Params, required_now: set[str]) -> list[Message]:
     names = {p.name for p in parameters}
     details = []
     for p in parameters:
         if p.kind in (p.VAR_POSITIONAL, p.VAR_KEYWORD):
             continue
         if p.name not in yours.names and not yours.variadic:
-            details.append(say("grading.signature.missing", param=p.name) if p.default is p.empty
-                           else say("grading.signature.missing_default", param=p.name,
+            details.append(msg("grading.signature.missing", param=p.name) if p.default is p.empty
+                           else msg("grading.signature.missing_default", param=p.name,
                                     default=repr(p.default)))
         elif p.name in required_now and p.default is not p.empty:
-            details.append(say("grading.signature.needs_default", param=p.name, default=repr(p.default)))
+            details.append(msg("grading.signature.needs_default", param=p.name, default=repr(p.default)))
     for name in yours.names[:yours.required]:
         if name not in names:
-            details.append(say("grading.signature.extra", param=name))
+            details.append(msg("grading.signature.extra", param=name))
     return details

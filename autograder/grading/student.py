@@ -21,18 +21,22 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..messages import say
+from ..feedback import Part, msg
 from ..sandbox.errors import StudentRaised
 from ..sandbox.proxy import Handle, remote_type
 
 
 class ItemUnavailable(Exception):
-    """The graded item cannot be called; the message says why (already localised)."""
+    """The graded item cannot be called; `reason` says why (a message, or text as given)."""
+
+    def __init__(self, reason: Part | str):
+        self.reason = reason
+        super().__init__(reason)
 
 
 class StudentView:
     def __init__(self, module, bindings: dict[str, str] | None = None,
-                 unavailable: dict[str, str] | None = None, *, inplace: bool = False,
+                 unavailable: dict[str, Part | str] | None = None, *, inplace: bool = False,
                  orders: dict[str, tuple[str, ...]] | None = None, salt: bytes = b""):
         # `module` is a sandbox ModuleProxy in grading, or a plain module in our own tests.
         # `orders`: for a class item, the reference constructor's parameter names in order.
@@ -112,7 +116,7 @@ class Shielded:
         result = _shield(target(*_copied(positional)))
         # checks imports this module, so its note() is looked up only when it is needed.
         from .checks import note
-        note(say("grading.constructor_positional", name=book[0],
+        note(msg("grading.constructor_positional", name=book[0],
                  keywords=", ".join(f"{k}=" for k in kwargs)))
         return result
 

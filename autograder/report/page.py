@@ -44,16 +44,6 @@ def percent(score, max_score) -> str:
     return f"{100 * score / max_score:.0f}%" if max_score else "-"
 
 
-def title_key(test_id: str, assignment_id: str | None) -> str:
-    """`title.<assignment>.<file>__<function>` without the test_ prefixes: the catalog key of
-    a hidden test's title ("test_softmax.py::test_book_example" -> "softmax__book_example";
-    a function name alone repeats across a chapter's files)."""
-    path, _, function = test_id.partition("::")
-    stem = path.rsplit("/", 1)[-1].removesuffix(".py").removeprefix("test_")
-    function = function.split("[", 1)[0].removeprefix("test_")
-    return f"title.{assignment_id}.{stem}__{function}".lower()
-
-
 def test_title(outcome: TestOutcome, assignment_id: str | None, lang: str) -> str:
     """A test's title in the page's language (its catalog entry, or its docstring verbatim)."""
     return said(outcome.title, lang)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
@@ -35,14 +34,10 @@ class LoadReport:
             self.more_errors += 1
 
 
-def block_lineno(label: str, exc_type: str, message: str, traceback: str) -> int | None:
-    """The failing line of a block, from a traceback or a SyntaxError's message."""
-    # At most 9 digits: the text comes from the sandbox, and int() of a forged
-    # 5000-digit "line number" would raise in the grader.
-    found = re.findall(rf'File "<{re.escape(label)}>", line (\d{{1,9}})\b', traceback)
-    if found:
-        return int(found[-1])
-    if exc_type in ("SyntaxError", "IndentationError"):
-        found = re.search(r"line (\d{1,9})\b", message)
-        return int(found.group(1)) if found else None
+def block_lineno(label: str, frames: tuple) -> int | None:
+    """The failing line of the block `label`: the innermost of the student's frames (as
+    the sandbox reports them: (block label, line, qualified name)) that lies in it."""
+    for frame_label, line, _ in reversed(frames):
+        if frame_label == label and line:
+            return line
     return None

@@ -212,7 +212,7 @@ class Sandbox:
                     self._ensure_process()
                     self._exec_block(label, source)
                 except StudentRaised as exc:
-                    line = block_lineno(label, exc.exc_type, exc.message, exc.traceback)
+                    line = block_lineno(label, exc.frames)
                     report.add(BlockError(label, exc.exc_type, exc.message, line))
                 except TimeLimitExceeded as exc:
                     self._bad_blocks.add(index)

@@ -4,9 +4,9 @@ reference items, so publishing never shows it."""
 
 import numpy as np
 
+from autograder.feedback import msg
 from autograder.grading import tolerances as tol
 from autograder.grading.checks import CheckFailed, assert_close, note
-from autograder.messages import say
 from reference.ch05_backprop.hints import confident_loss_variants, exact_softmax_loss
 
 
@@ -25,4 +25,4 @@ def assert_confident_loss(actual, expected, *, x, t, call: str, inputs: dict) ->
             exact = False
         if not exact:
             raise
-        note(say("note.softmax_exact_loss"))
+        note(msg("note.softmax_exact_loss"))

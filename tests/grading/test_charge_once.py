@@ -9,8 +9,8 @@ import nbformat
 import pytest
 
 from autograder.assignment import load_assignment
+from autograder.feedback import msg
 from autograder.grading.outcome import TestStatus
-from autograder.messages import say
 from autograder.pipeline import grade, prepare
 from autograder.submissions import Submission
 from tests.mutants.catalogue import Mutant, notebook
@@ -42,7 +42,7 @@ def test_an_affine_slip_is_charged_at_affine_and_not_again_at_the_network(tmp_pa
     assert got < full
     net = items["TwoLayerNet"]
     assert points(net)[0] == points(net)[1]
-    forgiven = [o for o in net.values() if o.message == say("grading.root.charged_at", names="`Affine`")]
+    forgiven = [o for o in net.values() if o.notes == (msg("grading.root.charged_at", names="`Affine`"),)]
     # The network's gradient tests failed through Affine and say where it was charged.
     assert {"test_gradient_matches_reference", "test_learns_digits"} <= {o.test_id.split("::")[1]
                                                                           for o in forgiven}
@@ -58,7 +58,7 @@ def test_a_network_that_fails_on_its_own_is_charged(tmp_path):
     assert points(net)[0] < points(net)[1]
     assert all(points(outcomes)[0] == points(outcomes)[1] for item, outcomes in items.items()
                if item != "TwoLayerNet")
-    assert not any("charged" in o.message for o in net.values())
+    assert not any(part.key == "grading.root.charged_at" for o in net.values() for part in o.notes)
     assert net["test_gradient_matches_reference"].status is TestStatus.FAILED
 
 
@@ -76,5 +76,5 @@ def test_a_helper_that_is_not_an_item_is_charged_where_it_is_used(tmp_path, chap
     slip is not forgiven (they scored 100/100), it costs the item built on them."""
     items = graded(tmp_path, chapter, module, old, new)
     assert items[item][test].status is TestStatus.FAILED
-    assert "charged" not in items[item][test].message
+    assert items[item][test].notes == ()
     assert sum(points(o)[0] for o in items.values()) < sum(points(o)[1] for o in items.values())

@@ -5,12 +5,13 @@ import numpy as np
 import pytest
 
 from autograder.assignment import load_assignment
+from autograder.feedback import Verbatim, msg
 from autograder.grading.outcome import TestStatus
 from autograder.grading.runner import run_hidden_suite
 from autograder.grading.student import StudentView
-from autograder.messages import say
 
 from .students import Sandboxed, define, reference_student
+from .said import said, titled
 
 # The buggy students overflow and divide by zero on purpose.
 pytestmark = [pytest.mark.sandbox, pytest.mark.filterwarnings("ignore::RuntimeWarning")]
@@ -39,8 +40,8 @@ def assert_fails_exactly(outcomes, failing, item, hint):
     bad = not_passed(outcomes)
     assert {i.split("::")[1] for i in bad} == failing
     for outcome in bad.values():
-        assert outcome.status is TestStatus.FAILED and outcome.item == item, outcome.message
-        assert outcome.hint == (say(f"hint.{hint}") if hint else "")
+        assert outcome.status is TestStatus.FAILED and outcome.item == item, said(outcome.feedback)
+        assert outcome.hint == (msg(f"hint.{hint}") if hint else None)
 
 
 def notebook(source: str, *names: str, **context) -> dict:
@@ -60,7 +61,7 @@ def test_reference_gets_full_marks(assignment):
     assert total % 10 == 0
     # Every graded item is tested, and every test grades a declared item.
     assert {o.item for o in outcomes} == set(assignment.items)
-    assert all(o.name and o.name != o.test_id.split("::")[1] for o in outcomes)
+    assert all(titled(o) for o in outcomes)
 
 
 SOFTMAX_NO_MAX = """
@@ -107,7 +108,7 @@ def test_ch03_missing_item_is_missing_everywhere_else_graded():
     message = "softmax is imported from common.functions, not written"
     bad = not_passed(grade(CH03, reference_student(), unavailable={"softmax": message}))
     assert len(bad) == 6
-    assert all(o.status is TestStatus.MISSING and o.message == message and o.item == "softmax"
+    assert all(o.status is TestStatus.MISSING and o.feedback.headline == Verbatim(message) and o.item == "softmax"
                for o in bad.values())
 
 
@@ -117,8 +118,9 @@ def test_ch03_raising_function_is_an_error():
     assert {o.item for o in bad.values()} == {"sigmoid"} and len(bad) == 4
     for outcome in bad.values():
         assert outcome.status is TestStatus.ERROR
-        assert "NotImplementedError" in outcome.message and "TODO" in outcome.message
-        assert "sigmoid(...)" in outcome.message
+        headline = outcome.feedback.headline
+        assert headline.key == "grading.student_raised" and headline.field("exc_type") == "NotImplementedError"
+        assert "TODO" in headline.field("message").text and headline.field("call").startswith("sigmoid(")
 
 
 # A chapter-3 notebook as students write it: forward, predict and accuracy call the
@@ -350,7 +352,7 @@ def test_ch04_two_layer_net_with_a_wrong_gradient_fails_the_gradient_tests():
     bad = not_passed(grade(CH04, reference_student(TwoLayerNet=DoubleGradientNet)))
     # Against the reference and against its own loss; twice the gradient still learns.
     assert {i.split("::")[1] for i in bad} == {"test_gradient", "test_gradient_matches_own_loss"}
-    assert all("W1" in o.message for o in bad.values())
+    assert all("W1" in said(o.feedback) for o in bad.values())
 
 
 def test_ch04_two_layer_net_whose_gradient_climbs_does_not_learn():
@@ -363,7 +365,7 @@ def test_ch04_two_layer_net_whose_gradient_climbs_does_not_learn():
     bad = not_passed(grade(CH04, reference_student(TwoLayerNet=AscentNet)))
     assert {i.split("::")[1] for i in bad} == {"test_gradient", "test_gradient_matches_own_loss",
                                                "test_learns_digits"}
-    assert "accuracy" in bad["test_two_layer_net.py::test_learns_digits"].message
+    assert "accuracy" in said(bad["test_two_layer_net.py::test_learns_digits"].feedback)
 
 
 def test_ch04_two_layer_net_numerical_gradient_must_put_params_back():
@@ -384,7 +386,7 @@ class TwoLayerNet(ReferenceNet):
     assert {i.split("::")[1]: o.item for i, o in bad.items()} == {
         "test_x_restored": "numerical_gradient",
         "test_numerical_gradient_leaves_params_as_they_were": "TwoLayerNet"}
-    assert all(o.status is TestStatus.FAILED and o.hint == say("hint.grad_not_restored")
+    assert all(o.status is TestStatus.FAILED and o.hint == msg("hint.grad_not_restored")
                for o in bad.values())
 
 

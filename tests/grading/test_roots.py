@@ -6,7 +6,7 @@ from autograder.grading.outcome import TestStatus
 from autograder.grading.roots import raised_in_other_item
 from autograder.grading.runner import run_hidden_suite
 from autograder.grading.student import StudentView
-from autograder.messages import say
+from autograder.feedback import Where, msg
 from autograder.sandbox import Limits, Sandbox, StudentRaised
 
 pytestmark = pytest.mark.sandbox
@@ -22,14 +22,15 @@ def raised(*frames):
 def test_an_exception_inside_another_item_names_it_by_the_students_name():
     exc = raised(("cell 7", 9, "simpleNet.loss"), ("cell 4", 6, "ce_loss"))
     assert raised_in_other_item(exc, "simpleNet", BINDINGS) == \
-        say("grading.root.raised_in_other_item", name="ce_loss", cell="4", line=6)
+        msg("grading.root.raised_in_other_item", name="ce_loss", cell=4, line=6)
 
 
 def test_a_method_belongs_to_its_class_and_a_helper_to_the_item_that_called_it():
     # TwoLayerNet -> Affine.forward -> the student's own ungraded helper, which raised.
     exc = raised(("cell 9", 20, "TwoLayerNet.predict"), ("cell 8", 12, "Affine.forward"),
                  ("cell 2", 3, "matmul_helper"))
-    assert "`Affine` (" in raised_in_other_item(exc, "TwoLayerNet", BINDINGS)
+    assert raised_in_other_item(exc, "TwoLayerNet", BINDINGS) == \
+        msg("grading.root.raised_in_other_item", name="Affine", cell=8, line=12)
 
 
 @pytest.mark.parametrize("frames", [
@@ -40,7 +41,7 @@ def test_a_method_belongs_to_its_class_and_a_helper_to_the_item_that_called_it()
     [],
 ])
 def test_nothing_is_said_when_the_tests_own_item_or_no_item_raised(frames):
-    assert raised_in_other_item(raised(*frames), "simpleNet", BINDINGS) == ""
+    assert raised_in_other_item(raised(*frames), "simpleNet", BINDINGS) is None
 
 
 SUITE = '''
@@ -73,11 +74,14 @@ def test_the_feedback_of_the_calling_item_names_the_item_that_raised(tmp_path):
         out = {o.test_id.split("::")[1]: o for o in run_hidden_suite(tmp_path, view)}
     loss, own = out["test_loss"], out["test_cross_entropy_error"]
     assert loss.status is TestStatus.ERROR and loss.points == 0
-    assert loss.message.endswith(say("grading.root.raised_in_other_item", name="ce_loss", cell="2", line=2))
-    assert "in simpleNet.loss" in loss.message
+    root = msg("grading.root.raised_in_other_item", name="ce_loss", cell=2, line=2)
+    assert loss.feedback.details[-1] == root
+    assert "in simpleNet.loss" in loss.feedback.details[0].text      # the traceback, verbatim
+    # Where the student's code raised: ce_loss's line, in its cell, whichever test called it.
+    assert loss.feedback.where == own.feedback.where == Where(cell=2, line=2)
     # The item that raised is told nothing more: it is already the place to look.
     assert own.status is TestStatus.ERROR
-    assert say("grading.root.raised_in_other_item", name="ce_loss", cell="2", line=2) not in own.message
+    assert root not in own.feedback.details
 
 
 VALUE_SUITE = '''
@@ -127,7 +131,8 @@ def grade_values(tmp_path, cee: str, predict_slip: str = "") -> dict:
                                                                         reference="reference.ch04_training")}
 
 
-CHARGED_AT_CE = say("grading.root.charged_at", names="`ce_loss`")
+CHARGED_AT_CE = (msg("grading.root.charged_at", names="`ce_loss`"),)
+PASSES_WITH_CE = msg("grading.root.passes_with_reference", names="`ce_loss`")
 
 
 def test_a_wrong_value_that_a_correct_helper_fixes_is_charged_at_the_helper_only(tmp_path):
@@ -136,11 +141,11 @@ def test_a_wrong_value_that_a_correct_helper_fixes_is_charged_at_the_helper_only
     # One slip, charged once: at ce_loss's own test, which fails; the composite passes
     # with a note saying where the slip was charged.
     assert loss.status is TestStatus.PASSED and loss.points == 1
-    assert loss.message == CHARGED_AT_CE
+    assert loss.notes == CHARGED_AT_CE and loss.feedback is None
     # The helper's own test is told nothing more, and still meets the student's own function.
     own = out["test_cross_entropy_error"]
     assert own.status is TestStatus.FAILED
-    assert say("grading.root.passes_with_reference", names="`ce_loss`") not in own.message
+    assert PASSES_WITH_CE not in own.feedback.details
     assert out["test_predict"].status is TestStatus.PASSED
 
 
@@ -148,7 +153,7 @@ def test_a_wrong_value_of_the_items_own_making_names_no_helper(tmp_path):
     out = grade_values(tmp_path, CEE_RIGHT, predict_slip=" * 2")
     loss = out["test_loss"]
     assert loss.status is TestStatus.FAILED
-    assert say("grading.root.passes_with_reference", names="`ce_loss`") not in loss.message
+    assert PASSES_WITH_CE not in loss.feedback.details
     assert out["test_cross_entropy_error"].status is TestStatus.PASSED
 
 
@@ -204,7 +209,7 @@ def test_what_a_notebook_kept_from_the_lent_reference_scores_nothing_later(tmp_p
                                      ("cell 4", STEP)])
     # The retry did run with the reference lent (it names the helper), and then the
     # stash went with the restarted process: ce_loss is graded on its own answer.
-    assert hoarder["test_loss"].message == CHARGED_AT_CE
+    assert hoarder["test_loss"].notes == CHARGED_AT_CE
     assert hoarder["test_cross_entropy_error"].status is TestStatus.FAILED
     assert {k: o.points for k, o in hoarder.items()} == {k: o.points for k, o in honest.items()}
     # A suite's resident state after the restart: the test after the retry meets a
@@ -229,10 +234,10 @@ def test_a_lent_call_beyond_its_bounds_makes_the_retry_claim_nothing(tmp_path):
                                      ("cell 4", STEP)])
     honest = grade_blocks(tmp_path, [head, ("cell 2", CEE_WITHOUT_MINUS), ("cell 3", NET.format("")),
                                      ("cell 4", STEP)])
-    sentence = say("grading.root.passes_with_reference", names="`ce_loss`")
-    assert honest["test_loss"].status is TestStatus.PASSED and honest["test_loss"].message == CHARGED_AT_CE
+    assert honest["test_loss"].status is TestStatus.PASSED and honest["test_loss"].notes == CHARGED_AT_CE
     # The abuser's retry claims nothing: its composite is not forgiven.
-    assert abuser["test_loss"].status is TestStatus.FAILED and sentence not in abuser["test_loss"].message
-    assert CHARGED_AT_CE not in abuser["test_loss"].message
+    assert abuser["test_loss"].status is TestStatus.FAILED
+    assert PASSES_WITH_CE not in abuser["test_loss"].feedback.details
+    assert abuser["test_loss"].notes == ()
     del abuser["test_loss"], honest["test_loss"]
     assert {k: o.points for k, o in abuser.items()} == {k: o.points for k, o in honest.items()}

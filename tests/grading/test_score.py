@@ -1,11 +1,12 @@
 """Is partial credit per item and the total computed from test points alone?"""
 
+from autograder.feedback import Verbatim
 from autograder.grading.outcome import TestStatus, TestOutcome
 from autograder.grading.score import score_outcomes
 
 
 def _t(item, points, status):
-    return TestOutcome(test_id=f"{item}-{points}-{status}", name="t", item=item,
+    return TestOutcome(test_id=f"{item}-{points}-{status}", title=Verbatim("t"), item=item,
                        max_points=points, status=status)
 
 

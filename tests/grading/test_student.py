@@ -73,12 +73,12 @@ def test_unavailable_items_are_refused_in_both_views():
 
 def test_a_wrong_return_type_is_named_as_the_student_wrote_it():
     from autograder.grading.checks import CheckFailed, assert_close
-    from autograder.messages import say
+    from autograder.feedback import msg
     view = StudentView(reference_student(relu=define(
         "class Thing:\n    pass\n\ndef relu(x):\n    return Thing()\n", "relu")))
     with pytest.raises(CheckFailed) as info:
         assert_close(view.relu(np.ones(2)), np.ones(2), call="relu(x)")
-    assert say("grading.not_numeric", call="relu(x)", kind="Thing") in info.value.message
+    assert info.value.feedback.headline == msg("grading.not_numeric", call="relu(x)", kind="Thing")
 
 
 OWN_NAMES = """
@@ -95,13 +95,13 @@ BOOK_ORDER = {"TwoLayerNet": ("input_size", "hidden_size", "output_size", "weigh
 def test_a_class_with_its_own_parameter_names_is_built_by_position_with_a_note():
     """`TwoLayerNet(input_size=4, ...)` against `__init__(self, n_in, ...)`: built, and noted?"""
     from autograder.grading.checks import collecting_notes
-    from autograder.messages import say
+    from autograder.feedback import msg
     module = reference_student(TwoLayerNet=define(OWN_NAMES, "TwoLayerNet"))
     view = StudentView(module, orders=BOOK_ORDER)
     with collecting_notes() as notes:
         net = view.TwoLayerNet(4, hidden_size=5, output_size=3)
     assert net.sizes == (4, 5, 3, 0.01)
-    assert notes == [say("grading.constructor_positional", name="TwoLayerNet",
+    assert notes == [msg("grading.constructor_positional", name="TwoLayerNet",
                          keywords="hidden_size=, output_size=")]
 
 

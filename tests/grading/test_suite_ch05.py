@@ -7,15 +7,17 @@ import numpy as np
 import pytest
 
 from autograder.assignment import load_assignment
+from autograder.feedback import msg
 from autograder.grading.outcome import TestStatus
 from autograder.grading.runner import run_hidden_suite
 from autograder.grading.student import StudentView
-from autograder.messages import say
 from reference import ch05_backprop
 from reference.ch03_neural_networks.activations import sigmoid, softmax
 from reference.ch04_training.losses import cross_entropy_error
 from reference.ch05_backprop.layers import AddLayer, Affine, MulLayer, Relu, Sigmoid, SoftmaxWithLoss
 from reference.ch05_backprop.two_layer_net import TwoLayerNet
+
+from .said import said, titled
 
 # Buggy students overflow or divide by zero on purpose.
 pytestmark = [pytest.mark.sandbox, pytest.mark.filterwarnings("ignore::RuntimeWarning")]
@@ -54,9 +56,9 @@ def assert_fails_exactly(module, failing, hint=None):
     bad = not_passed(module)
     assert set(bad) == failing, sorted(bad)
     for outcome in bad.values():
-        assert outcome.status is TestStatus.FAILED, outcome.message
+        assert outcome.status is TestStatus.FAILED, said(outcome.feedback)
         if hint:
-            assert outcome.hint == say(f"hint.{hint}"), (outcome.test_id, outcome.message)
+            assert outcome.hint == msg(f"hint.{hint}"), (outcome.test_id, said(outcome.feedback))
     return bad
 
 
@@ -66,7 +68,7 @@ def test_reference_gets_full_marks():
     assert {o.item for o in outcomes} == set(CH05.items) == set(ITEMS)
     total = sum(o.max_points for o in outcomes)
     assert total % 10 == 0 and total == 100
-    assert all(o.name and o.name != o.test_id.split("::")[1] for o in outcomes)
+    assert all(titled(o) for o in outcomes)
 
 
 def test_the_book_apple_and_orange_values():
@@ -314,9 +316,9 @@ def test_net_with_keys_swapped():
     bad = assert_fails_exactly(student_module(TwoLayerNet=KeysSwapped),
                                NET_GRADIENTS | {"test_learns_digits"})
     for test in NET_GRADIENTS:
-        assert bad[test].hint == say("hint.backprop_net_keys_swapped")
+        assert bad[test].hint == msg("hint.backprop_net_keys_swapped")
     # The learning check names the wrong shape before training, not a numpy error inside it.
-    assert "(64, 20)" in bad["test_learns_digits"].message
+    assert "(64, 20)" in said(bad["test_learns_digits"].feedback)
 
 
 def test_net_whose_layers_hold_copies_of_params():
@@ -324,13 +326,13 @@ def test_net_whose_layers_hold_copies_of_params():
     bad = assert_fails_exactly(student_module(TwoLayerNet=ParamsCopied),
                                {"test_predict", "test_loss"} | NET_GRADIENTS | {"test_learns_digits"})
     for test in {"test_predict", "test_loss"} | NET_GRADIENTS:
-        assert bad[test].hint == say("hint.backprop_net_params_not_shared"), test
+        assert bad[test].hint == msg("hint.backprop_net_params_not_shared"), test
 
 
 def test_net_accumulating_gradients_fails_the_second_call():
     bad = assert_fails_exactly(student_module(TwoLayerNet=Accumulating),
                                {"test_gradient_twice", "test_learns_digits"})
-    assert bad["test_gradient_twice"].hint == say("hint.backprop_net_accumulates")
+    assert bad["test_gradient_twice"].hint == msg("hint.backprop_net_accumulates")
 
 
 SIGMOID_NET = """
@@ -353,7 +355,7 @@ class Relu:
 def test_net_with_a_sigmoid_hidden_layer():
     ns = classes(SIGMOID_NET.replace("(TwoLayerNet)", "(Base)"), Base=TwoLayerNet, Sigmoid=Sigmoid)
     bad = not_passed(student_module(TwoLayerNet=ns["TwoLayerNet"]))
-    assert bad["test_predict"].hint == say("hint.backprop_net_sigmoid_hidden")
+    assert bad["test_predict"].hint == msg("hint.backprop_net_sigmoid_hidden")
     # A sigmoid net is still a consistent net: its gradient matches its own loss, and its
     # accuracy matches its own predict.
     assert {"test_params_shapes", "test_accuracy", "test_gradient_matches_own_loss"}.isdisjoint(bad)
@@ -371,7 +373,7 @@ def test_net_on_a_wrong_layer_points_at_the_layer():
     bad = not_passed(student_module(Relu=ns["Relu"], TwoLayerNet=NetOnStudentRelu))
     net_failures = {k: o for k, o in bad.items() if o.item == "TwoLayerNet"}
     assert set(net_failures) == NET_GRADIENTS
-    assert all(o.hint == say("hint.backprop_net_wrong_layer") for o in net_failures.values())
+    assert all(o.hint == msg("hint.backprop_net_wrong_layer") for o in net_failures.values())
 
 
 class PredictWithSoftmax(TwoLayerNet):
@@ -381,7 +383,7 @@ class PredictWithSoftmax(TwoLayerNet):
 
 def test_net_whose_predict_ends_in_softmax():
     bad = not_passed(student_module(TwoLayerNet=PredictWithSoftmax))
-    assert bad["test_predict"].hint == say("hint.backprop_net_predict_softmax")
+    assert bad["test_predict"].hint == msg("hint.backprop_net_predict_softmax")
     assert "test_accuracy" not in bad  # argmax of probabilities is argmax of scores
 
 
@@ -410,7 +412,7 @@ def test_an_unstable_helper_under_softmax_with_loss_loses_points(helpers, hint):
     ns = classes(BOOK_STYLE, **helpers)
     bad = not_passed(student_module(SoftmaxWithLoss=ns["SoftmaxWithLoss"]))
     assert set(bad) == {"test_forward_confident_scores"}
-    assert bad["test_forward_confident_scores"].hint == say(f"hint.{hint}")
+    assert bad["test_forward_confident_scores"].hint == msg(f"hint.{hint}")
 
 
 EXACT_LOG_SOFTMAX = """
@@ -436,4 +438,4 @@ def test_an_exact_log_softmax_loss_passes_with_a_note():
     outcomes = {o.test_id.split("::")[1]: o for o in grade(student_module(SoftmaxWithLoss=ns["SoftmaxWithLoss"]))}
     assert all(o.status is TestStatus.PASSED for o in outcomes.values()), \
         [k for k, o in outcomes.items() if o.status is not TestStatus.PASSED]
-    assert say("note.softmax_exact_loss") in outcomes["test_forward_confident_scores"].message
+    assert msg("note.softmax_exact_loss") in outcomes["test_forward_confident_scores"].notes

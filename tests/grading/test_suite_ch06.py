@@ -10,17 +10,18 @@ import numpy as np
 import pytest
 
 from autograder.assignment import load_assignment
+from autograder.feedback import msg
 from autograder.grading.outcome import TestStatus
 from autograder.grading.resident import (ResidentParams, params_numerical_grad, seed_numpy,
                                          set_params)
 from autograder.grading.runner import run_hidden_suite
 from autograder.grading.student import StudentView
-from autograder.messages import say
 from autograder.sandbox import Limits, Sandbox
 from reference import ch06_training_techniques as ch06
 from reference.ch06_training_techniques import normalization, optimizers
 
 from .students import define
+from .said import said, titled
 
 # The buggy students divide by zero on purpose.
 pytestmark = [pytest.mark.sandbox, pytest.mark.filterwarnings("ignore::RuntimeWarning")]
@@ -53,7 +54,7 @@ def test_reference_gets_full_marks():
     assert failed(outcomes) == {}
     assert sum(o.max_points for o in outcomes) % 10 == 0
     assert {o.item for o in outcomes} == set(CH06.items)
-    assert all(o.name and o.name != o.test_id.split("::")[1] for o in outcomes)
+    assert all(titled(o) for o in outcomes)
 
 
 def test_scales_are_graded_through_the_network_when_no_function_is_written():
@@ -331,12 +332,12 @@ def test_each_bug_fails_exactly_its_tests_with_its_hint(round_):
     module = reference_student(**{b.item: b.student_value() for b in round_})
     bad = failed(grade(module))
     assert set(bad) == set().union(*(b.failing for b in round_)), \
-        {k: v.message[:300] for k, v in bad.items()}
+        {k: said(v.feedback)[:300] for k, v in bad.items()}
     for b in round_:
         for name in b.failing:
-            assert bad[name].status is TestStatus.FAILED, (b.id, name, bad[name].message)
+            assert bad[name].status is TestStatus.FAILED, (b.id, name, said(bad[name].feedback))
             if b.hint and name in b.hinted:
-                assert bad[name].hint == say(f"hint.{b.hint}"), (b.id, name, bad[name].hint)
+                assert bad[name].hint == msg(f"hint.{b.hint}"), (b.id, name, bad[name].hint)
 
 
 # --- the resident helpers ---------------------------------------------------------------
@@ -405,6 +406,6 @@ def test_an_accepted_variant_passes_with_its_note(bug_id, item, key):
     outcomes = [o for o in grade(reference_student(**{item: variant.student_value()}))
                 if o.item == item]
     assert all(o.status is TestStatus.PASSED for o in outcomes)
-    assert any(say(key) in o.message for o in outcomes)
+    assert any(msg(key) in o.notes for o in outcomes)
     plain = [o for o in grade(reference_student()) if o.item == item]
-    assert not any(say(key) in o.message for o in plain)
+    assert not any(msg(key) in o.notes for o in plain)

@@ -10,11 +10,13 @@ import numpy as np
 import pytest
 
 from autograder.assignment import load_assignment
+from autograder.feedback import msg
 from autograder.grading.outcome import TestStatus
 from autograder.grading.runner import run_hidden_suite
 from autograder.grading.student import StudentView
-from autograder.messages import say
 from reference import ch05_backprop, ch07_cnn
+
+from .said import said, titled
 
 pytestmark = [pytest.mark.sandbox, pytest.mark.filterwarnings("ignore::RuntimeWarning")]
 
@@ -250,7 +252,7 @@ def test_reference_gets_full_marks():
     # Every graded item is tested, and every test grades a declared item (conv_output_size
     # is deliberately not one: see assignment.toml).
     assert {o.item for o in outcomes} == set(CH07.items) == set(ITEMS)
-    assert all(o.name and o.name != o.test_id.split("::")[1] for o in outcomes)
+    assert all(titled(o) for o in outcomes)
 
 
 def test_a_student_who_follows_the_book_gets_full_marks():
@@ -265,9 +267,9 @@ def assert_fails(name, source, failing, hinted, hint, tmp_path):
     bad = not_passed(grade_item(with_one_item(name, source), name, tmp_path))
     assert set(bad) == failing
     for test, outcome in bad.items():
-        assert outcome.status is TestStatus.FAILED and outcome.item == name, (test, outcome.message)
+        assert outcome.status is TestStatus.FAILED and outcome.item == name, (test, said(outcome.feedback))
         if test in hinted:
-            assert outcome.hint == say(f"hint.{hint}"), (test, outcome.hint)
+            assert outcome.hint == msg(f"hint.{hint}"), (test, outcome.hint)
 
 
 IM2COL_VALUES = {"test_values", "test_stride", "test_pad", "test_non_square_filter_stride_and_pad"}
@@ -419,4 +421,4 @@ def test_an_unstable_softmax_under_the_convnet_is_charged_at_the_convnet(tmp_pat
         setattr(module, name, namespace[name])
     bad = not_passed(grade_item(module, "SimpleConvNet", tmp_path))
     assert set(bad) == {"test_loss_confident"}
-    assert bad["test_loss_confident"].hint == say("hint.softmax_overflow")
+    assert bad["test_loss_confident"].hint == msg("hint.softmax_overflow")

@@ -12,7 +12,6 @@ from autograder.grading.runner import run_hidden_suite
 from autograder.grading.score import ItemStatus
 from autograder.grading.student import StudentView
 from autograder.ingest import resolve_items
-from autograder.messages import say
 from autograder.pipeline import grade, prepare
 from autograder.result import GradingResult
 from autograder.sandbox import Limits, Sandbox
@@ -38,8 +37,8 @@ class BothWays:
         """Items with full marks only because a slip was charged at another item (a test
         that passed with the charged-elsewhere note): their public tests may still fail,
         since the student's own code is wrong through that other item."""
-        marker = say("grading.root.charged_at", lang="en", names="\0").split("\0")[0]
-        return {o.item for o in self.result.outcomes if marker in o.message}
+        return {o.item for o in self.result.outcomes
+                if any(getattr(note, "key", None) == "grading.root.charged_at" for note in o.notes)}
 
     @property
     def local_public(self) -> dict:

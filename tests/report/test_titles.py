@@ -8,7 +8,8 @@ from autograder.feedback import Message, Verbatim
 from autograder.grading.outcome import TestOutcome, TestStatus
 from autograder.messages import CATALOG
 from autograder.report import page
-from autograder.report.page import test_title as title_of, title_key
+from autograder.grading.titles import title_key
+from autograder.report.page import test_title as title_of
 
 
 def _outcome(test_id, title=Verbatim("the English docstring line")):

@@ -23,6 +23,7 @@ MAX_MESSAGE = 2000
 MAX_TRACEBACK = 8000
 MAX_TYPE_NAME = 100
 MAX_QUALNAME = 200
+MAX_LINE = 1 << 31   # what the wire takes as a line number
 # A RecursionError's traceback holds about a thousand frames; walking more is not needed.
 MAX_WALKED_FRAMES = 5000
 MODULE_NAME = "student_module"
@@ -103,6 +104,12 @@ class Shim:
         text += "".join(traceback.format_exception_only(type(exc), exc)) if frames else ""
         # The block label without its <>, the line, the qualified name: where it was raised.
         where = tuple((f.filename[1:-1], f.lineno or 0, f.name) for f in frames[-MAX_ERROR_FRAMES:])
+        compiled = type(exc) in (SyntaxError, IndentationError, TabError)
+        filename, line = (exc.filename, exc.lineno) if compiled else (None, None)
+        if type(filename) is str and filename in self.labels and type(line) is int and 0 < line < MAX_LINE:
+            # A block that does not compile raised in no frame of its own: the place is the
+            # error's (only Python's own classes: a student's subclass could say anything).
+            where = (where + ((filename[1:-1], line, "<module>"),))[-MAX_ERROR_FRAMES:]
         return ErrorInfo(type(exc).__name__[:MAX_TYPE_NAME], _safe_str(exc), text[-MAX_TRACEBACK:], where)
 
     # ------------------------------------------------------------ serving

@@ -7,8 +7,8 @@ the table it gives (OR's table where AND was asked, every row flipped) and named
 import numpy as np
 import pytest
 
+from autograder.feedback import msg
 from autograder.grading.checks import CheckFailed, assert_close, assert_dtype_kind
-from autograder.messages import say
 from reference.ch02_perceptron.hints import ROWS, gate_variants
 
 FLOAT_ROWS = tuple((float(x1), float(x2)) for x1, x2 in ROWS)
@@ -38,9 +38,9 @@ def _check_table(student, reference, name, rows):
                      inputs={"rows": np.array(rows)}, variants=gate_variants(name, rows))
     except CheckFailed as failed:
         if not failed.hint and not np.all(np.isin(got, (0.0, 1.0))):
-            raise CheckFailed(failed.message, say("hint.gate_not_binary")) from None
+            raise CheckFailed(failed.feedback, msg("hint.gate_not_binary")) from None
         if not failed.hint and name == "XOR" and _a_layer_is_wrong(student, reference, rows):
-            raise CheckFailed(failed.message, say("hint.gate_xor_wrong_layer")) from None
+            raise CheckFailed(failed.feedback, msg("hint.gate_xor_wrong_layer")) from None
         raise
 
 
@@ -65,7 +65,7 @@ def _check_numbers(student, name):
             assert_dtype_kind(gate(x1, x2), "iuf", call=f"{name}({x1}, {x2})", want="int (0 or 1)")
         except CheckFailed as failed:
             # The generic bool hint speaks of arrays; a gate returns one number.
-            raise CheckFailed(failed.message, say("hint.gate_bool") if failed.hint else "") from None
+            raise CheckFailed(failed.feedback, msg("hint.gate_bool") if failed.hint else None) from None
 
 
 # --- AND ---------------------------------------------------------------------------

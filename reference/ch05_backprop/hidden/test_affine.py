@@ -9,10 +9,10 @@ flattening, so a layer written for 2-D input loses that test alone.
 import numpy as np
 import pytest
 
+from autograder.feedback import msg
 from autograder.grading import tolerances as tol
 from autograder.grading.checks import CheckFailed, assert_close, assert_grad_close, assert_restored
 from autograder.grading.gradcheck import assert_own_grad_close, numerical_grad_of
-from autograder.messages import say
 from reference.ch05_backprop.hints import affine_db_variants, affine_dW_variants, affine_dx_variants
 
 pytestmark = pytest.mark.item("Affine")
@@ -52,7 +52,7 @@ def test_forward_leaves_input_unchanged(student, rng):
     try:
         assert_restored(before, x, call="Affine(W, b).forward(x)")
     except CheckFailed as failed:
-        raise CheckFailed(failed.message, say("hint.backprop_layer_input_changed")) from None
+        raise CheckFailed(failed.feedback, msg("hint.backprop_layer_input_changed")) from None
 
 
 @pytest.mark.points(2)

@@ -7,11 +7,11 @@ the book does it. Its forward copies x before masking, so forward must leave x a
 import numpy as np
 import pytest
 
+from autograder.feedback import msg
 from autograder.grading import tolerances as tol
 from autograder.grading.checks import (CheckFailed, assert_close, assert_grad_close,
                                        assert_restored)
 from autograder.grading.gradcheck import assert_own_grad_close, numerical_grad_of
-from autograder.messages import say
 from reference.ch05_backprop.hints import relu_backward_variants
 
 pytestmark = pytest.mark.item("Relu")
@@ -47,7 +47,7 @@ def test_forward_leaves_input_unchanged(student, rng):
     try:
         assert_restored(before, x, call="Relu().forward(x)")
     except CheckFailed as failed:
-        raise CheckFailed(failed.message, say("hint.relu_forward_in_place")) from None
+        raise CheckFailed(failed.feedback, msg("hint.relu_forward_in_place")) from None
 
 
 @pytest.mark.points(3)

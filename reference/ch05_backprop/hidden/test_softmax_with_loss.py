@@ -8,10 +8,10 @@ batch, as the book's network uses it.
 import numpy as np
 import pytest
 
+from autograder.feedback import msg
 from autograder.grading import tolerances as tol
 from autograder.grading.checks import CheckFailed, assert_close, assert_grad_close, assert_restored
 from autograder.grading.gradcheck import assert_own_grad_close, numerical_grad_of
-from autograder.messages import say
 from reference.ch03_neural_networks.activations import softmax
 from reference.ch04_training.hints import cross_entropy_variants
 from reference.ch05_backprop.hints import confident_scores, softmax_with_loss_backward_variants
@@ -93,7 +93,7 @@ def test_forward_leaves_inputs_unchanged(student, rng):
         assert_restored(x_before, x, call="SoftmaxWithLoss().forward(x, t): x")
         assert_restored(t_before, t, call="SoftmaxWithLoss().forward(x, t): t")
     except CheckFailed as failed:
-        raise CheckFailed(failed.message, say("hint.backprop_layer_input_changed")) from None
+        raise CheckFailed(failed.feedback, msg("hint.backprop_layer_input_changed")) from None
 
 
 @pytest.mark.points(2)

@@ -11,13 +11,13 @@ from contextlib import contextmanager
 import numpy as np
 import pytest
 
+from autograder.feedback import msg
 from autograder.grading import tolerances as tol
 from autograder.grading.checks import (CheckFailed, assert_close, assert_grad_close, assert_keys,
                                        assert_shape, assert_true, match_variant)
 from autograder.grading.gradcheck import assert_own_grad_close
 from autograder.grading.learning import digits, train
 from autograder.grading.resident import params_numerical_grad, set_params
-from autograder.messages import say
 from reference.ch03_neural_networks.activations import softmax
 from reference.ch03_neural_networks.hints import accuracy_variants
 from reference.ch04_training.hints import cross_entropy_variants
@@ -124,9 +124,9 @@ def _explain(student, reference, actual=None, not_shared=()):
         if failed.hint:
             raise
         if actual is not None and any(match_variant(actual, {NOT_SHARED: v}) for v in not_shared):
-            raise CheckFailed(failed.message, say(f"hint.{NOT_SHARED}")) from None
+            raise CheckFailed(failed.feedback, msg(f"hint.{NOT_SHARED}")) from None
         if _a_layer_is_wrong(student, reference):
-            raise CheckFailed(failed.message, say("hint.backprop_net_wrong_layer")) from None
+            raise CheckFailed(failed.feedback, msg("hint.backprop_net_wrong_layer")) from None
         raise
 
 

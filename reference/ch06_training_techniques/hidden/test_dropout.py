@@ -12,8 +12,8 @@ code runs first, so a regrade draws the same masks.
 import numpy as np
 import pytest
 
+from autograder.feedback import msg
 from autograder.grading.checks import assert_close, assert_shape, assert_true, note
-from autograder.messages import say
 from autograder.grading.resident import seed_numpy
 
 pytestmark = pytest.mark.item("Dropout")
@@ -117,7 +117,7 @@ def test_test_mode_matches_training_on_average(student, reference, rng):
     assert_close(drop.forward(x, False), expected, call=f"Dropout({RATIO}).forward(x, False)",
                  inputs={"x": x}, variants=wrong)
     if inverted:
-        note(say("note.dropout_inverted"))
+        note(msg("note.dropout_inverted"))
 
 
 def test_any_shape(student, rng):

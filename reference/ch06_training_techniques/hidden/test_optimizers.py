@@ -9,9 +9,9 @@ changed in place, since a network's layers hold those very arrays.
 import numpy as np
 import pytest
 
+from autograder.feedback import msg
 from autograder.grading.checks import CheckFailed, assert_close, note
 from autograder.grading.resident import ResidentParams
-from autograder.messages import say
 from reference.ch06_training_techniques.hints import optimizer_variants, trajectory
 
 # After a few float64 steps the same rule agrees to ~1e-15. Where a notebook puts the
@@ -94,7 +94,7 @@ def check_updates(student, reference, rng, name, hyper=None, grad_steps=None):
                          rtol=OPT_RTOL, atol=OPT_ATOL,
                          variants={h: v[step][key] for h, v in variants.items()})
     if name == "Nesterov" and len(candidates) == 1 and candidates[0] is not first_order:
-        note(say("note.nesterov_other_order"))
+        note(msg("note.nesterov_other_order"))
 
 
 def check_in_place(student, rng, name):
@@ -109,7 +109,7 @@ def check_in_place(student, rng, name):
         for key in SHAPES:
             now = resident.current(key)
             if np.array_equal(now, params[key]):
-                raise CheckFailed(say("grading.not_true", call=call,
+                raise CheckFailed(msg("grading.not_true", call=call,
                                       what=f"params['{key}'] changes"))
             assert_close(resident.original(key), now,
                          call=f"{call}: the array params['{key}'] held before the call",
