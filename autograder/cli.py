@@ -102,7 +102,7 @@ def _grade(args) -> int:
         try:
             executor = stack.enter_context(DaskExecutor(args.scheduler)) if args.scheduler else None
         except SchedulerUnavailable as exc:
-            print(f"error: {pick(str(exc), args.lang or DEFAULT_LANG)}", file=sys.stderr)
+            print(f"error: {exc.message(args.lang or DEFAULT_LANG)}", file=sys.stderr)
             return EXIT_MISUSE
         return _grade_with(args, assignment, from_file, canvas_ids, executor)
 

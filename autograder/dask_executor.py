@@ -34,12 +34,19 @@ CONNECT_TIMEOUT = "20s"
 class SchedulerUnavailable(RuntimeError):
     """dask is not installed, or the scheduler cannot be reached: nothing was graded."""
 
+    def __init__(self, key: str, **fields):
+        super().__init__(key)
+        self.key, self.fields = key, fields
+
+    def message(self, lang: str) -> str:
+        return say(self.key, lang=lang, **self.fields)
+
 
 def _distributed():
     try:
         import distributed
     except ImportError:
-        raise SchedulerUnavailable(say("executor.dask_missing")) from None
+        raise SchedulerUnavailable("executor.dask_missing") from None
     return distributed
 
 
@@ -57,8 +64,8 @@ class DaskExecutor:
             try:
                 self.client = distributed.Client(scheduler, timeout=CONNECT_TIMEOUT, set_as_default=False)
             except (OSError, TimeoutError, ValueError) as exc:
-                raise SchedulerUnavailable(say("executor.scheduler_unreachable", address=scheduler,
-                                               reason=str(exc) or type(exc).__name__)) from None
+                raise SchedulerUnavailable("executor.scheduler_unreachable", address=scheduler,
+                                           reason=str(exc) or type(exc).__name__) from None
         else:
             self.client = scheduler
 
