@@ -76,12 +76,15 @@ test-fast: setup-dev
 mutants: setup-dev
 	$(PY) -m tests.mutants.run $(if $(JOBS),--jobs $(JOBS))
 
+# bench/class_bench.py last: its final line is `median s per submission-chapter: X`.
+# QUICK=1 make bench shrinks its class to a smoke test.
 bench: setup-dev
 	$(PY) bench/conv_pool.py
 	$(PY) bench/sandbox_latency.py
 	$(PY) bench/plotting.py
 	$(PY) bench/grade_batch.py 60 2
 	$(PY) bench/similarity.py 200
+	$(PY) bench/class_bench.py
 
 clean: export DLFS_OUT = $(OUT)
 clean:

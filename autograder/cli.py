@@ -11,14 +11,17 @@ from __future__ import annotations
 
 import argparse
 import logging
+import os
 import sys
 import tempfile
+from contextlib import ExitStack
 from pathlib import Path
 
 from tqdm import tqdm
 
 from .assignment import AssignmentConfigError, UnknownAssignment, load_assignment, load_assignment_file
 from .batch import run_batch
+from .dask_executor import DaskExecutor, SchedulerUnavailable
 from .gradescope.cli import add_commands as add_gradescope_commands
 from .grading.runner import HiddenSuiteError
 from .messages import say
@@ -49,6 +52,9 @@ def _parser() -> argparse.ArgumentParser:
                        help="where results go (default: graded/)")
     grade.add_argument("--jobs", type=int, default=None, metavar="N",
                        help="submissions graded at once (default: number of CPUs)")
+    grade.add_argument("--scheduler", default=os.environ.get("AUTOGRADER_SCHEDULER"), metavar="tcp://HOST:PORT",
+                       help="grade on this Dask scheduler's workers instead of --jobs here "
+                            "(default: $AUTOGRADER_SCHEDULER; needs dask[distributed])")
     grade.add_argument("--force", action="store_true",
                        help="grade again even when the gradebook holds these exact bytes")
     grade.add_argument("--seed", type=int, default=0, help="seed for the hidden tests' inputs")
@@ -94,6 +100,16 @@ def _grade(args) -> int:
     if args.jobs is not None and args.jobs < 1:
         print("error: --jobs must be at least 1", file=sys.stderr)
         return EXIT_MISUSE
+    with ExitStack() as stack:
+        try:
+            executor = stack.enter_context(DaskExecutor(args.scheduler)) if args.scheduler else None
+        except SchedulerUnavailable as exc:
+            print(f"error: {exc.message(args.lang or DEFAULT_LANG)}", file=sys.stderr)
+            return EXIT_MISUSE
+        return _grade_with(args, assignment, from_file, canvas_ids, executor)
+
+
+def _grade_with(args, assignment, from_file, canvas_ids, executor) -> int:
     with tempfile.TemporaryDirectory(prefix="dlfs-unzip-") as scratch:
         try:
             submissions = discover(args.paths, Path(scratch))
@@ -109,7 +125,8 @@ def _grade(args) -> int:
             batch = run_batch(submissions, args.out, assignment=assignment,
                               assignment_from_file=from_file, jobs=args.jobs,
                               force=args.force, seed=args.seed, progress=lambda _r: bar.update(),
-                              lang=args.lang, roster=args.roster, canvas_ids=canvas_ids)
+                              lang=args.lang, roster=args.roster, canvas_ids=canvas_ids,
+                              executor=executor)
     console = args.lang or DEFAULT_LANG
     print(render_summary(batch.results, batch.elapsed, batch.cached, console))
     if batch.faults:
