@@ -247,14 +247,15 @@ def _namespace_flags(template: bool = False) -> list[str]:
     # every root file. Without a user namespace the shim's own setuid() to the dedicated
     # uid is a real drop: kernel-wide uid, all capabilities cleared. bwrap keeps only
     # CAP_SETUID/CAP_SETGID for that drop; student code never runs before it. The template
-    # of the warm pool (shim/zygote.py) keeps CAP_SYS_ADMIN too, for the namespaces and
-    # mounts each forked child makes for itself before it lowers its capabilities and drops.
+    # of the warm pool (shim/zygote.py) keeps CAP_SYS_ADMIN and CAP_NET_ADMIN too, for the
+    # namespaces, mounts and loopback each forked child makes for itself before it lowers
+    # its capabilities and drops.
     flags = ["--unshare-ipc", "--unshare-pid", "--unshare-net", "--unshare-uts", "--unshare-cgroup-try",
              "--die-with-parent", "--new-session", "--hostname", "sandbox"]
     if os.getuid() == 0:
         flags += ["--cap-drop", "ALL", "--cap-add", "CAP_SETUID", "--cap-add", "CAP_SETGID"]
         if template:
-            flags += ["--cap-add", "CAP_SYS_ADMIN"]
+            flags += ["--cap-add", "CAP_SYS_ADMIN", "--cap-add", "CAP_NET_ADMIN"]
     else:
         # Here bwrap has a user namespace of its own, and can forbid nested ones itself.
         flags += ["--unshare-user"] + (["--disable-userns"] if bwrap_supports("--disable-userns") else [])

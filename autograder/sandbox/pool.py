@@ -32,7 +32,7 @@ import tempfile
 import threading
 import time
 
-from . import isolation
+from . import isolation, readable
 
 log = logging.getLogger("autograder.sandbox")
 
@@ -90,7 +90,9 @@ class ForkedProcess:
         return self.returncode
 
     def kill(self) -> None:
-        if self._pidfd >= 0 and self.poll() is None:
+        # Sent even when its template's end already counts it as ended (a fallback child
+        # may outlive its template): through the pidfd, a process gone is a no-op, never another's.
+        if self._pidfd >= 0:
             try:
                 signal.pidfd_send_signal(self._pidfd, signal.SIGKILL)
             except ProcessLookupError:
@@ -234,19 +236,27 @@ class Template:
         shutil.rmtree(self.root, ignore_errors=True)
 
 
-_templates: dict[str, Template] = {}
+_templates: dict[tuple, Template] = {}
 _lock = threading.Lock()
+
+
+def _shape(layer: str) -> tuple:
+    """What a template's wall is built from besides its layer: the tree it shows (and, in
+    the fallback, the readable copies its links point to). A change makes a new template."""
+    copies = readable.cache_root() if layer == isolation.FALLBACK else ""
+    return layer, isolation.SANDBOX_DIR, tuple(isolation.library_paths()), copies
 
 
 def template(layer: str) -> Template:
     """This process's template for a layer, started on first use and again after it died."""
+    shape = _shape(layer)
     with _lock:
-        found = _templates.get(layer)
-        if found is not None and not found.alive():
-            found.close()
-            found = None
+        for key in [key for key, found in _templates.items()
+                    if key[0] == layer and (key != shape or not found.alive())]:
+            _templates.pop(key).close()
+        found = _templates.get(shape)
         if found is None:
-            found = _templates[layer] = Template(layer)
+            found = _templates[shape] = Template(layer)
         return found
 
 

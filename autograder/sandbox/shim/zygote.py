@@ -8,11 +8,11 @@ requests, its responses, its output) and what is per submission; the template fo
 the child makes itself a sandbox process of its own before anything of the student's
 arrives:
 
-  bubblewrap  new mount, IPC, network and UTS namespaces; a fresh tmpfs of the
+  bubblewrap  new mount, IPC, network (loopback up) and UTS namespaces; a fresh tmpfs of the
               submission's size over the working folder and another over matplotlib's
               configuration folder; a fresh /proc that shows only its own uid's
               processes; a fresh /dev/pts; capabilities lowered to the two the drop needs
-  fallback    new IPC and network namespaces; its own working folder on disk
+  fallback    new IPC and network (loopback up) namespaces; its own working folder on disk
   both        its own session, environment and random seeds; then main.serve: the
               configuration, rlimits, the dedicated uid, the seccomp filter, as always
 
@@ -24,12 +24,14 @@ signal safely) and how it ended. EOF on CONTROL_FD ends it.
 from __future__ import annotations
 
 import ctypes
+import fcntl
 import json
 import os
 import random
 import select
 import signal
 import socket
+import struct
 import sys
 
 import numpy
@@ -39,6 +41,8 @@ from . import main as shim_main
 CLONE_NEWNS, CLONE_NEWUTS, CLONE_NEWIPC, CLONE_NEWNET = 0x00020000, 0x04000000, 0x08000000, 0x40000000
 MS_NOSUID, MS_NODEV, MS_NOEXEC, MS_REC, MS_PRIVATE = 0x2, 0x4, 0x8, 0x4000, 0x40000
 CAP_SETGID, CAP_SETUID = 6, 7
+SIOCGIFFLAGS, SIOCSIFFLAGS, IFF_UP = 0x8913, 0x8914, 0x1
+_IFREQ = "16sh22x"
 _LINUX_CAPABILITY_VERSION_3 = 0x20080522
 MESSAGE_BYTES = 64 * 1024
 # A child that could not make itself a sandbox exits with this (sysexits' EX_SOFTWARE).
@@ -74,10 +78,18 @@ def _keep_only_the_drop() -> None:
     _check(_libc.capset(ctypes.byref(_CapHeader(_LINUX_CAPABILITY_VERSION_3, 0)), data), "capset")
 
 
+def _loopback_up() -> None:
+    """A new network namespace has its loopback down; bwrap's --unshare-net brings it up."""
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as sock:
+        flags = struct.unpack(_IFREQ, fcntl.ioctl(sock, SIOCGIFFLAGS, struct.pack(_IFREQ, b"lo", 0)))[1]
+        fcntl.ioctl(sock, SIOCSIFFLAGS, struct.pack(_IFREQ, b"lo", flags | IFF_UP))
+
+
 def _own_walls(job: dict, fonts: dict[str, bytes]) -> None:
     """Make this fresh child a sandbox of its own (see the module docstring)."""
     if job["mount"]:
         _check(_libc.unshare(CLONE_NEWNS | CLONE_NEWIPC | CLONE_NEWNET | CLONE_NEWUTS), "unshare")
+        _loopback_up()
         # Nothing mounted here may reach the template or a sibling.
         _mount("none", "/", None, MS_REC | MS_PRIVATE, None)
         _mount("tmpfs", job["workdir"], "tmpfs", MS_NOSUID | MS_NODEV,
@@ -94,6 +106,7 @@ def _own_walls(job: dict, fonts: dict[str, bytes]) -> None:
         _keep_only_the_drop()
     elif os.getuid() == 0:
         _check(_libc.unshare(CLONE_NEWIPC | CLONE_NEWNET), "unshare")
+        _loopback_up()
     os.chdir(job["workdir"])  # the new tmpfs, not the template's folder beneath it
     os.environ.clear()
     os.environ.update(job["env"])
