@@ -23,6 +23,7 @@ import atexit
 import itertools
 import json
 import logging
+import multiprocessing.util
 import os
 import shutil
 import signal
@@ -257,6 +258,10 @@ def template(layer: str) -> Template:
         found = _templates.get(shape)
         if found is None:
             found = _templates[shape] = Template(layer)
+            # A worker of a multiprocessing pool leaves through os._exit, past atexit (and
+            # it empties the finalizers it inherited): its templates would still end, on
+            # EOF, but leave their folders behind.
+            multiprocessing.util.Finalize(found, found.close, exitpriority=0)
         return found
 
 
