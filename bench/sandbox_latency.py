@@ -124,7 +124,8 @@ def main() -> None:
             except Exception as exc:  # a machine without bwrap still gets the fallback rows
                 print(f"{layer:<38} {mode:<9} unavailable: {exc}")
                 continue
-            print(f"{m['layer']:<38} {mode:<9} {m['start'] * 1e3:>13.1f} {m['p95'] * 1e3:>7.1f} {'n/a' if m['cpu'] is None else format(m['cpu'] * 1e3, '.1f'):>7} "
+            cpu = "n/a" if m["cpu"] is None else f"{m['cpu'] * 1e3:.1f}"
+            print(f"{m['layer']:<38} {mode:<9} {m['start'] * 1e3:>13.1f} {m['p95'] * 1e3:>7.1f} {cpu:>7} "
                   f"{m['call'] * 1e6:>8.0f} {m['array'] * 1e3:>25.1f}")
     if pool.enabled():
         for layer in ("bubblewrap", "fallback"):

@@ -1,5 +1,5 @@
-"""One sandbox process: spawn it with its pipes, configure it, watch its output, kill it,
-say how it ended."""
+"""One sandbox process: spawn it with its pipes (or fork it from the warm pool's template),
+configure it, watch its output, kill it, say how it ended."""
 
 from __future__ import annotations
 

@@ -7,11 +7,10 @@ in the next, and in a sibling running at the same time.
 """
 
 import os
-import signal
 
 import pytest
 
-from autograder.sandbox import Limits, Sandbox, SandboxCrashed, StudentRaised, isolation, pool
+from autograder.sandbox import Limits, Sandbox, SandboxCrashed, isolation, pool
 
 from .conftest import LAYERS
 
