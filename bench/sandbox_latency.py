@@ -85,11 +85,11 @@ def template_start(layer: str) -> float:
     return time.perf_counter() - began
 
 
-def _median_run(argv: list[str], times: int = 7) -> float:
+def _median_run(argv: list[str], env: dict, times: int = 7) -> float:
     took = []
     for _ in range(times):
         began = time.perf_counter()
-        subprocess.run(argv, stdin=subprocess.DEVNULL, capture_output=True, check=True)
+        subprocess.run(argv, stdin=subprocess.DEVNULL, capture_output=True, check=True, env=env)
         took.append(time.perf_counter() - began)
     return statistics.median(took)
 
@@ -103,12 +103,14 @@ def breakdown() -> list[tuple[str, float]]:
     wall = cmd.argv[:cmd.argv.index("--") + 1]
     python = [os.path.realpath(sys.executable), "-I"]
     on_path = f"import sys; sys.path.insert(0, {isolation.INSIDE_ROOT!r}); "
-    return [("bwrap, /bin/true", _median_run(wall + ["/bin/true"])),
-            ("bwrap, python -I -c pass", _median_run(wall + python + ["-c", "pass"])),
-            ("bwrap, python, import numpy", _median_run(wall + python + ["-c", on_path + "import numpy"])),
+    env = isolation.environment(cmd.workdir_inside, cmd.mplconfig_inside)  # one BLAS thread, as inside
+    return [("bwrap, /bin/true", _median_run(wall + ["/bin/true"], env)),
+            ("bwrap, python -I -c pass", _median_run(wall + python + ["-c", "pass"], env)),
+            ("bwrap, python, import numpy", _median_run(wall + python + ["-c", on_path + "import numpy"], env)),
             ("bwrap, python, import the shim (numpy in it)",
-             _median_run(wall + python + ["-c", on_path + "import autograder.sandbox.shim.main"])),
-            ("no wall, python -I -c pass", _median_run(python + ["-c", "pass"]))]
+             _median_run(wall + python + ["-c", on_path + "import autograder.sandbox.shim.main"], env)),
+            ("no wall, python -I -c pass", _median_run(python + ["-c", "pass"], env)),
+            ("no wall, python, import numpy", _median_run(python + ["-c", "import numpy"], env))]
 
 
 def main() -> None:

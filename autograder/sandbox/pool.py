@@ -40,7 +40,7 @@ log = logging.getLogger("autograder.sandbox")
 ENV_POOL = "AUTOGRADER_SANDBOX_POOL"
 # The template's own working folder: each child mounts its own over it.
 TEMPLATE_WORKDIR_BYTES = 64 * 1024
-READY_SECONDS = 60
+READY_SECONDS = 30
 MESSAGE_BYTES = 64 * 1024
 
 
