@@ -122,6 +122,12 @@ class SandboxCgroup:
         enter = " && ".join(f'echo $$ > "{os.path.join(folder, "cgroup.procs")}"' for folder in self.folders)
         return ["/bin/sh", "-c", f'{enter} && exec "$@"', "sandbox", *argv]
 
+    def enter(self, pid: int) -> None:
+        """Move a process that has not yet run anything of the student's into the cgroup
+        (a child of the warm pool's template, which is born in the template's)."""
+        for folder in self.folders:
+            _write(os.path.join(folder, "cgroup.procs"), pid)
+
     def remove(self) -> None:
         """Remove the cgroup once its processes are gone (a killed process takes a moment)."""
         deadline = time.monotonic() + 2

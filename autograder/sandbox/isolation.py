@@ -241,16 +241,21 @@ def can_block_userns() -> bool:
     return False
 
 
-def _namespace_flags() -> list[str]:
+def _namespace_flags(template: bool = False) -> list[str]:
     # Not --unshare-all: that includes a user namespace, and when bwrap starts as root
     # the sandbox uid (whatever --uid says) maps back to real root outside, the owner of
     # every root file. Without a user namespace the shim's own setuid() to the dedicated
     # uid is a real drop: kernel-wide uid, all capabilities cleared. bwrap keeps only
-    # CAP_SETUID/CAP_SETGID for that drop; student code never runs before it.
+    # CAP_SETUID/CAP_SETGID for that drop; student code never runs before it. The template
+    # of the warm pool (shim/zygote.py) keeps CAP_SYS_ADMIN and CAP_NET_ADMIN too, for the
+    # namespaces, mounts and loopback each forked child makes for itself before it lowers
+    # its capabilities and drops.
     flags = ["--unshare-ipc", "--unshare-pid", "--unshare-net", "--unshare-uts", "--unshare-cgroup-try",
              "--die-with-parent", "--new-session", "--hostname", "sandbox"]
     if os.getuid() == 0:
         flags += ["--cap-drop", "ALL", "--cap-add", "CAP_SETUID", "--cap-add", "CAP_SETGID"]
+        if template:
+            flags += ["--cap-add", "CAP_SYS_ADMIN", "--cap-add", "CAP_NET_ADMIN"]
     else:
         # Here bwrap has a user namespace of its own, and can forbid nested ones itself.
         flags += ["--unshare-user"] + (["--disable-userns"] if bwrap_supports("--disable-userns") else [])
@@ -282,6 +287,13 @@ def _base_tree() -> list[str]:
     if not (prefix == "/usr" or prefix.startswith("/usr/")):
         args += _mkdirs_for(prefix, set()) + ["--ro-bind", prefix, prefix]
     return args
+
+
+def environment(workdir_inside: str, mplconfig_inside: str) -> dict:
+    """The whole environment of a sandbox process."""
+    return {"PATH": "/usr/bin:/bin", "HOME": workdir_inside, "TMPDIR": workdir_inside, "LANG": "C.UTF-8",
+            "OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1",
+            **plotting.environment(mplconfig_inside)}
 
 
 @dataclass
@@ -319,22 +331,23 @@ def _workdir_mount(workdir: str, size: int) -> list[str]:
     return ["--bind", workdir, INSIDE_WORKDIR]
 
 
-def build_command(layer: str, root: str, workdir: str, fds: tuple[int, int], workdir_bytes: int,
-                  uid: int | None = None) -> Command:
+def build_command(layer: str, root: str, workdir: str, fds: tuple[int, ...], workdir_bytes: int,
+                  uid: int | None = None, template: bool = False) -> Command:
     """The command line of the sandbox process: its interpreter, the shim, the two pipe fds.
 
     `root` is a folder of ours for this process, `workdir` the student's folder inside it
     (under bubblewrap a tmpfs of workdir_bytes takes its place); `uid` the one the shim
-    drops to, which must own matplotlib's configuration folder when that is on disk."""
-    fd_args = [str(fd) for fd in fds]
+    drops to, which must own matplotlib's configuration folder when that is on disk.
+    `template`: the warm pool's template instead, given one fd, its control socket."""
+    fd_args = (["zygote"] if template else []) + [str(fd) for fd in fds]
     if layer == FALLBACK:
         lib = os.path.join(root, "lib")
-        _stage(lib, dropping=uid is not None)
+        _stage(lib, dropping=uid is not None or template)
         argv = [_python(), "-I", os.path.join(lib, BOOT), *fd_args]
         if fallback_network_cut():
             argv = [shutil.which("unshare"), "--net", "--"] + argv  # exec, no extra process
         return Command(argv, workdir, plotting.host_config(root, uid))
-    args = ["bwrap", *_namespace_flags(), *_base_tree()]
+    args = ["bwrap", *_namespace_flags(template), *_base_tree()]
     seen: set[str] = set()
     for name in SHARED:
         inside = f"{INSIDE_ROOT}/{PACKAGE_PATH}/{name}"

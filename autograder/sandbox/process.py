@@ -1,5 +1,5 @@
-"""One sandbox process: spawn it with its pipes, configure it, watch its output, kill it,
-say how it ended."""
+"""One sandbox process: spawn it with its pipes (or fork it from the warm pool's template),
+configure it, watch its output, kill it, say how it ended."""
 
 from __future__ import annotations
 
@@ -9,8 +9,9 @@ import shutil
 import signal
 import subprocess
 import tempfile
+import time
 
-from . import isolation, plotting
+from . import isolation, plotting, pool
 from .cgroup import SandboxCgroup
 from .limits import Limits
 from .output import OutputBuffer
@@ -19,13 +20,6 @@ from .wire.caps import Caps
 from .wire.transport import Channel, widen_pipe
 
 log = logging.getLogger("autograder.sandbox")
-
-
-def _minimal_env(cmd: isolation.Command) -> dict:
-    workdir = cmd.workdir_inside
-    return {"PATH": "/usr/bin:/bin", "HOME": workdir, "TMPDIR": workdir, "LANG": "C.UTF-8",
-            "OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1",
-            **plotting.environment(cmd.mplconfig_inside)}
 
 
 class SandboxProcess:
@@ -45,13 +39,12 @@ class SandboxProcess:
         out_r, out_w = os.pipe()
         for fd in (req_w, resp_w):
             widen_pipe(fd)
-        cmd = isolation.build_command(layer, self.root, self.workdir, (req_r, resp_w), limits.workdir_bytes, uid)
         self.cgroup = SandboxCgroup.create(limits.memory_bytes, limits.processes)
-        argv = cmd.argv if self.cgroup is None else self.cgroup.command(cmd.argv)
         try:
-            self.popen = subprocess.Popen(argv, cwd=self.workdir, env=_minimal_env(cmd),
-                                          stdin=subprocess.DEVNULL, stdout=out_w, stderr=out_w,
-                                          pass_fds=(req_r, resp_w), start_new_session=True, close_fds=True)
+            self.popen = self._forked((req_r, resp_w, out_w)) if pool.enabled() else None
+            self.forked = self.popen is not None
+            if self.popen is None:
+                self.popen = self._spawned((req_r, resp_w, out_w))
         except BaseException:
             for fd in (req_w, resp_r, out_r):
                 os.close(fd)
@@ -65,6 +58,45 @@ class SandboxProcess:
         os.set_blocking(req_w, False)
         self.channel = Channel(resp_r, req_w, limits.max_frame_bytes)
         self.output_thread = output.drain(out_r)
+
+    def _spawned(self, fds: tuple[int, int, int]) -> subprocess.Popen:
+        """A fresh process: the wall's command line, an interpreter, the imports."""
+        req_r, resp_w, out_w = fds
+        cmd = isolation.build_command(self.layer, self.root, self.workdir, (req_r, resp_w),
+                                      self.limits.workdir_bytes, self.uid)
+        argv = cmd.argv if self.cgroup is None else self.cgroup.command(cmd.argv)
+        env = isolation.environment(cmd.workdir_inside, cmd.mplconfig_inside)
+        return subprocess.Popen(argv, cwd=self.workdir, env=env, stdin=subprocess.DEVNULL, stdout=out_w, stderr=out_w,
+                                pass_fds=(req_r, resp_w), start_new_session=True, close_fds=True)
+
+    def _forked(self, fds: tuple[int, int, int]) -> pool.ForkedProcess | None:
+        """A child of the warm pool's template, in its own cgroup before it has its
+        configuration (so before anything of the student's); None where there is no pool."""
+        try:
+            template = pool.template(self.layer)
+        except (pool.PoolUnavailable, OSError) as exc:
+            isolation.warn_once("no-pool", f"sandbox: no warm pool ({exc}); every sandbox starts its own interpreter")
+            return None
+        if self.layer == isolation.BUBBLEWRAP:
+            workdir, mplconfig = isolation.INSIDE_WORKDIR, plotting.INSIDE_CONFIG
+        else:
+            workdir, mplconfig = self.workdir, plotting.host_config(self.root, self.uid)
+        job = {"mount": self.layer == isolation.BUBBLEWRAP, "workdir": workdir, "mplconfig": mplconfig,
+               "workdir_bytes": self.limits.workdir_bytes, "mplconfig_bytes": plotting.CONFIG_BYTES,
+               "env": isolation.environment(workdir, mplconfig)}
+        try:
+            child = template.fork(job, fds, time.monotonic() + self.limits.start_seconds)
+        except pool.PoolUnavailable as exc:
+            log.warning("sandbox: the warm pool failed (%s); this sandbox starts its own interpreter", exc)
+            return None
+        if self.cgroup is not None:
+            try:
+                self.cgroup.enter(child.pid)
+            except OSError:
+                child.kill()
+                child.release()
+                raise
+        return child
 
     def config(self) -> protocol.ChildConfig:
         limits, dedicated = self.limits, self.uid is not None
@@ -113,7 +145,7 @@ class SandboxProcess:
         except subprocess.TimeoutExpired:
             return "stopped answering (process still running)"
         # bwrap reports a child killed by signal N as exit status 128+N.
-        if code < 0 or (self.layer == isolation.BUBBLEWRAP and code > 128):
+        if code < 0 or (self.layer == isolation.BUBBLEWRAP and not self.forked and code > 128):
             signum = -code if code < 0 else code - 128
             name = signal.Signals(signum).name if signum in signal.Signals._value2member_map_ else str(signum)
             hint = {"SIGXCPU": " (CPU time limit)", "SIGSEGV": " (segmentation fault)",
@@ -127,4 +159,6 @@ class SandboxProcess:
             self.cgroup.remove()
         self.channel.close()
         self.output_thread.join(timeout=2)
+        if self.forked:
+            self.popen.release()
         shutil.rmtree(self.root, ignore_errors=True)

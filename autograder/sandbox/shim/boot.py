@@ -1,4 +1,5 @@
-"""The sandbox process's entry point: `python -I .../autograder/sandbox/shim/boot.py REQ_FD RESP_FD`.
+"""The sandbox process's entry point: `python -I .../autograder/sandbox/shim/boot.py REQ_FD RESP_FD`
+(or `... boot.py zygote CONTROL_FD` for the template that forks sandbox processes).
 
 Run as a script (isolated mode puts no folder of ours on sys.path), it adds the root of
 the tree it was started from: under bubblewrap a read-only folder holding only wire/,
@@ -24,4 +25,9 @@ if __name__ == "__main__":
     # path would win over it and bring the whole grader in: refuse to start instead.
     if not shim_main.__file__.startswith(root + os.sep):
         raise SystemExit(f"the shim was imported from {shim_main.__file__}, not from {root}")
-    shim_main.main(sys.argv[1:])
+    if sys.argv[1:2] == ["zygote"]:
+        from autograder.sandbox.shim import zygote
+
+        zygote.run(int(sys.argv[2]))
+    else:
+        shim_main.main(sys.argv[1:])

@@ -59,7 +59,7 @@ def drop_privileges(uid: int) -> None:
         raise SystemExit("could not drop root")
 
 
-def _preload() -> None:
+def preload() -> None:
     for name in PRELOAD:
         try:
             import_module(name)
@@ -69,6 +69,12 @@ def _preload() -> None:
 
 def main(argv: list[str]) -> None:
     req_arg, resp_arg = (int(arg) for arg in argv)
+    serve(req_arg, resp_arg)
+
+
+def serve(req_arg: int, resp_arg: int, preloaded: bool = False) -> None:
+    """Everything after the start: configuration, limits, root dropped, serve, exit. A
+    child of the template (zygote.py) comes here too, with the template's imports done."""
     # Done before RLIMIT_NOFILE forbids fds this high.
     req_fd, resp_fd = os.dup2(req_arg, REQ_FD), os.dup2(resp_arg, RESP_FD)
     os.close(req_arg)
@@ -80,8 +86,8 @@ def main(argv: list[str]) -> None:
         os._exit(0)
     channel.max_frame = cfg.max_frame_bytes
     apply_limits(cfg)
-    if cfg.preload:
-        _preload()
+    if cfg.preload and not preloaded:
+        preload()
     drop_privileges(cfg.uid)
     if cfg.block_userns:
         seccomp.forbid_user_namespaces()
