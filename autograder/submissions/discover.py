@@ -20,7 +20,8 @@ from .ids import collision_key, refused_id, safe_id
 from .hashing import FileTooLarge, read_limited
 from .lms import GRADESCOPE_METADATA, Identity, gradescope_identities, identify
 from .model import Caps, Refusal, Submission, SubmissionPathError
-from ..messages import say
+from ..feedback import msg
+from ..messages import console_lang, say
 
 log = logging.getLogger("autograder.submissions")
 
@@ -56,7 +57,7 @@ def discover(paths: list[Path], scratch: Path, caps: Caps | None = None) -> list
     units: list[_Unit] = []
     for path in paths:
         if not path.exists():
-            raise SubmissionPathError(f"{path}: no such file or folder")
+            raise SubmissionPathError(msg("submissions.no_such_path", path=path))
         units += _from_argument(path, unpacker)
     # Collisions are settled before any student's archive is opened: a refused archive
     # costs the batch's budget nothing.
@@ -202,7 +203,7 @@ def _without_strays(units: list[_Unit]) -> list[_Unit]:
             Path(unit.name).suffix.lower() not in USEFUL_SUFFIXES
         (strays if stray else kept).append(unit)
     if strays:
-        log.warning("%s", say("submissions.strays_skipped", count=len(strays),
+        log.warning("%s", say("submissions.strays_skipped", console_lang(), count=len(strays),
                               names=", ".join(Path(unit.name).name for unit in strays[:20])))
     return kept
 

@@ -9,7 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..messages import say
+from ..feedback import Message, msg
+from ..messages import SaidError
 from .lms import Identity
 from ..text import clip, one_line
 
@@ -17,7 +18,7 @@ from ..text import clip, one_line
 DETAIL_CHARS = 300
 
 
-class SubmissionPathError(Exception):
+class SubmissionPathError(SaidError):
     """A path given on the command line does not exist: misuse (exit 2), nothing else."""
 
 
@@ -36,9 +37,9 @@ class Refusal:
     def key(self) -> str:
         return f"submissions.{self.code}"
 
-    def message(self) -> str:
-        """The sentence a student or instructor reads, Korean and English."""
-        return say(self.key, detail=self.detail)
+    def message(self) -> Message:
+        """What a student or instructor reads, said by an edge in its language."""
+        return msg(self.key, detail=self.detail)
 
 
 @dataclass(frozen=True)
