@@ -232,8 +232,10 @@ def test_a_class_zips_files_that_are_no_submission_are_skipped_with_one_line(tmp
                                             "park.mp4": b"\0" * (8 << 10), "README.md": "# hw"})
     subs = {s.student_id: s for s in discover([bulk], tmp_path / "scratch", SMALL)}
     assert sorted(subs) == ["lee"]
-    skipped = [r.getMessage() for r in caplog.records if "skipped" in r.getMessage()]
+    skipped = [r.getMessage() for r in caplog.records if "README.md" in r.getMessage()]
     assert len(skipped) == 1 and all(n in skipped[0] for n in ("README.md", "kim.docx", "park.mp4"))
+    # Said in the console's language (Korean unless --lang en), not in both.
+    assert "3" in skipped[0] and "skipped" not in skipped[0] and "채점하지 않은" in skipped[0]
     assert unpacked_bytes(tmp_path / "scratch") < 4 << 10
 
 
