@@ -3,9 +3,10 @@
 A stage that has something to say builds a message (`feedback.msg(key, **fields)`): the
 key and its facts travel and are stored; an edge (a page, results.json, the console)
 renders it once, in one language. `say(key, lang, **fields)` is that rendering for an
-edge that speaks at once (a console line). The sentences are data: autograder/catalog/<stage>.toml holds the grader's, one file per
-pipeline stage (the key's first part), and each chapter's messages.toml its hints. A key
-is defined once; tests render every entry and refuse two entries with the same text.
+edge that speaks at once (a console line). The sentences are data:
+autograder/catalog/<stage>.toml holds the grader's, one file per pipeline stage (the
+key's first part), and each chapter's messages.toml its hints. A key is defined once;
+tests render every entry and refuse two entries with the same text.
 """
 
 from __future__ import annotations

@@ -96,7 +96,8 @@ def _from_argument(path: Path, unpacker: Unpacker) -> list[_Unit]:
         units = _entries(unpacked.folder, name, 1, (unpacked.sha256,))
         for member, size in unpacked.skipped:
             units.append(_Unit(safe_id(Path(member).stem), real, f"{name}/{member}", "refused",
-                               refusal=Refusal("skipped_file", f"{name}/{member}: {size} bytes")))
+                               refusal=Refusal("skipped_file", msg("submissions.detail.size", name=f"{name}/{member}",
+                                                                  size=size))))
         return _without_strays(units)
     if real.is_file():
         return [_Unit(safe_id(real.stem), real, name, "file")]
@@ -303,7 +304,8 @@ def _student(folder: Path, name: str, depth: int, ancestors: tuple[str, ...],
     try:
         files = _walk(folder, unpacker.caps.folder_files)
     except _TooManyFiles:
-        return folder, name, Refusal("too_many_files", f"{name}: more than {unpacker.caps.folder_files}")
+        return folder, name, Refusal("too_many_files", msg("submissions.detail.files_over", name=name,
+                                                   count=unpacker.caps.folder_files))
     for suffixes in (NOTEBOOK_SUFFIXES, SOURCE_SUFFIXES):
         candidates = [f for f in files if f.suffix.lower() in suffixes]
         if candidates:

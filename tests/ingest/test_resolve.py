@@ -34,7 +34,8 @@ def test_missing_item_suggests_close_names():
     """Does a missing MulLayer suggest the student's MultLayer?"""
     resolution = resolve_items(defs(Definition("MultLayer", "class", 3, 1), Definition("AddLayer", "class", 4, 1)),
                                items=["MulLayer"])
-    assert resolution.unavailable["MulLayer"] == msg("ingest.resolve.missing_did_you_mean", name="MulLayer", suggestions="`MultLayer`")
+    assert resolution.unavailable["MulLayer"] == msg("ingest.resolve.missing_did_you_mean", name="MulLayer",
+                                                     suggestions="`MultLayer`")
 
 
 def test_missing_item_without_anything_close():
