@@ -23,7 +23,7 @@ from . import __version__
 from .assignment import Assignment, load_assignment, load_assignment_file
 from .detect import AssignmentChoiceError, choose_assignment
 from .grading import inputs
-from .grading.causes import NotebookSummary, cell_number, summarize
+from .grading.causes import NotebookSummary, summarize
 from .grading.runner import HiddenSuiteError, run_hidden_suite
 from .grading.score import score_outcomes
 from .grading.student import StudentView
@@ -222,7 +222,7 @@ def _notebook(prep: Prepared, asg: Assignment, resolution, load, import_errors) 
               for name in [item, *asg.aliases.get(item, [])]}
     stopped = {}
     for error in load.block_errors:
-        if (cell := cell_number(error.label)) is not None and error.lineno:
+        if (cell := prep.ingest.block_cells.get(error.label)) is not None and error.lineno:
             stopped[cell] = (error.lineno, f"{error.exc_type}: {error.message}"[:MAX_IMPORT_FIELD])
     return summarize(prep.ingest, graded, stopped,
                      tuple((f.label, f.statement) for f in import_errors))

@@ -208,6 +208,9 @@ class IngestResult:
     # The last skipped statement binding each name, before or after any kept definition of
     # it: where a NameError's name would have come from, or a class rebound to an instance.
     skipped: dict[str, Skipped] = field(default_factory=dict)
+    # Each block's label -> the notebook cell it came from (the grader's own blocks have none),
+    # so a block's error is placed by its cell without reading the label back.
+    block_cells: dict[str, int] = field(default_factory=dict)
 
     @property
     def source(self) -> str:

@@ -53,4 +53,4 @@ def ingest_bytes(data: bytes, name: str) -> IngestResult:
              path.name, report.format, report.cells_code, len(ctx.definitions),
              report.skipped_total)
     return IngestResult(blocks_of(cells), ctx.definitions, metadata, report, ctx.unread,
-                        ctx.skipped)
+                        ctx.skipped, {c.label: c.number for c in cells if c.emitted})

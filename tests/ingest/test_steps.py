@@ -4,7 +4,7 @@ import json
 
 import pytest
 
-from autograder.ingest import CELL_STEPS, ingest, resolve_items
+from autograder.ingest import CELL_STEPS, ingest, ingest_bytes, resolve_items
 from autograder.feedback import msg
 from autograder.messages import CATALOG, fields_of
 from tests.ingest.conftest import notebook_bytes
@@ -106,3 +106,13 @@ def test_every_ingest_message_renders(key):
     ko, en = message.render("ko"), message.render("en")
     assert ko != en and "{" not in ko + en
     assert any("\uac00" <= ch <= "\ud7a3" for ch in ko)
+
+
+def test_each_block_knows_its_cell_without_reading_its_label():
+    """Markdown first, an empty cell, a cell with nothing kept: does each emitted block map
+    to the notebook's own cell number, and the grader's prelude to none?"""
+    result = ingest_bytes(notebook_bytes("import numpy as np", "   ", "print('hi')",
+                                         "def f(x):\n    return x\n"), "hw.ipynb")
+    labels = [label for label, _ in result.blocks]
+    assert result.block_cells == {labels[1]: 2, labels[2]: 5}
+    assert labels[0] not in result.block_cells
