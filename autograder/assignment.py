@@ -19,7 +19,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .chapters import CONFIG_NAME, MESSAGES_NAME, chapter_dirs, chapters_root, package_of
-from .messages import say
+from .feedback import msg
+from .messages import SaidError
 from .sandbox.limits import Limits, LimitsError
 
 # What an assignment may refuse in place of a float64 ndarray (both accepted by default).
@@ -31,12 +32,13 @@ VISIBILITIES = ("visible", "hidden", "after_due_date", "after_published")
 HINTS_NAME = "hints.py"
 
 
-class UnknownAssignment(LookupError):
+class UnknownAssignment(SaidError, LookupError):
     """No assignment has this id or directory; the message lists the known ones."""
 
 
-class AssignmentConfigError(ValueError):
-    """An assignment.toml that cannot be used as written."""
+class AssignmentConfigError(SaidError, ValueError):
+    """An assignment.toml that cannot be used as written (said to the instructor; its
+    detail is the TOML reader's or a short English description of the rule broken)."""
 
 
 @dataclass(frozen=True)
@@ -144,7 +146,7 @@ def _module_files(root: Path, parts: list[str]) -> list[Path]:
 
 
 def _fail(path: Path, detail: str):
-    raise AssignmentConfigError(say("assignment.invalid", path=str(path), detail=detail))
+    raise AssignmentConfigError(msg("assignment.invalid", path=str(path), detail=detail))
 
 
 def _parse(path: Path) -> Assignment:
@@ -219,7 +221,7 @@ def load_assignment(name: str, root: Path | None = None) -> Assignment:
     for assignment in known:
         if assignment.id == name:
             return assignment
-    raise UnknownAssignment(say("assignment.unknown", name=name,
+    raise UnknownAssignment(msg("assignment.unknown", name=name,
                                 known=", ".join(a.id for a in known) or "-"))
 
 
@@ -228,6 +230,6 @@ def load_assignment_file(path: Path) -> Assignment:
     path = Path(path)
     config = path if path.is_file() else path / CONFIG_NAME
     if not config.is_file():
-        raise UnknownAssignment(say("assignment.unknown", name=str(path),
+        raise UnknownAssignment(msg("assignment.unknown", name=str(path),
                                     known=", ".join(a.id for a in list_assignments()) or "-"))
     return _parse(config)

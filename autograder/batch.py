@@ -22,7 +22,7 @@ from .class_chapter import settle_chapter
 from .executor import Executor, WorkerLost, local_executor
 from .feedback import msg
 from .gradebook import Gradebook
-from .messages import say
+from .messages import DEFAULT_LANG, console_lang, say
 from .pipeline import Prepared, error_result, grade, prepare
 from .poststage import Faults, StageFault, neutral
 from .report import moodle
@@ -30,7 +30,7 @@ from .report.history import history_rows
 from .report.exports import assignments_of, canvas_unmatched, export_builders
 from .report.roster import Roster, read_roster
 from .report.similarity import find_similar
-from .report.render import (DEFAULT_LANG, atomic_write, render_dashboard, render_feedback, summary_csv,
+from .report.render import (atomic_write, render_dashboard, render_feedback, summary_csv,
                             write_submission)
 from .report.results_json import dumps, to_dict
 from .result import ErrorCode, GradingResult, RunError
@@ -196,13 +196,13 @@ def _warn_unmatched_in_lms(latest: list[GradingResult], class_roster: Roster,
     no_canvas = canvas_unmatched(latest, class_roster)
     if len(no_canvas) < len(students):
         if no_canvas:
-            log.warning("%s", say("batch.canvas_unmatched", lang=lang, count=len(no_canvas),
+            log.warning("%s", say("batch.canvas_unmatched", console_lang(), count=len(no_canvas),
                                   students=", ".join(no_canvas[:20])))
         if not canvas_ids:
-            log.warning("%s", say("batch.canvas_no_assignment_id", lang=lang))
+            log.warning("%s", say("batch.canvas_no_assignment_id", console_lang()))
     no_moodle = moodle.unmatched(latest, class_roster)
     if no_moodle and len(no_moodle) < len(students):
-        log.warning("%s", say("batch.moodle_unmatched", lang=lang, count=len(no_moodle),
+        log.warning("%s", say("batch.moodle_unmatched", console_lang(), count=len(no_moodle),
                               students=", ".join(no_moodle[:20])))
 
 

@@ -31,7 +31,8 @@ from dataclasses import dataclass
 
 from .assignment import Assignment, list_assignments, load_assignment
 from .detect import detected_assignment, named_assignment
-from .messages import say
+from .feedback import Message, msg
+from .messages import console_lang, say
 from .pipeline import Prepared, reassign
 
 log = logging.getLogger("autograder.batch")
@@ -65,21 +66,21 @@ def class_chapter(signals: list[Signals]) -> str | None:
     if 2 * count > sum(votes.values()):
         return leader
     tally = ", ".join(f"{chapter} ({n})" for chapter, n in sorted(votes.items()))
-    log.warning("%s", say("detect.class_mixed", votes=tally))
+    log.warning("%s", say("detect.class_mixed", console_lang(), votes=tally))
     return None
 
 
-def chapter_note(signals: Signals, chosen: str) -> str:
-    """What the notebook says otherwise than `chosen`, in both languages; "" when nothing."""
+def chapter_note(signals: Signals, chosen: str) -> Message | None:
+    """What the notebook says otherwise than `chosen`; None when nothing."""
     named = signals.named if signals.named != chosen else None
     detected = signals.detected if signals.detected != chosen else None
     if named and detected:
-        return say("detect.note_both", named=named, detected=detected, chosen=chosen)
+        return msg("detect.note_both", named=named, detected=detected, chosen=chosen)
     if named:
-        return say("detect.note_metadata", named=named, chosen=chosen)
+        return msg("detect.note_metadata", named=named, chosen=chosen)
     if detected:
-        return say("detect.note_definitions", detected=detected, chosen=chosen)
-    return ""
+        return msg("detect.note_definitions", detected=detected, chosen=chosen)
+    return None
 
 
 def settle_chapter(preps: list[Prepared], assignment: Assignment | None,
@@ -105,5 +106,5 @@ def settle_chapter(preps: list[Prepared], assignment: Assignment | None,
         reassign(prep, chosen, from_file=from_file and chosen is assignment)
         prep.chapter_note = chapter_note(said, chosen.id)
         if prep.chapter_note:
-            log.warning("%s: %s", prep.provenance.source, prep.chapter_note)
+            log.warning("%s: %s", prep.provenance.source, prep.chapter_note.render(console_lang()))
     return chosen

@@ -24,13 +24,12 @@ from .batch import run_batch
 from .dask_executor import DaskExecutor, SchedulerUnavailable
 from .gradescope.cli import add_commands as add_gradescope_commands
 from .grading.runner import HiddenSuiteError
-from .messages import say
+from .messages import LANG_ENV, console_lang, say
 from .publish.cli import add_commands as add_publish_commands
 from .report.roster import RosterError, read_roster
 from .gradebook import Gradebook
 from .report.history import history_rows, history_text
-from .report.lang import pick
-from .report.render import DEFAULT_LANG, render_summary
+from .report.render import render_summary
 from .sandbox import describe_limits
 from .submissions import SubmissionPathError, discover
 
@@ -60,7 +59,7 @@ def _parser() -> argparse.ArgumentParser:
     grade.add_argument("--seed", type=int, default=0, help="seed for the hidden tests' inputs")
     grade.add_argument("--lang", choices=("ko", "en"), default=None,
                        help="language of the students' pages (default: the assignment's "
-                            "[report] lang, else ko)")
+                            "[report] lang, else ko) and of this console (default: ko)")
     grade.add_argument("--roster", type=Path, default=None, metavar="CSV",
                        help="roster CSV (student id, name, LMS ids) for canvas.csv and moodle.csv")
     grade.add_argument("--canvas-assignment-id", action="append", default=[], metavar="[chNN=]N",
@@ -86,25 +85,25 @@ def _grade(args) -> int:
             assignment = load_assignment_file(Path(args.assignment)) if from_file \
                 else load_assignment(args.assignment)
         except (UnknownAssignment, AssignmentConfigError) as exc:
-            print(f"error: {exc}", file=sys.stderr)
+            _error(exc)
             return EXIT_MISUSE
     try:
         read_roster(args.roster)
     except RosterError as exc:
-        print(f"error: {exc}", file=sys.stderr)
+        _error(exc)
         return EXIT_MISUSE
     canvas_ids = _canvas_ids(args.canvas_assignment_id)
     if canvas_ids is None:
-        print("error: --canvas-assignment-id takes a number, or chNN=number", file=sys.stderr)
+        print(say("cli.bad_canvas_id", console_lang()), file=sys.stderr)
         return EXIT_MISUSE
     if args.jobs is not None and args.jobs < 1:
-        print("error: --jobs must be at least 1", file=sys.stderr)
+        print(say("cli.bad_jobs", console_lang()), file=sys.stderr)
         return EXIT_MISUSE
     with ExitStack() as stack:
         try:
             executor = stack.enter_context(DaskExecutor(args.scheduler)) if args.scheduler else None
         except SchedulerUnavailable as exc:
-            print(f"error: {exc.message(args.lang or DEFAULT_LANG)}", file=sys.stderr)
+            _error(exc)
             return EXIT_MISUSE
         return _grade_with(args, assignment, from_file, canvas_ids, executor)
 
@@ -114,10 +113,11 @@ def _grade_with(args, assignment, from_file, canvas_ids, executor) -> int:
         try:
             submissions = discover(args.paths, Path(scratch))
         except SubmissionPathError as exc:
-            print(f"error: {exc}", file=sys.stderr)
+            _error(exc)
             return EXIT_MISUSE
         if not submissions:
-            print("error: no submissions found in " + ", ".join(map(str, args.paths)), file=sys.stderr)
+            print(say("cli.no_submissions", console_lang(), paths=", ".join(map(str, args.paths))),
+                  file=sys.stderr)
             return EXIT_MISUSE
         bar = tqdm(total=len(submissions), unit="nb", file=sys.stderr,
                    disable=len(submissions) < 2 or not sys.stderr.isatty())
@@ -127,7 +127,7 @@ def _grade_with(args, assignment, from_file, canvas_ids, executor) -> int:
                               force=args.force, seed=args.seed, progress=lambda _r: bar.update(),
                               lang=args.lang, roster=args.roster, canvas_ids=canvas_ids,
                               executor=executor)
-    console = args.lang or DEFAULT_LANG
+    console = console_lang()
     print(render_summary(batch.results, batch.elapsed, batch.cached, console))
     if batch.faults:
         # Each is logged above; the dashboard lists them. The batch itself succeeded.
@@ -152,7 +152,7 @@ def _canvas_ids(given: list[str]) -> dict[str, str] | None:
 def _history(args) -> int:
     path = args.out / "gradebook.sqlite"
     if not path.is_file():
-        print(f"error: no gradebook at {path}", file=sys.stderr)
+        print(say("cli.no_gradebook", console_lang(), path=path), file=sys.stderr)
         return EXIT_MISUSE
     with Gradebook(path) as book:
         rows = history_rows(book.history(args.student))
@@ -160,26 +160,35 @@ def _history(args) -> int:
     return EXIT_OK
 
 
-class _OneLanguage(logging.Formatter):
-    """Log lines in the console's language: a catalog sentence logged in both ("ko / en",
-    as results carry it) is reduced to one, like every other line the console prints."""
-
-    def __init__(self, lang: str):
-        super().__init__("%(levelname)s %(name)s: %(message)s")
-        self.lang = lang
-
-    def format(self, record: logging.LogRecord) -> str:
-        return pick(super().format(record), self.lang)
+def _error(exc: Exception) -> None:
+    """A misuse or a stop, said on stderr; an exception of ours renders in the console's
+    language (messages.SaidError), anyone else's as it is."""
+    print(say("cli.error", console_lang(), detail=str(exc)), file=sys.stderr)
 
 
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
+    before = os.environ.get(LANG_ENV)
+    if getattr(args, "lang", None):
+        # Before any worker starts: the batch's processes inherit it, so every line the
+        # grader prints or logs, in whichever process, is said in this one language.
+        os.environ[LANG_ENV] = args.lang
+    try:
+        return _run(args)
+    finally:
+        # Called in-process (tests, a notebook), the caller's environment is left as it was.
+        if before is None:
+            os.environ.pop(LANG_ENV, None)
+        else:
+            os.environ[LANG_ENV] = before
+
+
+def _run(args) -> int:
     if args.command == "limits":
         print(describe_limits())
         return EXIT_OK
-    logging.basicConfig(level=logging.INFO if getattr(args, "verbose", False) else logging.WARNING)
-    for handler in logging.getLogger().handlers:
-        handler.setFormatter(_OneLanguage(getattr(args, "lang", None) or DEFAULT_LANG))
+    logging.basicConfig(level=logging.INFO if getattr(args, "verbose", False) else logging.WARNING,
+                        format="%(levelname)s %(name)s: %(message)s")
     if args.command == "history":
         return _history(args)
     if args.command != "grade":
@@ -187,11 +196,11 @@ def main(argv: list[str] | None = None) -> int:
     try:
         return _grade(args)
     except HiddenSuiteError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        print(say("cli.results_kept"), file=sys.stderr)
+        _error(exc)
+        print(say("cli.results_kept", console_lang()), file=sys.stderr)
         return EXIT_FAULT
     except KeyboardInterrupt:
-        print(say("cli.results_kept"), file=sys.stderr)
+        print(say("cli.results_kept", console_lang()), file=sys.stderr)
         return EXIT_FAULT
     except Exception:
         logging.getLogger("autograder").exception("internal error")

@@ -25,21 +25,18 @@ from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
 from .executor import WorkerLost
-from .messages import say
+from .feedback import msg
+from .messages import SaidError
 
 # How long to wait for the scheduler to answer before telling the instructor it does not.
 CONNECT_TIMEOUT = "20s"
 
 
-class SchedulerUnavailable(RuntimeError):
+class SchedulerUnavailable(SaidError):
     """dask is not installed, or the scheduler cannot be reached: nothing was graded."""
 
     def __init__(self, key: str, **fields):
-        super().__init__(key)
-        self.key, self.fields = key, fields
-
-    def message(self, lang: str) -> str:
-        return say(self.key, lang=lang, **self.fields)
+        super().__init__(msg(key, **fields))
 
 
 def _distributed():

@@ -11,7 +11,8 @@ from __future__ import annotations
 import re
 
 from .assignment import Assignment, UnknownAssignment, list_assignments, load_assignment
-from .messages import say
+from .feedback import Message, msg
+from .messages import SaidError
 from .result import ErrorCode
 
 # What an assignment id or chapter folder name looks like; anything else in metadata is refused.
@@ -22,8 +23,10 @@ MIN_LEAD = 0.15
 LATER_CHAPTER_SHARE = 0.6
 
 
-class AssignmentChoiceError(Exception):
-    def __init__(self, code: ErrorCode, message: str):
+class AssignmentChoiceError(SaidError):
+    """No assignment can be chosen for this notebook: `code` and `message` become its result."""
+
+    def __init__(self, code: ErrorCode, message: Message):
         self.code = code
         super().__init__(message)
 
@@ -53,13 +56,13 @@ def choose_assignment(chosen: Assignment | None, metadata: dict, definitions: di
     wanted = dlfs.get("assignment") if isinstance(dlfs, dict) else None
     if wanted is not None:
         if not isinstance(wanted, str) or not _ID.fullmatch(wanted):
-            raise AssignmentChoiceError(ErrorCode.UNKNOWN_ASSIGNMENT, say(
+            raise AssignmentChoiceError(ErrorCode.UNKNOWN_ASSIGNMENT, msg(
                 "assignment.unknown", name=_clip(repr(wanted)),
                 known=", ".join(a.id for a in list_assignments())))
         try:
             return load_assignment(wanted)
         except UnknownAssignment as exc:
-            raise AssignmentChoiceError(ErrorCode.UNKNOWN_ASSIGNMENT, str(exc)) from None
+            raise AssignmentChoiceError(ErrorCode.UNKNOWN_ASSIGNMENT, exc.message) from None
     return _by_definitions(definitions)
 
 
@@ -87,7 +90,7 @@ def _by_definitions(definitions: dict, known: list[Assignment] | None = None) ->
     ranked = sorted((_Match(a, defined) for a in (list_assignments() if known is None else known)),
                     key=lambda m: (m.share, m.hits), reverse=True)
     if not ranked or ranked[0].hits == 0:
-        raise AssignmentChoiceError(ErrorCode.NO_ASSIGNMENT_MATCH, say("detect.no_match"))
+        raise AssignmentChoiceError(ErrorCode.NO_ASSIGNMENT_MATCH, msg("detect.no_match"))
     best = ranked[0]
     close = [m for m in ranked if best.share - m.share < MIN_LEAD]
     # A later chapter's notebook carries the earlier chapters' items it builds on (ch07's
@@ -98,5 +101,5 @@ def _by_definitions(definitions: dict, known: list[Assignment] | None = None) ->
         close = [latest]
     if len(close) > 1:
         names = ", ".join(f"{m.assignment.id} ({m.share:.0%})" for m in close)
-        raise AssignmentChoiceError(ErrorCode.AMBIGUOUS_ASSIGNMENT, say("detect.ambiguous", matches=names))
+        raise AssignmentChoiceError(ErrorCode.AMBIGUOUS_ASSIGNMENT, msg("detect.ambiguous", matches=names))
     return close[0].assignment

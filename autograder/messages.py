@@ -1,14 +1,17 @@
-"""Every sentence a student or instructor reads, in Korean and English, said through one function.
+"""Every sentence a student or instructor reads, in Korean and English, kept in one catalog.
 
-`say(key, **fields)` renders one entry as "Korean / English" (students in these classes
-read both; the Korean line comes first). Templates get already-rendered strings.
-The sentences are data: autograder/catalog/<stage>.toml holds the grader's, one file per
-pipeline stage (the key's first part), and each chapter's messages.toml its hints. A key
-is defined once; tests render every entry and refuse two entries with the same text.
+A stage that has something to say builds a message (`feedback.msg(key, **fields)`): the
+key and its facts travel and are stored; an edge (a page, results.json, the console)
+renders it once, in one language. `say(key, lang, **fields)` is that rendering for an
+edge that speaks at once (a console line). The sentences are data:
+autograder/catalog/<stage>.toml holds the grader's, one file per pipeline stage (the
+key's first part), and each chapter's messages.toml its hints. A key is defined once;
+tests render every entry and refuse two entries with the same text.
 """
 
 from __future__ import annotations
 
+import os
 import string
 import tomllib
 from pathlib import Path
@@ -17,6 +20,10 @@ from .chapters import MESSAGES_NAME, chapter_dirs
 from .josa import resolve
 
 CATALOG_DIR = Path(__file__).resolve().parent / "catalog"
+
+# The language of pages and consoles when nobody chose one: the course is taught in Korean.
+DEFAULT_LANG = "ko"
+LANG_ENV = "AUTOGRADER_LANG"
 
 
 def _flatten(table: dict, prefix: str = "") -> dict[str, dict[str, str]]:
@@ -77,9 +84,25 @@ def render(template: str, fields: dict) -> str:
     return resolve(template.format(**fields))
 
 
-def say(key: str, lang: str = "both", **fields) -> str:
-    entry = CATALOG[key]
-    if lang != "both":
-        return render(entry[lang], fields)
-    ko, en = render(entry["ko"], fields), render(entry["en"], fields)
-    return en if ko == en else f"{ko} / {en}"
+def say(key: str, lang: str, **fields) -> str:
+    """Entry `key` in `lang` ("ko" or "en") with its fields, for an edge that says it now."""
+    return render(CATALOG[key][lang], fields)
+
+
+def console_lang() -> str:
+    """The language of what the grader prints and logs: the CLI's --lang, passed through
+    the environment so the worker processes a batch starts speak it too."""
+    lang = os.environ.get(LANG_ENV, "")
+    return lang if lang in ("ko", "en") else DEFAULT_LANG
+
+
+class SaidError(Exception):
+    """An exception whose message is a catalog message (`.message`, kept for whoever
+    stores it); str() renders it in the console's language, for a traceback or a log."""
+
+    def __init__(self, message) -> None:
+        self.message = message
+        super().__init__(message)
+
+    def __str__(self) -> str:
+        return self.message.render(console_lang())

@@ -23,7 +23,7 @@ from . import __version__
 from .assignment import Assignment, load_assignment, load_assignment_file
 from .detect import AssignmentChoiceError, choose_assignment
 from .grading import inputs
-from .grading.causes import NotebookSummary, cell_number, summarize
+from .grading.causes import NotebookSummary, summarize
 from .grading.runner import HiddenSuiteError, run_hidden_suite
 from .grading.score import score_outcomes
 from .grading.student import StudentView
@@ -31,7 +31,7 @@ from .ingest import IngestError, IngestResult, ingest_bytes, resolve_items
 from .ingest.encoding import MAX_BYTES
 from .ingest.model import Shape
 from .ingest.shape import shape_of_object
-from .messages import say
+from .feedback import Part, msg
 from .ingest.sources import item_sources
 from .result import (BlockError, ErrorCode, GradingResult, ImportFailure, LoadSummary,
                      Provenance, RunError, RunStatus, Timings)
@@ -70,7 +70,7 @@ class Prepared:
     error: RunError | None = None         # set when the submission cannot be graded
     timings: Timings = field(default_factory=Timings)
     # Set when the batch's chapter overrides what this notebook says of itself (class_chapter.py).
-    chapter_note: str = ""
+    chapter_note: Part | None = None
 
 
 def prepare(sub: Submission, assignment: Assignment | None = None, *,
@@ -87,7 +87,7 @@ def prepare(sub: Submission, assignment: Assignment | None = None, *,
         _prepare(prep, assignment, assignment_from_file)
     except Exception:
         log.exception("internal error preparing %s", sub.path)
-        prep.error = RunError(ErrorCode.INTERNAL_ERROR, say("pipeline.error.internal"), traceback.format_exc())
+        prep.error = RunError(ErrorCode.INTERNAL_ERROR, msg("pipeline.error.internal"), traceback.format_exc())
     prep.timings = Timings(ingest=time.perf_counter() - started)
     return prep
 
@@ -107,7 +107,7 @@ def _prepare(prep: Prepared, assignment: Assignment | None, from_file: bool) -> 
     try:
         chosen = choose_assignment(assignment, prep.ingest.metadata, prep.ingest.definitions)
     except AssignmentChoiceError as exc:
-        prep.error = RunError(exc.code, str(exc))
+        prep.error = RunError(exc.code, exc.message)
         return
     _assign(prep, chosen, from_file and chosen is assignment)
 
@@ -135,21 +135,22 @@ def _assign(prep: Prepared, chosen: Assignment, from_file: bool) -> None:
 def _read_once(sub: Submission) -> bytes:
     """The submission's bytes, read once, in chunks, up to ingest's size cap."""
     if sub.path.is_dir():
-        raise IngestError("no_notebook", say("ingest.error.no_notebook", path=sub.path.name))
+        raise IngestError("no_notebook", msg("ingest.error.no_notebook", path=sub.path.name))
     try:
         return read_limited(sub.path, MAX_BYTES)
     except FileTooLarge as exc:
-        raise IngestError("too_large", say("ingest.error.too_large", size_mb=exc.size >> 20,
+        raise IngestError("too_large", msg("ingest.error.too_large", size_mb=exc.size >> 20,
                                            limit_mb=MAX_BYTES >> 20)) from None
     except OSError as exc:
-        raise IngestError("unreadable", say("ingest.error.unreadable", path=sub.path.name,
+        raise IngestError("unreadable", msg("ingest.error.unreadable", path=sub.path.name,
                                             reason=exc.strerror or type(exc).__name__)) from None
 
 
 def error_result(prep: Prepared, error: RunError | None = None) -> GradingResult:
-    error = error or prep.error
-    return GradingResult(prep.provenance, RunStatus.ERROR, error=error,
-                         ingest=prep.ingest.report if prep.ingest else None, output=error.message,
+    """The result of a submission that was not graded: its error, and nothing printed
+    (the edges say the error; summary.summary_parts)."""
+    return GradingResult(prep.provenance, RunStatus.ERROR, error=error or prep.error,
+                         ingest=prep.ingest.report if prep.ingest else None,
                          timings=prep.timings, chapter_note=prep.chapter_note)
 
 
@@ -167,14 +168,14 @@ def grade(prep: Prepared, *, seed: int = 0, limits: dict | None = None, secret: 
             # Edited between prepare and grade (or a worker with other files): grading now
             # would file a result under a version that did not produce it.
             return error_result(prep, RunError(ErrorCode.ASSIGNMENT_CHANGED,
-                                               say("pipeline.error.assignment_changed", assignment=assignment.id)))
+                                               msg("pipeline.error.assignment_changed", assignment=assignment.id)))
         return _grade(prep, assignment, seed, dataclasses.replace(assignment.limits, **(limits or {})),
                       inputs.salt(secret, prep.provenance.sha256))
     except HiddenSuiteError:
         raise  # the suite is broken for everyone: stop, rather than grade a class zero
     except Exception:  # a fault of ours on this one submission: the batch goes on
         log.exception("internal error grading %s", prep.submission.path)
-        return error_result(prep, RunError(ErrorCode.INTERNAL_ERROR, say("pipeline.error.internal"),
+        return error_result(prep, RunError(ErrorCode.INTERNAL_ERROR, msg("pipeline.error.internal"),
                                            traceback.format_exc()))
 
 
@@ -206,7 +207,7 @@ def _grade(prep: Prepared, asg: Assignment, seed: int, limits: Limits, salt: byt
                            ingest=prep.ingest.report if prep.ingest else None, load=load_summary,
                            import_errors=import_errors, notes=dict(resolution.notes),
                            isolation=isolation, seed=seed,
-                           output=_summary_line(score, load_summary, output),
+                           output=output,
                            item_sources=item_sources(prep.ingest.blocks, prep.ingest.definitions,
                                                      resolution.bindings),
                            chapter_note=prep.chapter_note)
@@ -221,7 +222,7 @@ def _notebook(prep: Prepared, asg: Assignment, resolution, load, import_errors) 
               for name in [item, *asg.aliases.get(item, [])]}
     stopped = {}
     for error in load.block_errors:
-        if (cell := cell_number(error.label)) is not None and error.lineno:
+        if (cell := prep.ingest.block_cells.get(error.label)) is not None and error.lineno:
             stopped[cell] = (error.lineno, f"{error.exc_type}: {error.message}"[:MAX_IMPORT_FIELD])
     return summarize(prep.ingest, graded, stopped,
                      tuple((f.label, f.statement) for f in import_errors))
@@ -251,15 +252,3 @@ def _import_errors(sandbox) -> list[ImportFailure]:
             if isinstance(entry, (list, tuple)) and len(entry) == 4
             and all(type(f) in (str, int) for f in entry)]
 
-
-def _summary_line(score, load: LoadSummary, output: str) -> str:
-    lines = [say("report.score_line", points=f"{score.points:g}", max_points=f"{score.max_points:g}")]
-    for error in load.block_errors:
-        lines.append(say("report.block_failed", label=error.label, line=error.line,
-                         error=f"{error.exc_type}: {error.message}"))
-    if load.timed_out:
-        lines.append(say("report.load_timed_out"))
-    if output.strip():
-        lines.append(say("report.student_output_follows"))
-        lines.append(output)
-    return "\n".join(lines)

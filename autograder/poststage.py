@@ -25,6 +25,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TypeVar
 
+from .feedback import Part, Verbatim
 from .result import GradingResult
 from .text import clip, one_line
 
@@ -47,11 +48,19 @@ def neutral(result: GradingResult) -> GradingResult:
     """The result with everything the student's code or text produced removed: the
     provenance, status, error and score stay, so a grade is never lost with the details."""
     prov = result.provenance
-    error = result.error and dataclasses.replace(result.error, message=one_line(clip(result.error.message, 500)),
+    error = result.error and dataclasses.replace(result.error, message=_plain(result.error.message),
                                                  traceback="")
     return dataclasses.replace(result, provenance=dataclasses.replace(prov, source=one_line(prov.source)),
                                error=error, outcomes=[], ingest=None, load=None, import_errors=[],
                                notes={}, output="", item_sources={})
+
+
+def _plain(message: Part) -> Part:
+    """A catalog message as it is (its fields are bounded where it is made); stored prose
+    (an older run's) clipped to one short line."""
+    if isinstance(message, Verbatim):
+        return Verbatim(one_line(clip(message.text, 500)))
+    return message
 
 
 def _describe(exc: BaseException) -> str:

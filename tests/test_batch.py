@@ -8,6 +8,7 @@ from pathlib import Path
 from autograder import pipeline
 from autograder.batch import run_batch
 from autograder.executor import SerialExecutor, WorkerLost
+from autograder.feedback import msg
 from autograder.submissions import Refusal, Submission
 
 pytestmark = pytest.mark.sandbox
@@ -36,6 +37,7 @@ def test_a_lost_worker_costs_one_submission_an_error_result(tmp_path):
     batch = run_batch(subs, tmp_path, executor=executor)
     by_id = {r.student_id: r for r in batch.results}
     assert by_id["lee"].error.code.value == "worker_crashed" and by_id["park"].graded
+    assert by_id["lee"].error.message == msg("batch.error.worker_crashed") and by_id["lee"].output == ""
     # The unit of work names its assignment by id and version, and carries no clock.
     unit = executor.units[0]
     assert unit.assignment.id == "ch04" and unit.assignment.version.startswith("1.")
@@ -66,7 +68,8 @@ def test_a_refused_submission_is_listed_with_its_reason(tmp_path):
     (tmp_path / "empty").mkdir()
     batch = run_batch(subs, tmp_path / "out", jobs=1)
     refused = batch.results[0]
-    assert refused.error.code.value == "id_collision" and "Kim.ipynb" in refused.error.message
+    assert refused.error.code.value == "id_collision"
+    assert refused.error.message == msg("submissions.id_collision", detail="kim.ipynb, Kim.ipynb")
     summary = (tmp_path / "out" / "summary.csv").read_text(encoding="utf-8-sig")
     assert "kim~1" in summary and "id_collision" in summary
 

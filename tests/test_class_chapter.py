@@ -15,6 +15,7 @@ from autograder.assignment import load_assignment
 from autograder.batch import run_batch
 from autograder.class_chapter import Signals, chapter_note, class_chapter
 from autograder.executor import SerialExecutor
+from autograder.feedback import msg
 from autograder.submissions import Submission
 from tests.mutants.catalogue import notebook
 
@@ -60,14 +61,13 @@ def test_every_notebook_is_graded_as_the_classs_chapter(ch05_class):
 
 def test_the_notebooks_that_say_otherwise_carry_a_note(ch05_class):
     out, results, _subs = ch05_class
-    assert results["honest1"].chapter_note == results["blank_start"].chapter_note == ""
-    reused = results["reused"].chapter_note
-    assert "metadata says ch04" in reused and "graded as ch05" in reused and "definitions" not in reused
-    assert "메타데이터" in reused            # both languages, from the catalog
-    easy = results["easy"].chapter_note
-    assert "metadata says ch04" in easy and "definitions look like ch04" in easy
-    # On the result, the student's page and the dashboard.
-    assert _results(out, "reused")["dlfs"]["chapter_note"] == reused
+    assert results["honest1"].chapter_note is None and results["blank_start"].chapter_note is None
+    # What the notebook says and what it was graded as, as facts: the pages say them.
+    assert results["reused"].chapter_note == msg("detect.note_metadata", named="ch04", chosen="ch05")
+    assert results["easy"].chapter_note == msg("detect.note_both", named="ch04", detected="ch04",
+                                               chosen="ch05")
+    # On the result, the student's page and the dashboard (this class's pages are in English).
+    assert _results(out, "reused")["dlfs"]["chapter_note"]
     assert "chapter_note" not in _results(out, "honest1")["dlfs"]
     page = (out / "students" / "easy" / "feedback.html").read_text(encoding="utf-8")
     assert "definitions look like ch04" in page
@@ -88,13 +88,13 @@ def test_the_flag_decides_and_the_others_are_noted(tmp_path):
     batch = run_batch(subs, tmp_path / "out", assignment=load_assignment("ch03"),
                       executor=SerialExecutor())
     assert {r.provenance.assignment_id for r in batch.results} == {"ch03"}
-    assert all("graded as ch03" in r.chapter_note for r in batch.results)
+    assert all(r.chapter_note.field("chosen") == "ch03" for r in batch.results)
 
 
 def test_a_single_notebook_keeps_its_own_detection(tmp_path):
     subs = [_write(tmp_path, "reused", "ch05", "ch04")]
     result = run_batch(subs, tmp_path / "out", executor=SerialExecutor()).results[0]
-    assert result.provenance.assignment_id == "ch04" and result.chapter_note == ""
+    assert result.provenance.assignment_id == "ch04" and result.chapter_note is None
 
 
 def test_a_notebook_that_names_an_unknown_chapter_is_still_graded_as_the_classs(tmp_path):
@@ -110,8 +110,9 @@ def test_a_folder_without_a_majority_chapter_grades_each_notebook_as_its_own(tmp
     subs = [_write(tmp_path, "a", "ch03", "ch03"), _write(tmp_path, "b", "ch04", "ch04")]
     results = run_batch(subs, tmp_path / "out", executor=SerialExecutor()).results
     assert [r.provenance.assignment_id for r in results] == ["ch03", "ch04"]
-    assert all(r.chapter_note == "" and r.points == r.max_points for r in results)
+    assert all(r.chapter_note is None and r.points == r.max_points for r in results)
     assert "ch03 (1), ch04 (1)" in caplog.text and "--assignment" in caplog.text
+    assert "과반" in caplog.text and "majority" not in caplog.text   # the console's language: Korean
 
 
 def test_the_vote_counts_definitions_before_metadata():
@@ -122,8 +123,9 @@ def test_the_vote_counts_definitions_before_metadata():
     assert class_chapter([Signals(None, None)]) is None
     assert class_chapter([Signals("ch04", None), Signals(None, "ch05")]) is None       # a tie
     assert class_chapter([Signals(None, "ch03"), Signals(None, "ch04"), Signals(None, "ch05")]) is None
-    assert chapter_note(Signals("ch05", "ch05"), "ch05") == ""
-    assert "ch07" in chapter_note(Signals(None, "ch07"), "ch05")
+    assert chapter_note(Signals("ch05", "ch05"), "ch05") is None
+    assert chapter_note(Signals(None, "ch07"), "ch05") == msg("detect.note_definitions", detected="ch07",
+                                                              chosen="ch05")
 
 
 def test_metadata_names_only_a_known_chapter_by_id_or_folder():

@@ -58,16 +58,3 @@ def test_make_grade_takes_a_download_named_with_spaces_parentheses_and_korean(tm
     results = json.loads((out / "students" / "김민수" / "results.json").read_text(encoding="utf-8"))
     assert results["score"] == results["dlfs"]["max_score"] == 50
 
-
-def test_log_lines_speak_the_consoles_language():
-    """Is a catalog sentence logged in both languages printed in --lang's only?"""
-    import logging
-    from autograder.cli import _OneLanguage
-    from autograder.messages import say
-    record = logging.LogRecord("autograder.batch", logging.WARNING, __file__, 1, "%s",
-                               (say("batch.canvas_no_assignment_id"),), None)
-    english = _OneLanguage("en").format(record)
-    korean = _OneLanguage("ko").format(record)
-    assert "--canvas-assignment-id N" in english
-    assert not any("\uac00" <= ch <= "\ud7a3" for ch in english)
-    assert any("\uac00" <= ch <= "\ud7a3" for ch in korean) and "Canvas matches them" not in korean

@@ -6,6 +6,7 @@ from pathlib import Path
 import nbformat
 from nbformat.v4 import new_code_cell, new_notebook
 
+from autograder.feedback import msg
 from autograder.assignment import load_assignment
 from autograder import pipeline
 from autograder.pipeline import error_result, prepare
@@ -27,7 +28,10 @@ def _notebook(path: Path, *sources: str, assignment: str | None = None) -> Path:
 def test_a_student_folder_without_notebook_gets_an_error(tmp_path):
     prep = prepare(Submission("kim", tmp_path))
     assert prep.error.code.value == "no_notebook"
-    assert not error_result(prep).graded
+    assert prep.error.message == msg("ingest.error.no_notebook", path=tmp_path.name)
+    result = error_result(prep)
+    # The error is the result's, said by an edge: nothing is copied into what was printed.
+    assert not result.graded and result.output == "" and result.error.message is prep.error.message
 
 
 def test_a_crash_inside_a_stage_is_an_internal_error_not_an_exception(tmp_path, monkeypatch):
@@ -47,7 +51,8 @@ def test_names_from_two_chapters_make_an_ambiguity_error_naming_both(tmp_path):
                      "def numerical_gradient(f, x): pass\n")
     prep = prepare(Submission("both", path))
     assert prep.error.code.value == "ambiguous_assignment"
-    assert "ch03" in prep.error.message and "ch04" in prep.error.message
+    assert prep.error.message.key == "detect.ambiguous"
+    assert "ch03" in prep.error.message.field("matches") and "ch04" in prep.error.message.field("matches")
     # The flag settles it.
     assert prepare(Submission("both", path), load_assignment("ch04")).assignment.id == "ch04"
 
@@ -71,7 +76,8 @@ def test_a_refused_submission_is_an_error_result_and_is_never_read(tmp_path):
                      refusal=Refusal("id_collision", "victim lee.ipynb, victim_lee.ipynb"),
                      origin="class/victim lee.ipynb")
     prep = prepare(sub)
-    assert prep.error.code.value == "id_collision" and "victim_lee.ipynb" in prep.error.message
+    assert prep.error.code.value == "id_collision"
+    assert prep.error.message == msg("submissions.id_collision", detail="victim lee.ipynb, victim_lee.ipynb")
     assert prep.ingest is None and prep.provenance.source == "class/victim lee.ipynb"
     assert prep.provenance.sha256 == __import__("hashlib").sha256(b"").hexdigest()
 
@@ -97,6 +103,7 @@ def test_a_name_error_hint_names_its_cause_through_the_sandbox(tmp_path):
     result = pipeline.grade(prepare(Submission("kim", path)))
     hints = {o.item: o.hint for o in result.outcomes if o.status.value == "error"}
     assert hints["step_function"] == msg("grading.cause.did_you_mean", name="sigmod", suggestion="sigmoid")
-    assert hints["predict"] == msg("grading.cause.unread", name="softmax", cell=3, problem="syntax error, line 1")
+    assert hints["predict"] == msg("grading.cause.unread", name="softmax", cell=3,
+                                   problem=msg("ingest.problem.syntax_error", line=1))
     assert hints["forward"] == msg("grading.cause.star_import", name="identity_function", cell=1,
                                    module="common.functions")

@@ -13,7 +13,7 @@ from __future__ import annotations
 import logging
 
 from autograder.ingest.model import Cell, CellProblem, IngestContext
-from autograder.messages import say
+from autograder.feedback import msg
 
 log = logging.getLogger("autograder.ingest")
 
@@ -34,7 +34,7 @@ def limit_cells(cells: list[Cell], ctx: IngestContext) -> list[Cell]:
         if size > MAX_CELL_CHARS:
             log.info("%s: %d characters, over the per-cell cap", cell.label, size)
             _leave_out(cell, f"{_kb(size)} KB, over the {_kb(MAX_CELL_CHARS)} KB limit per cell")
-            ctx.report.warnings.append(say("ingest.warn.cell_too_large", cell=cell.number,
+            ctx.report.warnings.append(msg("ingest.warn.cell_too_large", cell=cell.number,
                                            size_kb=_kb(size), limit_kb=_kb(MAX_CELL_CHARS)))
         elif used + size > MAX_NOTEBOOK_CHARS:
             _leave_out(cell, f"over the {_kb(MAX_NOTEBOOK_CHARS)} KB limit for a whole notebook")
@@ -46,7 +46,7 @@ def limit_cells(cells: list[Cell], ctx: IngestContext) -> list[Cell]:
         listed = ", ".join(str(n) for n in over_budget[:LISTED_CELLS])
         if len(over_budget) > LISTED_CELLS:
             listed += ", ..."
-        ctx.report.warnings.append(say("ingest.warn.notebook_too_large", cells=listed,
+        ctx.report.warnings.append(msg("ingest.warn.notebook_too_large", cells=listed,
                                        count=len(over_budget), limit_kb=_kb(MAX_NOTEBOOK_CHARS)))
     return cells
 

@@ -11,7 +11,7 @@ import logging
 from pathlib import Path
 
 from autograder.ingest.model import IngestError
-from autograder.messages import say
+from autograder.feedback import msg
 
 log = logging.getLogger("autograder.ingest")
 
@@ -36,15 +36,15 @@ FALLBACK_ENCODINGS = ("cp949",)
 
 def read_bytes(path: Path) -> bytes:
     if path.is_dir():
-        raise IngestError("no_notebook", say("ingest.error.no_notebook", path=path))
+        raise IngestError("no_notebook", msg("ingest.error.no_notebook", path=path))
     try:
         size = path.stat().st_size
         if size > MAX_BYTES:
-            raise IngestError("too_large", say("ingest.error.too_large", size_mb=size >> 20,
+            raise IngestError("too_large", msg("ingest.error.too_large", size_mb=size >> 20,
                                                limit_mb=MAX_BYTES >> 20))
         return path.read_bytes()
     except OSError as error:
-        raise IngestError("unreadable", say("ingest.error.unreadable", path=path,
+        raise IngestError("unreadable", msg("ingest.error.unreadable", path=path,
                                             reason=error.strerror or type(error).__name__)) from error
 
 
@@ -52,9 +52,9 @@ def sniff(data: bytes) -> None:
     """Refuse binary files before any decoding guesses at them."""
     for magic, kind in SIGNATURES:
         if data.startswith(magic):
-            raise IngestError("unsupported_type", say("ingest.error.unsupported_type", kind=kind))
+            raise IngestError("unsupported_type", msg("ingest.error.unsupported_type", kind=kind))
     if not data.strip():
-        raise IngestError("empty", say("ingest.error.empty"))
+        raise IngestError("empty", msg("ingest.error.empty"))
 
 
 def decode(data: bytes) -> tuple[str, str]:
@@ -65,7 +65,7 @@ def decode(data: bytes) -> tuple[str, str]:
         return _strict(data, "utf-16")
     if b"\x00" in data:
         # No text encoding we accept puts NUL bytes in a notebook or a script.
-        raise IngestError("unsupported_type", say("ingest.error.unsupported_type", kind="binary"))
+        raise IngestError("unsupported_type", msg("ingest.error.unsupported_type", kind="binary"))
     try:
         return data.decode("utf-8"), "utf-8"
     except UnicodeDecodeError:
@@ -77,11 +77,11 @@ def decode(data: bytes) -> tuple[str, str]:
             continue
         log.info("decoded as %s", encoding)
         return text, encoding
-    raise IngestError("unknown_encoding", say("ingest.error.unknown_encoding"))
+    raise IngestError("unknown_encoding", msg("ingest.error.unknown_encoding"))
 
 
 def _strict(data: bytes, encoding: str) -> tuple[str, str]:
     try:
         return data.decode(encoding), encoding
     except UnicodeDecodeError as error:
-        raise IngestError("unknown_encoding", say("ingest.error.unknown_encoding")) from error
+        raise IngestError("unknown_encoding", msg("ingest.error.unknown_encoding")) from error

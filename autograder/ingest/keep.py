@@ -17,7 +17,7 @@ from autograder.ingest.blocks import BlockPlan, block_kind, hidden_definitions, 
 from autograder.ingest.model import Cell, Definition, IngestContext, Skipped
 from autograder.ingest.rules import bindings, calls_get_ipython, rebound_names, skip_kind
 from autograder.ingest.unread import note_unread
-from autograder.messages import say
+from autograder.feedback import msg
 
 log = logging.getLogger("autograder.ingest")
 
@@ -68,7 +68,7 @@ def _replay(block: ast.stmt, plan: BlockPlan, cell: Cell, ctx: IngestContext) ->
         register(stmt, [replace(d, block=kind, block_line=block.lineno) for d in bound], cell, ctx)
         kept += [d.name if d.name != "*" else f"{d.imported_from}.*" for d in bound]
     log.info("%s: opened the %s block on line %d", cell.label, kind, block.lineno)
-    ctx.report.warnings.append(say("ingest.warn.block_opened", cell=cell.number, line=block.lineno,
+    ctx.report.warnings.append(msg("ingest.warn.block_opened", cell=cell.number, line=block.lineno,
                                    block=kind, names=_listed(kept)))
     for line, hidden_kind, names in plan.hidden:
         _warn_hidden(line, hidden_kind, names, cell, ctx)
@@ -76,7 +76,7 @@ def _replay(block: ast.stmt, plan: BlockPlan, cell: Cell, ctx: IngestContext) ->
 
 def _warn_hidden(line: int, kind: str, names: list[str], cell: Cell, ctx: IngestContext) -> None:
     if names:
-        ctx.report.warnings.append(say("ingest.warn.block_skipped", cell=cell.number, line=line,
+        ctx.report.warnings.append(msg("ingest.warn.block_skipped", cell=cell.number, line=line,
                                        block=kind, names=_listed(names)))
 
 
@@ -131,5 +131,5 @@ def _warn_if_stray_method(stmt: ast.FunctionDef | ast.AsyncFunctionDef, cell: Ce
                           ctx: IngestContext) -> None:
     params = stmt.args.posonlyargs + stmt.args.args
     if params and params[0].arg == "self":
-        ctx.report.warnings.append(say("ingest.warn.method_outside_class",
+        ctx.report.warnings.append(msg("ingest.warn.method_outside_class",
                                        name=stmt.name, cell=cell.number))

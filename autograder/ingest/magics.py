@@ -11,7 +11,7 @@ import logging
 import re
 
 from autograder.ingest.model import Cell, IngestContext, split_lines
-from autograder.messages import say
+from autograder.feedback import msg
 
 log = logging.getLogger("autograder.ingest")
 
@@ -52,7 +52,7 @@ def strip_magics(cells: list[Cell], ctx: IngestContext) -> list[Cell]:
             ctx.report.magics_stripped += 1
             if match.group(1) not in BODY_KEEPING_CELL_MAGICS:
                 log.info("%s: dropped %%%%%s cell", cell.label, match.group(1))
-                ctx.report.warnings.append(say("ingest.warn.cell_magic_dropped",
+                ctx.report.warnings.append(msg("ingest.warn.cell_magic_dropped",
                                                cell=cell.number, magic=match.group(1)))
                 cell.dropped = True
                 continue

@@ -6,6 +6,10 @@ import ast
 from collections import Counter
 from dataclasses import dataclass, field
 
+from autograder.feedback import Message, Part
+from autograder.feedback.message import part_from_data
+from autograder.messages import SaidError
+
 
 def split_lines(text: str) -> list[str]:
     """Lines as Python's tokenizer counts them: str.splitlines also breaks on form feeds,
@@ -16,12 +20,16 @@ def split_lines(text: str) -> list[str]:
     return lines
 
 
-class IngestError(Exception):
-    """This submission cannot be read at all; `code` is stable, `message` is for the student."""
+class IngestError(SaidError):
+    """This submission cannot be read at all; `code` is stable, `message` (a catalog
+    message) is for the student."""
 
-    def __init__(self, code: str, message: str):
-        self.code, self.message = code, message
-        super().__init__(f"{code}: {message}")
+    def __init__(self, code: str, message: Message):
+        self.code = code
+        super().__init__(message)
+
+    def __str__(self) -> str:
+        return f"{self.code}: {super().__str__()}"
 
 
 @dataclass(frozen=True)
@@ -143,7 +151,7 @@ class IngestReport:
     magics_stripped: int = 0
     syntax_errors: list[tuple[int, int, str]] = field(default_factory=list)
     skipped: Counter = field(default_factory=Counter)
-    warnings: list[str] = field(default_factory=list)
+    warnings: list[Part] = field(default_factory=list)   # catalog messages, said by an edge
 
     @property
     def skipped_total(self) -> int:
@@ -159,7 +167,7 @@ class IngestReport:
             "syntax_errors": [list(e) for e in self.syntax_errors],
             "skipped_total": self.skipped_total,
             "skipped": dict(sorted(self.skipped.items())),
-            "warnings": list(self.warnings),
+            "warnings": [w.to_data() for w in self.warnings],
         }
 
     @classmethod
@@ -169,7 +177,9 @@ class IngestReport:
                    cells_total=data.get("cells_total", 0), cells_code=data.get("cells_code", 0),
                    magics_stripped=data.get("magics_stripped", 0),
                    syntax_errors=[tuple(e) for e in data.get("syntax_errors", [])],
-                   skipped=Counter(data.get("skipped", {})), warnings=list(data.get("warnings", [])))
+                   skipped=Counter(data.get("skipped", {})),
+                   # an older run stored its warnings as sentences: they read back verbatim
+                   warnings=[part_from_data(w) for w in data.get("warnings", [])])
 
 
 @dataclass
@@ -198,6 +208,9 @@ class IngestResult:
     # The last skipped statement binding each name, before or after any kept definition of
     # it: where a NameError's name would have come from, or a class rebound to an instance.
     skipped: dict[str, Skipped] = field(default_factory=dict)
+    # Each block's label -> the notebook cell it came from (the grader's own blocks have none),
+    # so a block's error is placed by its cell without reading the label back.
+    block_cells: dict[str, int] = field(default_factory=dict)
 
     @property
     def source(self) -> str:

@@ -14,7 +14,7 @@ import logging
 import warnings
 
 from autograder.ingest.model import Cell, CellProblem, IngestContext
-from autograder.messages import say
+from autograder.feedback import msg
 
 log = logging.getLogger("autograder.ingest")
 
@@ -38,9 +38,10 @@ def parse_cells(cells: list[Cell], ctx: IngestContext) -> list[Cell]:
         log.info("%s, line %s: %s", cell.label, problem.line, problem.detail)
         cell.tree, cell.dropped, cell.problem = None, True, problem
         ctx.report.syntax_errors.append((cell.number, problem.line, problem.detail))
-        ctx.report.warnings.append(say(WARNING_KEY[problem.reason], cell=cell.number,
-                                       line=problem.line, message=problem.detail,
-                                       limit=MAX_DEPTH))
+        # Each sentence keeps only the facts it says: a stored message is its key and those.
+        said = {"limit": MAX_DEPTH} if problem.reason == "too_deep" else {"message": problem.detail}
+        ctx.report.warnings.append(msg(WARNING_KEY[problem.reason], cell=cell.number,
+                                       line=problem.line, **said))
     return cells
 
 

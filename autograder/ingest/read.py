@@ -11,7 +11,7 @@ from nbformat.validator import ValidationError
 
 from autograder.ingest.model import Cell, IngestError, IngestReport
 from autograder.ingest.stream import load_kept
-from autograder.messages import say
+from autograder.feedback import msg
 
 log = logging.getLogger("autograder.ingest")
 
@@ -38,7 +38,7 @@ def read_notebook(text: str, report: IngestReport) -> tuple[list[Cell], dict]:
         raw = _load_json(text)
     if not isinstance(raw, dict) or "nbformat" not in raw or not (
             "cells" in raw or "worksheets" in raw):
-        raise IngestError("not_a_notebook", say("ingest.error.not_a_notebook",
+        raise IngestError("not_a_notebook", msg("ingest.error.not_a_notebook",
                                                 reason=_shape_of(raw)))
     _refuse_too_many_cells(_count_cells(raw))
     metadata = raw["metadata"] if isinstance(raw.get("metadata"), dict) else {}
@@ -51,7 +51,7 @@ def read_notebook(text: str, report: IngestReport) -> tuple[list[Cell], dict]:
         if version != 4:
             nb = nbformat.convert(nb, 4)
     except Exception as error:  # nbformat raises a zoo of types on odd input
-        raise IngestError("not_a_notebook", say("ingest.error.not_a_notebook",
+        raise IngestError("not_a_notebook", msg("ingest.error.not_a_notebook",
                                                 reason=f"{type(error).__name__}: {error}"[:300])) from error
     report.format = "ipynb v4" if version == 4 else f"ipynb v{version} upgraded"
     try:
@@ -59,12 +59,12 @@ def read_notebook(text: str, report: IngestReport) -> tuple[list[Cell], dict]:
     except ValidationError as error:
         # Colab and hand-edited notebooks often carry extra fields; the code is still there.
         log.info("notebook does not validate: %s", error.message)
-        report.warnings.append(say("ingest.warn.invalid_notebook", reason=error.message[:300]))
+        report.warnings.append(msg("ingest.warn.invalid_notebook", reason=error.message[:300]))
     except (RecursionError, MemoryError) as error:
         # The schema check walks the JSON recursively; deep outputs or metadata defeat it,
         # but the cells were read already.
         log.info("notebook could not be validated: %s", type(error).__name__)
-        report.warnings.append(say("ingest.warn.invalid_notebook", reason=type(error).__name__))
+        report.warnings.append(msg("ingest.warn.invalid_notebook", reason=type(error).__name__))
     cells = [Cell(number, _source_of(cell)) for number, cell in enumerate(nb.cells, start=1)
              if cell.get("cell_type") == "code"]
     report.cells_total = len(nb.cells)
@@ -129,7 +129,7 @@ def _count_cells(raw: dict) -> int:
 
 def _refuse_too_many_cells(count: int) -> None:
     if count > MAX_CELLS:
-        raise IngestError("too_many_cells", say("ingest.error.too_many_cells", limit=MAX_CELLS))
+        raise IngestError("too_many_cells", msg("ingest.error.too_many_cells", limit=MAX_CELLS))
 
 
 def _load_json(text: str):
@@ -137,13 +137,13 @@ def _load_json(text: str):
         return json.loads(text)
     except RecursionError as error:
         # `[[[[...]]]]` thousands deep: the decoder gives up before anything is built.
-        raise IngestError("too_deep", say("ingest.error.too_deep")) from error
+        raise IngestError("too_deep", msg("ingest.error.too_deep")) from error
     except json.JSONDecodeError as error:
         body = text.rstrip()
         ran_out = error.pos >= len(body) - 1 or error.msg.startswith("Unterminated string")
         if body.startswith(("{", "[")) and ran_out:
-            raise IngestError("truncated", say("ingest.error.truncated")) from error
-        raise IngestError("invalid_json", say("ingest.error.invalid_json", line=error.lineno,
+            raise IngestError("truncated", msg("ingest.error.truncated")) from error
+        raise IngestError("invalid_json", msg("ingest.error.invalid_json", line=error.lineno,
                                               column=error.colno, reason=error.msg)) from error
 
 

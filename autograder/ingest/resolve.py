@@ -16,7 +16,7 @@ from autograder.ingest.explain import close_names, instance_of_class, shadowed, 
 from autograder.ingest.match import Fit, match_shapes, similarity
 from autograder.ingest.model import Definition, Shape, Skipped, Unread
 from autograder.ingest.unread import describe
-from autograder.messages import say
+from autograder.feedback import Message, Part, msg
 
 GRADABLE_KINDS = {"function", "class", "lambda", "alias"}   # what a student wrote and can be called
 # Notes about later definitions that could not be read, per item, at most.
@@ -27,9 +27,14 @@ MAX_LISTED = 6
 
 @dataclass
 class Resolution:
+    """Which of the student's names each item is graded as, and what to tell about it.
+
+    Every message is one Part per item: several things said about one item (a renamed
+    function that was also redefined) are one message that joins them in order
+    (`ingest.resolve.joined`, see `joined`), so an edge renders an item's note in one go."""
     bindings: dict[str, str] = field(default_factory=dict)
-    unavailable: dict[str, str] = field(default_factory=dict)
-    notes: dict[str, str] = field(default_factory=dict)
+    unavailable: dict[str, Part] = field(default_factory=dict)   # item -> why it cannot be graded
+    notes: dict[str, Part] = field(default_factory=dict)         # item -> how it was found
     # Items the book has as functions that the student made an instance or a class.
     not_functions: set[str] = field(default_factory=set)
 
@@ -61,7 +66,7 @@ def resolve_items(definitions: dict[str, Definition], items: list[str],
             resolution.unavailable[item] = _why_not(definitions[candidates[0]])
         elif lost := [(n, unread[n][-1]) for n in names if n in unread]:
             name, last = lost[0]
-            resolution.unavailable[item] = say("ingest.resolve.unread_missing", name=name,
+            resolution.unavailable[item] = msg("ingest.resolve.unread_missing", name=name,
                                                cell=last.cell, problem=describe(last.problem))
         else:
             missing.append(item)
@@ -94,40 +99,46 @@ def _bind(resolution: Resolution, item: str, chosen: Definition, skipped: Mappin
     resolution.bindings[item] = name
     notes = []
     if fit is not None:
-        notes.append(say(f"ingest.match.{fit.by}", student=name, book=item,
+        notes.append(msg(f"ingest.match.{fit.by}", student=name, book=item,
                          shape=signature(chosen)))
     elif name != item:
-        notes.append(say("ingest.resolve.alias_note", student=name, book=item))
+        notes.append(msg("ingest.resolve.alias_note", student=name, book=item))
     if chosen.earlier:
-        notes.append(say("ingest.resolve.redefined", name=name,
+        notes.append(msg("ingest.resolve.redefined", name=name,
                          cells=", ".join(str(c) for c in (*chosen.earlier, chosen.cell)),
                          cell=chosen.cell))
     if chosen.block:
-        notes.append(say("ingest.resolve.in_block", name=name, block=chosen.block,
+        notes.append(msg("ingest.resolve.in_block", name=name, block=chosen.block,
                          cell=chosen.cell, line=chosen.block_line))
     # A later attempt that could not be read leaves this one graded: say so.
     for later in chosen.unread_later[-MAX_UNREAD_NOTES:]:
-        notes.append(say("ingest.resolve.unread_later", name=name, cell=later.cell,
+        notes.append(msg("ingest.resolve.unread_later", name=name, cell=later.cell,
                          problem=describe(later.problem), graded=chosen.cell))
     if (rebound := instance_of_class(skipped.get(name), definitions)) \
             and (rebound.cell, rebound.line) > (chosen.cell, chosen.line):
         # Grading never runs `SimpleNet = SimpleNet()`, so the class is graded; the
         # student's own notebook has lost it after that line, which is worth knowing.
-        notes.append(say("ingest.resolve.rebound_instance", name=name, call=rebound.call,
+        notes.append(msg("ingest.resolve.rebound_instance", name=name, call=rebound.call,
                          cell=rebound.cell, line=rebound.line))
     if notes:
-        resolution.notes[item] = " ".join(notes)
+        resolution.notes[item] = joined(notes)
+
+
+def joined(parts: list[Part]) -> Part:
+    """Several messages as one, said one after the other."""
+    first, *rest = parts
+    return msg("ingest.resolve.joined", first=first, rest=joined(rest)) if rest else first
 
 
 def _usage(item: str, shape: Shape) -> str:
     return f"{item}({', '.join(shape.params.names)})"
 
 
-def _class_for_function(chosen: Definition, item: str, shape: Shape | None) -> str:
+def _class_for_function(chosen: Definition, item: str, shape: Shape | None) -> Message | None:
     """The message for a class where the book has a function (`class XOR` whose constructor
-    takes the inputs): calling it makes an object, never the answer; "" otherwise."""
+    takes the inputs): calling it makes an object, never the answer; None otherwise."""
     if shape is None or shape.kind != "function" or chosen.shape is None or chosen.shape.kind != "class":
-        return ""
+        return None
     renamed = f"{chosen.name}Class"
     args = ", ".join(shape.params.names)
     methods = dict(chosen.shape.methods)
@@ -139,17 +150,17 @@ def _class_for_function(chosen: Definition, item: str, shape: Shape | None) -> s
         method = next((m for m, p in methods.items() if p.accepts(len(shape.params.names),
                                                                     len(shape.params.names))), "")
         call = f"{renamed}().{method}({args})" if method else f"{renamed}()({args})"
-    return say("ingest.resolve.class_for_function", name=chosen.name, cell=chosen.cell,
+    return msg("ingest.resolve.class_for_function", name=chosen.name, cell=chosen.cell,
                line=chosen.line, usage=_usage(item, shape), renamed=renamed,
                wrapper=f"def {item}({args}): return {call}")
 
 
 def _instance_for_function(item: str, names: list[str], definitions: Mapping[str, Definition],
-                           skipped: Mapping[str, Skipped], shape: Shape | None) -> str:
+                           skipped: Mapping[str, Skipped], shape: Shape | None) -> Message | None:
     """The message for `AND = LogicGate(...)` where the book has a function `AND(x1, x2)`:
-    what the item must be, and how to wrap the instance; "" otherwise."""
+    what the item must be, and how to wrap the instance; None otherwise."""
     if shape is None or shape.kind != "function":
-        return ""
+        return None
     for name in names:
         binding = instance_of_class(skipped.get(name), definitions)
         if binding is None:
@@ -159,39 +170,39 @@ def _instance_for_function(item: str, names: list[str], definitions: Mapping[str
         count = len(shape.params.names)
         method = next((m for m, p in (cls.methods if cls else ()) if p.accepts(count, count)), "")
         instance = f"{name.lower()}_{binding.call.lower()}"
-        return say("ingest.resolve.instance_for_function", name=name, call=binding.call,
+        return msg("ingest.resolve.instance_for_function", name=name, call=binding.call,
                    cell=binding.cell, line=binding.line, usage=_usage(item, shape),
                    instance=f"{instance} = {binding.call}(...)",
                    wrapper=f"def {item}({args}): return {instance}{'.' + method if method else ''}({args})")
-    return ""
+    return None
 
 
 def _usable(definition: Definition) -> bool:
     return definition.kind in GRADABLE_KINDS and definition.imported_from is None
 
 
-def _why_not(definition: Definition) -> str:
+def _why_not(definition: Definition) -> Message:
     if shadowed(definition):
-        return say("ingest.resolve.shadowed", name=definition.name, cell=written_cell(definition),
+        return msg("ingest.resolve.shadowed", name=definition.name, cell=written_cell(definition),
                    import_cell=definition.cell, module=definition.imported_from)
     if definition.imported_from is not None:
-        return say("ingest.resolve.imported", name=definition.name, module=definition.imported_from)
-    return say("ingest.resolve.not_callable", name=definition.name, cell=definition.cell,
+        return msg("ingest.resolve.imported", name=definition.name, module=definition.imported_from)
+    return msg("ingest.resolve.not_callable", name=definition.name, cell=definition.cell,
                line=definition.line)
 
 
 def _missing(item: str, names: list[str], definitions: Mapping[str, Definition],
              skipped: Mapping[str, Skipped], several: tuple[str, ...], bound: set[str],
-             shape: Shape | None) -> str:
+             shape: Shape | None) -> Part:
     if several:
-        return say("ingest.match.several", name=item,
+        return msg("ingest.match.several", name=item,
                    candidates=", ".join(f"`{n}`" for n in several))
     message = _missing_name(item, names, definitions, skipped, bound)
     listed = [signature(d) for d in _unmatched(definitions, bound, shape)]
     if listed:
         shown = ", ".join(f"`{s}`" for s in listed[:MAX_LISTED])
-        message += " " + say("ingest.resolve.unmatched",
-                             listing=shown + (", ..." if len(listed) > MAX_LISTED else ""))
+        message = joined([message, msg("ingest.resolve.unmatched",
+                                       listing=shown + (", ..." if len(listed) > MAX_LISTED else ""))])
     return message
 
 
@@ -208,24 +219,24 @@ def _unmatched(definitions: Mapping[str, Definition], bound: set[str],
 
 
 def _missing_name(item: str, names: list[str], definitions: Mapping[str, Definition],
-                  skipped: Mapping[str, Skipped], bound: set[str]) -> str:
+                  skipped: Mapping[str, Skipped], bound: set[str]) -> Message:
     for name in names:
         if (binding := skipped.get(name)) is None:
             continue
         if instance_of_class(binding, definitions):
-            return say("ingest.resolve.instance", name=name, call=binding.call,
+            return msg("ingest.resolve.instance", name=name, call=binding.call,
                        cell=binding.cell, line=binding.line)
-        return say("ingest.resolve.only_skipped", name=name, cell=binding.cell,
+        return msg("ingest.resolve.only_skipped", name=name, cell=binding.cell,
                    line=binding.line, kind=binding.kind)
     star = [d.imported_from for d in definitions.values() if d.name == "*"]
     if star:
-        return say("ingest.resolve.missing_star_import", name=item, module=star[-1])
+        return msg("ingest.resolve.missing_star_import", name=item, module=star[-1])
     # A name graded as another item is not this one (`numerical_gradient` for numerical_diff);
     # the cutoff keeps sibling layers (`AddLayer` for `MulLayer`) out of the suggestions.
     close = close_names(item, [n for n, d in definitions.items() if _usable(d) and n not in bound])
     if not close:
-        return say("ingest.resolve.missing", name=item)
-    return say("ingest.resolve.missing_did_you_mean", name=item,
+        return msg("ingest.resolve.missing", name=item)
+    return msg("ingest.resolve.missing_did_you_mean", name=item,
                suggestions=", ".join(f"`{c}`" for c in close))
 
 

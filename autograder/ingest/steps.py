@@ -18,7 +18,7 @@ from autograder.ingest.magics import strip_magics
 from autograder.ingest.model import IngestContext, IngestError, IngestReport, IngestResult
 from autograder.ingest.parse import parse_cells
 from autograder.ingest.read import read_notebook, read_script
-from autograder.messages import say
+from autograder.feedback import msg
 
 log = logging.getLogger("autograder.ingest")
 
@@ -45,7 +45,7 @@ def ingest_bytes(data: bytes, name: str) -> IngestResult:
     cells = [c for c in cells if c.source.strip()]
     report.cells_code = len(cells)
     if not cells:
-        raise IngestError("empty", say("ingest.error.empty"))
+        raise IngestError("empty", msg("ingest.error.empty"))
     ctx = IngestContext(report)
     for step in CELL_STEPS:
         cells = step(cells, ctx)
@@ -53,4 +53,4 @@ def ingest_bytes(data: bytes, name: str) -> IngestResult:
              path.name, report.format, report.cells_code, len(ctx.definitions),
              report.skipped_total)
     return IngestResult(blocks_of(cells), ctx.definitions, metadata, report, ctx.unread,
-                        ctx.skipped)
+                        ctx.skipped, {c.label: c.number for c in cells if c.emitted})

@@ -15,7 +15,7 @@ import io
 import ijson
 
 from autograder.ingest.model import IngestError
-from autograder.messages import say
+from autograder.feedback import msg
 
 # What a cell carries that grading never reads, under nbformat 4 and nbformat 3, as
 # ijson names the path to it; each is kept as an empty value of its own kind.
@@ -47,13 +47,13 @@ def load_kept(data: bytes, max_values: int):
             if event in _OPENS:
                 depth += 1
                 if depth > MAX_KEPT_DEPTH:
-                    raise IngestError("too_deep", say("ingest.error.too_deep"))
+                    raise IngestError("too_deep", msg("ingest.error.too_deep"))
             elif event in _CLOSES:
                 depth -= 1
             if event != "map_key":
                 kept += 1
                 if kept > max_values:
-                    raise IngestError("too_many_values", say("ingest.error.too_many_values",
+                    raise IngestError("too_many_values", msg("ingest.error.too_many_values",
                                                              limit=max_values))
             builder.event(event, value)
     except ijson.JSONError as error:
@@ -77,5 +77,5 @@ def _broken(error: Exception) -> IngestError:
     # yajl says where in a picture of the text, not at which line; its first line is the reason.
     reason = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
     if "premature EOF" in reason:
-        return IngestError("truncated", say("ingest.error.truncated"))
-    return IngestError("invalid_json", say("ingest.error.invalid_json_stream", reason=reason[:200]))
+        return IngestError("truncated", msg("ingest.error.truncated"))
+    return IngestError("invalid_json", msg("ingest.error.invalid_json_stream", reason=reason[:200]))

@@ -14,7 +14,7 @@ import re
 from dataclasses import replace
 
 from autograder.ingest.model import Cell, CellProblem, IngestContext, Unread
-from autograder.messages import say
+from autograder.feedback import Message, msg
 
 TOP_LEVEL = re.compile(r"^(?:(?:async[ \t]+)?def|class)[ \t]+([^\W\d]\w*)"
                        r"|^([^\W\d]\w*)[ \t]*=[ \t]*lambda\b", re.MULTILINE)
@@ -40,18 +40,19 @@ def note_unread(cell: Cell, ctx: IngestContext) -> None:
         ctx.definitions[name] = replace(earlier, unread_later=earlier.unread_later + (unread,))
         if warned < MAX_WARNINGS_PER_CELL:
             warned += 1
-            ctx.report.warnings.append(say("ingest.warn.unread_redefinition", name=name,
+            ctx.report.warnings.append(msg("ingest.warn.unread_redefinition", name=name,
                                            cell=cell.number, problem=describe(problem),
                                            graded=earlier.cell))
 
 
-def describe(problem: CellProblem) -> str:
-    """A short phrase for "could not be read (...)": what went wrong and where."""
+def describe(problem: CellProblem) -> Message:
+    """What went wrong and where, said inside "could not be read (...)"."""
     if problem.reason == "too_large":
-        return f"too large: {problem.detail}"
-    what = {"syntax_error": "syntax error", "not_text": f"not text, {problem.detail}",
-            "too_deep": "nested too deeply"}.get(problem.reason, f"too complex, {problem.detail}")
-    return f"{what}, line {problem.line}"
+        return msg("ingest.problem.too_large")
+    if problem.reason in ("syntax_error", "too_deep"):
+        return msg(f"ingest.problem.{problem.reason}", line=problem.line)
+    reason = problem.reason if problem.reason == "not_text" else "too_complex"
+    return msg(f"ingest.problem.{reason}", line=problem.line, detail=problem.detail)
 
 
 def _defined_names(source: str) -> list[tuple[str, int]]:

@@ -12,7 +12,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from ..messages import say
+from ..messages import console_lang, say
 
 EXIT_OK, EXIT_MISUSE = 0, 2
 TEMPLATE_DIR = Path(__file__).resolve().parents[2] / "student_template"
@@ -53,24 +53,24 @@ def run_publish(args) -> int:
                 write_source(spec)
                 source = None
             done = publish_chapter(spec, args.out, source)
-            print(say("publish.chapter", assignment=spec.assignment_id,
+            print(say("publish.chapter", console_lang(), assignment=spec.assignment_id,
                       source=str(args.source or spec.source_path), folder=str(done.folder),
                       tests=len(done.tests)))
     except (SpecError, SolutionMarkerError, HiddenTestsInNotebook, OSError,
             nbformat.ValidationError) as exc:
-        print(say("publish.failed", detail=str(exc)), file=sys.stderr)
+        print(say("publish.failed", console_lang(), detail=str(exc)), file=sys.stderr)
         return EXIT_MISUSE
-    print(say("publish.commit", out=str(args.out)))
+    print(say("publish.commit", console_lang(), out=str(args.out)))
     return EXIT_OK
 
 
 def run_check(args) -> int:
     if not (TEMPLATE_DIR / "dlfs_check").is_dir():
-        print(say("check.no_template", path=str(TEMPLATE_DIR)), file=sys.stderr)
+        print(say("check.no_template", args.lang, path=str(TEMPLATE_DIR)), file=sys.stderr)
         return EXIT_MISUSE
     # The same checker a student runs, from the committed template: nothing of the grader.
     sys.path.insert(0, str(TEMPLATE_DIR))
     from dlfs_check.cli import main
-    print(say("check.in_process"), file=sys.stderr)
+    print(say("check.in_process", args.lang), file=sys.stderr)
     argv = [args.notebook, "--lang", args.lang] + (["--chapter", args.chapter] if args.chapter else [])
     return main(argv)

@@ -19,7 +19,7 @@ from ..text import csv_cell, fence, md_inline
 from .page import labels, submission_view
 from .dashboard import dashboard_view
 from .view import batch_rows, identical_groups
-from .words import DEFAULT_LANG
+from ..messages import DEFAULT_LANG
 
 _env = Environment(loader=PackageLoader("autograder.report", "templates"),
                    autoescape=select_autoescape(enabled_extensions=("html", "html.j2")), keep_trailing_newline=True,

@@ -17,7 +17,9 @@ from ..result import GradingResult
 from ..store import dumps
 from ..text import clip
 from .visibility import visibility_of
-from .words import DEFAULT_LANG, said, summary_text, test_text
+from ..messages import DEFAULT_LANG
+from ..summary import summary_text
+from .words import said, test_text
 
 
 # Caps on text that can carry what a student's code produced, so results.json stays well

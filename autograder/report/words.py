@@ -8,12 +8,10 @@ labelled here with the catalog's grading.label.* words.
 
 from __future__ import annotations
 
-from ..feedback import Feedback, Message, Part, msg, render_part
+from ..feedback import Feedback, Message, Part, render_part
 from ..grading.outcome import TestOutcome, TestStatus
 from ..messages import say
-from ..result import GradingResult
 
-DEFAULT_LANG = "ko"      # the course's students read Korean first; `--lang en` for the others
 VALUES = ("inputs", "returned", "expected")
 
 
@@ -43,39 +41,6 @@ def test_text(outcome: TestOutcome, lang: str) -> str:
     if outcome.status is TestStatus.PASSED:
         return "\n".join(said(note, lang) for note in outcome.notes)
     return feedback_text(outcome.feedback, lang)
-
-
-def summary_parts(result: GradingResult) -> list[Part]:
-    """The lines above what the student's code printed: the error of a result not graded;
-    else the score, the blocks that failed while loading, a load that ran out of time,
-    and a heading when something was printed.
-
-    Integrator: fb-edges' floor module autograder/summary.py has summary_parts and
-    summary_text saying the same; this local copy (and summary_text below) goes when that
-    one lands: import them from there."""
-    if result.error is not None:
-        return [result.error.message]
-    parts: list[Part] = []
-    if result.score is not None:
-        parts.append(msg("report.score_line", points=f"{result.score.points:g}",
-                         max_points=f"{result.score.max_points:g}"))
-    load = result.load
-    for error in (load.block_errors if load else ()):
-        parts.append(msg("report.block_failed", label=error.label, line=error.line,
-                         error=f"{error.exc_type}: {error.message}"))
-    if load and load.timed_out:
-        parts.append(msg("report.load_timed_out"))
-    if result.output.strip():
-        parts.append(msg("report.student_output_follows"))
-    return parts
-
-
-def summary_text(result: GradingResult, lang: str) -> str:
-    """The summary in `lang`, then what the student's code printed, as it printed it."""
-    lines = [said(part, lang) for part in summary_parts(result)]
-    if result.output.strip():
-        lines.append(result.output)
-    return "\n".join(lines)
 
 
 def message_key(part: Part | None) -> str | None:

@@ -19,6 +19,7 @@ import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ..feedback import msg, render_part
 from .hashing import CHUNK_BYTES, FileTooLarge, open_regular, sha256_of
 from .members import NotAZip, UnsafeMember, directory_size, is_directory, is_encrypted, member_name, member_parts
 from .model import Caps, Refusal
@@ -53,7 +54,7 @@ def ignored(parts: tuple[str, ...]) -> bool:
 
 class ArchiveRefused(Exception):
     def __init__(self, refusal: Refusal) -> None:
-        super().__init__(refusal.code, refusal.detail)
+        super().__init__(refusal.code, render_part(refusal.detail, "en"))
         self.refusal = refusal
 
 
@@ -95,7 +96,8 @@ class Unpacker:
         try:
             digest = sha256_of(archive, self.caps.archive_bytes)
         except FileTooLarge as exc:
-            raise ArchiveRefused(Refusal("archive_too_large", f"{name}: {exc.size} bytes")) from None
+            raise ArchiveRefused(Refusal("archive_too_large", msg("submissions.detail.size", name=name,
+                                                                  size=exc.size))) from None
         except OSError as exc:
             raise ArchiveRefused(Refusal("bad_archive", f"{name}: {describe(exc)}")) from None
         if digest in ancestors:
@@ -108,7 +110,8 @@ class Unpacker:
         if key in self._refused:
             # A hundred copies of one bad archive cost one attempt, not a hundred.
             first = self._refused[key]
-            raise ArchiveRefused(Refusal(first.code, f"{name}, the same bytes as {first.detail}"))
+            raise ArchiveRefused(Refusal(first.code, msg("submissions.detail.same_bytes", name=name,
+                                                         first=first.detail)))
         folder = Path(tempfile.mkdtemp(prefix="archive-", dir=self._scratch()))
         try:
             written, skipped = self._extract(archive, name, folder, keep_other)
@@ -150,8 +153,8 @@ class Unpacker:
 
     def _check_directory(self, name: str, entries: int, directory_bytes: int) -> None:
         if entries > self.caps.members or directory_bytes > self.caps.directory_bytes:
-            raise ArchiveRefused(Refusal("archive_too_many_members",
-                                         f"{name}: {entries} entries, {directory_bytes} bytes of directory"))
+            raise ArchiveRefused(Refusal("archive_too_many_members", msg(
+                "submissions.detail.directory", name=name, entries=entries, size=directory_bytes)))
 
     def _plan(self, name: str, infos: list[zipfile.ZipInfo],
               keep_other: bool) -> _Plan:
@@ -162,7 +165,8 @@ class Unpacker:
                 parts = member_parts(member_name(info))
                 directory = is_directory(info)
             except UnsafeMember as exc:
-                raise ArchiveRefused(Refusal("archive_unsafe_member", f"{name}: {exc}")) from None
+                raise ArchiveRefused(Refusal("archive_unsafe_member", msg(
+                    "submissions.detail.unsafe", name=name, member=exc.member, reason=exc.reason))) from None
             if is_encrypted(info):
                 raise ArchiveRefused(Refusal("archive_encrypted", f"{name}: {member_name(info)}"))
             if not parts or ignored(parts):
@@ -171,13 +175,13 @@ class Unpacker:
                 plan.folders.add(parts)
                 continue
             if parts in seen:
-                raise ArchiveRefused(Refusal("archive_unsafe_member",
-                                             f"{name}: {'/'.join(parts)} appears twice"))
+                raise ArchiveRefused(Refusal("archive_unsafe_member", msg(
+                    "submissions.detail.member_twice", name=name, member="/".join(parts))))
             seen.add(parts)
             useful = parts[-1].lower().endswith(USEFUL_SUFFIXES)
             if useful and info.file_size > self.caps.member_bytes:
-                raise ArchiveRefused(Refusal("archive_too_large",
-                                             f"{name}: {'/'.join(parts)}, {info.file_size} bytes"))
+                raise ArchiveRefused(Refusal("archive_too_large", msg(
+                    "submissions.detail.member_size", name=name, member="/".join(parts), size=info.file_size)))
             if not useful and (not keep_other or info.file_size > self.caps.other_member_bytes):
                 log.info("%s: %s skipped (%d bytes; grading does not read it)",
                          name, "/".join(parts), info.file_size)
@@ -187,10 +191,11 @@ class Unpacker:
             declared += info.file_size
             plan.files.append((info, parts))
         if declared > self.caps.archive_bytes:
-            raise ArchiveRefused(Refusal("archive_too_large", f"{name}: {declared} bytes"))
+            raise ArchiveRefused(Refusal("archive_too_large", msg("submissions.detail.size", name=name,
+                                                                      size=declared)))
         if declared > self.budget_left:
-            raise ArchiveRefused(Refusal("batch_budget_exhausted",
-                                         f"{name}: {declared} bytes, {self.budget_left} left"))
+            raise ArchiveRefused(Refusal("batch_budget_exhausted", msg(
+                "submissions.detail.budget", name=name, size=declared, left=self.budget_left)))
         return plan
 
     def _write(self, zf: zipfile.ZipFile, info: zipfile.ZipInfo, parts: tuple[str, ...],
@@ -199,11 +204,13 @@ class Unpacker:
         member = "/".join(parts)
         # A member may not grow past what it declared, the per-member cap, what is left
         # of this archive's cap, or what is left of the batch's budget.
-        caps = [(info.file_size, "archive_unsafe_member", f"{member} unpacks past its declared {info.file_size} bytes"),
-                (self.caps.member_bytes, "archive_too_large", f"{member}: more than {self.caps.member_bytes} bytes"),
+        caps = [(info.file_size, "archive_unsafe_member",
+                 msg("submissions.detail.past_declared", name=name, member=member, size=info.file_size)),
+                (self.caps.member_bytes, "archive_too_large",
+                 msg("submissions.detail.member_over", name=name, member=member, size=self.caps.member_bytes)),
                 (self.caps.archive_bytes - archive_written, "archive_too_large",
-                 f"more than {self.caps.archive_bytes} bytes"),
-                (self.budget_left - archive_written, "batch_budget_exhausted", member)]
+                 msg("submissions.detail.archive_over", name=name, size=self.caps.archive_bytes)),
+                (self.budget_left - archive_written, "batch_budget_exhausted", f"{name}: {member}")]
         allowed = min(limit for limit, _code, _detail in caps)
         target = folder.joinpath(*parts)
         target.parent.mkdir(parents=True, exist_ok=True)
@@ -216,7 +223,7 @@ class Unpacker:
                 count += len(chunk)
                 if count > allowed:
                     _limit, code, detail = next(c for c in caps if count > c[0])
-                    raise ArchiveRefused(Refusal(code, f"{name}: {detail}"))
+                    raise ArchiveRefused(Refusal(code, detail))
                 out.write(chunk)
         _set_mtime(target, info)
         return count

@@ -20,7 +20,8 @@ from .ids import collision_key, refused_id, safe_id
 from .hashing import FileTooLarge, read_limited
 from .lms import GRADESCOPE_METADATA, Identity, gradescope_identities, identify
 from .model import Caps, Refusal, Submission, SubmissionPathError
-from ..messages import say
+from ..feedback import msg
+from ..messages import console_lang, say
 
 log = logging.getLogger("autograder.submissions")
 
@@ -56,7 +57,7 @@ def discover(paths: list[Path], scratch: Path, caps: Caps | None = None) -> list
     units: list[_Unit] = []
     for path in paths:
         if not path.exists():
-            raise SubmissionPathError(f"{path}: no such file or folder")
+            raise SubmissionPathError(msg("submissions.no_such_path", path=path))
         units += _from_argument(path, unpacker)
     # Collisions are settled before any student's archive is opened: a refused archive
     # costs the batch's budget nothing.
@@ -95,7 +96,8 @@ def _from_argument(path: Path, unpacker: Unpacker) -> list[_Unit]:
         units = _entries(unpacked.folder, name, 1, (unpacked.sha256,))
         for member, size in unpacked.skipped:
             units.append(_Unit(safe_id(Path(member).stem), real, f"{name}/{member}", "refused",
-                               refusal=Refusal("skipped_file", f"{name}/{member}: {size} bytes")))
+                               refusal=Refusal("skipped_file", msg("submissions.detail.size", name=f"{name}/{member}",
+                                                                  size=size))))
         return _without_strays(units)
     if real.is_file():
         return [_Unit(safe_id(real.stem), real, name, "file")]
@@ -202,7 +204,7 @@ def _without_strays(units: list[_Unit]) -> list[_Unit]:
             Path(unit.name).suffix.lower() not in USEFUL_SUFFIXES
         (strays if stray else kept).append(unit)
     if strays:
-        log.warning("%s", say("submissions.strays_skipped", count=len(strays),
+        log.warning("%s", say("submissions.strays_skipped", console_lang(), count=len(strays),
                               names=", ".join(Path(unit.name).name for unit in strays[:20])))
     return kept
 
@@ -302,7 +304,8 @@ def _student(folder: Path, name: str, depth: int, ancestors: tuple[str, ...],
     try:
         files = _walk(folder, unpacker.caps.folder_files)
     except _TooManyFiles:
-        return folder, name, Refusal("too_many_files", f"{name}: more than {unpacker.caps.folder_files}")
+        return folder, name, Refusal("too_many_files", msg("submissions.detail.files_over", name=name,
+                                                   count=unpacker.caps.folder_files))
     for suffixes in (NOTEBOOK_SUFFIXES, SOURCE_SUFFIXES):
         candidates = [f for f in files if f.suffix.lower() in suffixes]
         if candidates:

@@ -13,6 +13,8 @@ import struct
 import zipfile
 from typing import BinaryIO
 
+from ..feedback import msg
+
 UTF8_FLAG = 0x800
 ENCRYPTED_FLAG = 0x1
 _DRIVE = re.compile(r"^[A-Za-z]:")
@@ -27,7 +29,12 @@ _MAX_COMMENT = 0xFFFF
 
 
 class UnsafeMember(ValueError):
-    """A member that must not be unpacked; the archive is refused as a whole."""
+    """A member that must not be unpacked; the archive is refused as a whole. `member` is
+    its name as written, `reason` a catalog message (submissions.unsafe.*)."""
+
+    def __init__(self, member: str, reason: str):
+        self.member, self.reason = member, msg(f"submissions.unsafe.{reason}")
+        super().__init__(f"{member!r}: {reason}")
 
 
 class NotAZip(ValueError):
@@ -60,13 +67,13 @@ def member_parts(name: str) -> tuple[str, ...]:
     Refuses what could land outside: absolute paths, drive letters, '..', NUL. Backslashes
     count as separators (Windows tools write them), empty and '.' components are dropped."""
     if "\x00" in name:
-        raise UnsafeMember(f"{name!r}: NUL in the name")
+        raise UnsafeMember(repr(name), "nul")
     path = name.replace("\\", "/")
     if path.startswith("/") or _DRIVE.match(path):
-        raise UnsafeMember(f"{name!r}: absolute path")
+        raise UnsafeMember(repr(name), "absolute")
     parts = tuple(p for p in path.split("/") if p not in ("", "."))
     if ".." in parts:
-        raise UnsafeMember(f"{name!r}: '..' leads outside the archive")
+        raise UnsafeMember(repr(name), "parent")
     return parts
 
 
@@ -75,9 +82,9 @@ def is_directory(info: zipfile.ZipInfo) -> bool:
     mode = info.external_attr >> 16
     kind = stat.S_IFMT(mode)
     if kind == stat.S_IFLNK:
-        raise UnsafeMember(f"{info.orig_filename!r}: symbolic link")
+        raise UnsafeMember(repr(info.orig_filename), "symlink")
     if kind not in (0, stat.S_IFREG, stat.S_IFDIR):
-        raise UnsafeMember(f"{info.orig_filename!r}: special file")
+        raise UnsafeMember(repr(info.orig_filename), "special")
     return info.is_dir() or kind == stat.S_IFDIR
 
 

@@ -9,7 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..messages import say
+from ..feedback import Message, Part, msg
+from ..messages import SaidError
 from .lms import Identity
 from ..text import clip, one_line
 
@@ -17,7 +18,7 @@ from ..text import clip, one_line
 DETAIL_CHARS = 300
 
 
-class SubmissionPathError(Exception):
+class SubmissionPathError(SaidError):
     """A path given on the command line does not exist: misuse (exit 2), nothing else."""
 
 
@@ -26,19 +27,28 @@ class Refusal:
     """Why a submission is not graded. `code` is short and stable (a message key's tail)."""
 
     code: str
-    detail: str = ""
+    detail: Part | str = ""   # a name, or a message saying what about it (submissions.detail.*)
 
     def __post_init__(self) -> None:
         # Details quote names an attacker chose (zip members, file names): clean them once here.
-        object.__setattr__(self, "detail", clip(one_line(self.detail), DETAIL_CHARS))
+        object.__setattr__(self, "detail", _bounded(self.detail))
 
     @property
     def key(self) -> str:
         return f"submissions.{self.code}"
 
-    def message(self) -> str:
-        """The sentence a student or instructor reads, Korean and English."""
-        return say(self.key, detail=self.detail)
+    def message(self) -> Message:
+        """What a student or instructor reads, said by an edge in its language."""
+        return msg(self.key, detail=self.detail)
+
+
+def _bounded(detail):
+    """Each text in a detail on one short line, inside a message as well as alone."""
+    if isinstance(detail, str):
+        return clip(one_line(detail), DETAIL_CHARS)
+    if isinstance(detail, Message):
+        return Message(detail.key, tuple((name, _bounded(value)) for name, value in detail.fields))
+    return detail
 
 
 @dataclass(frozen=True)

@@ -13,7 +13,7 @@ from nbformat.v4 import new_code_cell, new_notebook
 
 from autograder.assignment import load_assignment
 from autograder.grading.outcome import TestStatus
-from autograder.messages import say
+from autograder.feedback import msg
 from autograder.pipeline import grade, prepare
 from autograder.submissions import Submission
 
@@ -61,17 +61,17 @@ def _graded(tmp_path, assignment_id, cells):
 def test_gd_and_a_class_shaped_like_simple_net_are_graded_with_notes(tmp_path):
     result, passed = _graded(tmp_path, "ch04", CH04)
     assert passed["gradient_descent"] and passed["simpleNet"]
-    assert result.notes["gradient_descent"] == say("ingest.resolve.alias_note", student="gd",
+    assert result.notes["gradient_descent"] == msg("ingest.resolve.alias_note", student="gd",
                                                    book="gradient_descent")
-    assert result.notes["simpleNet"] == say("ingest.match.methods", student="Network", book="simpleNet",
+    assert result.notes["simpleNet"] == msg("ingest.match.methods", student="Network", book="simpleNet",
                                             shape="Network(): predict, loss")
 
 
 def test_mult_layer_and_layers_found_by_shape_or_name_are_graded_with_notes(tmp_path):
     result, passed = _graded(tmp_path, "ch05", CH05)
     assert passed["MulLayer"] and passed["AddLayer"] and passed["Affine"]
-    assert result.notes["MulLayer"] == say("ingest.resolve.alias_note", student="MultLayer", book="MulLayer")
-    assert result.notes["AddLayer"] == say("ingest.match.name", student="AddGate", book="AddLayer",
+    assert result.notes["MulLayer"] == msg("ingest.resolve.alias_note", student="MultLayer", book="MulLayer")
+    assert result.notes["AddLayer"] == msg("ingest.match.name", student="AddGate", book="AddLayer",
                                            shape="AddGate(): forward, backward")
-    assert result.notes["Affine"] == say("ingest.match.methods", student="Linear", book="Affine",
+    assert result.notes["Affine"] == msg("ingest.match.methods", student="Linear", book="Affine",
                                          shape="Linear(W, b): forward, backward")

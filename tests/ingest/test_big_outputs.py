@@ -94,4 +94,5 @@ def test_a_big_notebook_with_broken_json_is_invalid(write):
     with pytest.raises(IngestError) as caught:
         ingest(write(text))
     assert caught.value.code == "invalid_json"
-    assert "JSON" in caught.value.message
+    assert caught.value.message.key == "ingest.error.invalid_json_stream"
+    assert caught.value.message.field("reason")   # the parser's own reason, said as it is

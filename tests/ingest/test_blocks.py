@@ -4,7 +4,7 @@ import numpy
 import pytest
 
 from autograder.ingest import ingest, resolve_items
-from autograder.messages import say
+from autograder.feedback import msg
 from tests.ingest.conftest import notebook_bytes
 
 CUPY_OR_NUMPY = "try:\n    import cupy as np\nexcept ImportError:\n    import numpy as np\n"
@@ -30,7 +30,7 @@ def test_cupy_fallback_binds_numpy(write):
     namespace = load(result)
     assert namespace["np"] is numpy
     assert namespace["relu"](numpy.array([-1.0, 2.0])).tolist() == [0.0, 2.0]
-    assert say("ingest.warn.block_opened", cell=2, line=1, block="try", names="`np`") in result.report.warnings
+    assert msg("ingest.warn.block_opened", cell=2, line=1, block="try", names="`np`") in result.report.warnings
 
 
 def test_one_line_clauses(write):
@@ -71,7 +71,7 @@ def test_main_guard_with_training_is_skipped_whole(write):
     result = ingest_cells(write, RELU, cell)
     assert "train" not in result.definitions
     assert result.report.skipped == {"if": 1}
-    assert say("ingest.warn.block_skipped", cell=3, line=1, block="if",
+    assert msg("ingest.warn.block_skipped", cell=3, line=1, block="if",
                names="`train`") in result.report.warnings
     assert "while" not in result.source
     load(result)  # returns: the loop is not in the module
@@ -101,7 +101,7 @@ def test_test_that_runs_code_keeps_the_block_out(write):
     result = ingest_cells(write, cell)
     assert "relu" not in result.definitions
     assert result.report.skipped == {"if": 1}
-    assert any("`relu`" in w for w in result.report.warnings)
+    assert [(w.key, w.field("names")) for w in result.report.warnings] == [("ingest.warn.block_skipped", "`relu`")]
 
 
 def test_nested_blocks_and_mixed_statements(write):
@@ -112,7 +112,7 @@ def test_nested_blocks_and_mixed_statements(write):
     result = ingest_cells(write, "import numpy as np", cell)
     assert {"log0", "LIMIT"} <= set(result.definitions) and "leaked" not in result.definitions
     assert result.report.skipped == {"for": 1, "call": 1}
-    assert any("`leaked`" in w and "line 5" in w for w in result.report.warnings)
+    assert any(w.field("names") == "`leaked`" and w.field("line") == 5 for w in result.report.warnings)
     namespace = load(result)
     assert namespace["LIMIT"] == 3 and namespace["log0"](1.0) == 0.0
 
@@ -140,5 +140,5 @@ def test_graded_definition_from_a_block_gets_a_note(write):
         "    " + line + "\n" for line in RELU.splitlines()))
     resolution = resolve_items(result.definitions, items=["relu"])
     assert resolution.bindings == {"relu": "relu"}
-    assert resolution.notes["relu"] == say("ingest.resolve.in_block", name="relu", block="if",
+    assert resolution.notes["relu"] == msg("ingest.resolve.in_block", name="relu", block="if",
                                            cell=3, line=1)

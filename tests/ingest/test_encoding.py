@@ -2,6 +2,7 @@
 
 import pytest
 
+from autograder.feedback import msg
 from autograder.ingest import IngestError, ingest
 from tests.ingest.conftest import notebook_bytes
 
@@ -32,7 +33,7 @@ def test_binary_files_are_unsupported(write, head, kind):
     with pytest.raises(IngestError) as caught:
         ingest(write(head))
     assert caught.value.code == "unsupported_type"
-    assert kind in caught.value.message
+    assert caught.value.message == msg("ingest.error.unsupported_type", kind=kind)
 
 
 def test_undecodable_bytes_are_refused(write):

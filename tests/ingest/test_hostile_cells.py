@@ -9,7 +9,7 @@ import pytest
 from nbformat import v4
 
 from autograder.ingest import bounds, ingest, parse
-from autograder.messages import say
+from autograder.feedback import msg
 from tests.ingest.conftest import notebook_bytes
 
 GOOD = "def relu(x):\n    return x * (x > 0)"
@@ -37,7 +37,7 @@ def test_parser_giving_up_loses_that_cell_only(write, cell, message):
     result = ingest(write(notebook_bytes(GOOD, "import numpy as np\n\n" + cell, GOOD.replace("relu", "step"))))
     assert set(result.definitions) == {"relu", "step"}
     assert left_out(result, 3) == (3, message)
-    assert say("ingest.warn.too_complex", cell=3, line=3, message=message) in result.report.warnings
+    assert msg("ingest.warn.too_complex", cell=3, line=3, message=message) in result.report.warnings
     assert [label for label, _ in result.blocks[1:]] == ["cell 2", "cell 4"]
 
 
@@ -46,7 +46,7 @@ def test_lone_surrogate_is_not_text(write):
     result = ingest(write(ascii_notebook_bytes(GOOD, 'x = 1\nname = "\ud800"\ndef softmax(a):\n    return a')))
     assert "softmax" not in result.definitions and "relu" in result.definitions
     assert left_out(result, 2) == (2, "U+D800")  # no markdown cell here: the code is cell 2
-    assert say("ingest.warn.not_text", cell=2, line=2, message="U+D800") in result.report.warnings
+    assert msg("ingest.warn.not_text", cell=2, line=2, message="U+D800") in result.report.warnings
     result.source.encode("utf-8")  # the sandbox writes the module as UTF-8
     json.dumps(result.report.to_dict(), ensure_ascii=False).encode("utf-8")
 
@@ -64,7 +64,7 @@ def test_too_deep_for_the_later_steps(write):
     honest = "w = " + "+".join(["1"] * (parse.MAX_DEPTH // 2))
     result = ingest(write(notebook_bytes(GOOD, deep, honest)))
     assert left_out(result, 3) == (1, f"nested more than {parse.MAX_DEPTH} levels deep")
-    assert say("ingest.warn.too_deep", cell=3, line=1, limit=parse.MAX_DEPTH) in result.report.warnings
+    assert msg("ingest.warn.too_deep", cell=3, line=1, limit=parse.MAX_DEPTH) in result.report.warnings
     assert set(result.definitions) == {"relu", "w"}
 
 
@@ -82,7 +82,7 @@ def test_cell_over_the_size_cap_is_left_out_unread(write):
     result = ingest(write(notebook_bytes(GOOD, literal, GOOD.replace("relu", "step"))))
     assert set(result.definitions) == {"relu", "step"}
     size_kb = -(-len(literal) // 1024)
-    assert say("ingest.warn.cell_too_large", cell=3, size_kb=size_kb,
+    assert msg("ingest.warn.cell_too_large", cell=3, size_kb=size_kb,
                limit_kb=bounds.MAX_CELL_CHARS // 1024) in result.report.warnings
     assert result.report.syntax_errors == []
 
@@ -94,7 +94,7 @@ def test_notebook_code_budget(write, monkeypatch):
     result = ingest(write(notebook_bytes(*cells)))
     assert set(result.definitions) == {"f0", "f1", "f2"}
     [warning] = result.report.warnings
-    assert warning == say("ingest.warn.notebook_too_large", cells="5, 6, 7", count=3, limit_kb=1)
+    assert warning == msg("ingest.warn.notebook_too_large", cells="5, 6, 7", count=3, limit_kb=1)
 
 
 def test_magic_stripping_ignores_cells_left_out(write, monkeypatch):

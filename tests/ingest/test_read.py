@@ -40,7 +40,8 @@ def test_broken_json_in_the_middle_is_invalid_json(write):
     with pytest.raises(IngestError) as caught:
         ingest(write(data))
     assert caught.value.code == "invalid_json"
-    assert "line" in caught.value.message
+    assert caught.value.message.key == "ingest.error.invalid_json"
+    assert (caught.value.message.field("line"), caught.value.message.field("column")) == (2, 12)
 
 
 @pytest.mark.parametrize("payload", [{"name": "kim", "score": 100}, [1, 2, 3]])

@@ -7,7 +7,7 @@ cannot say (warnings, the note on which definition was graded) is checked here.
 from pathlib import Path
 
 from autograder.ingest import ingest, resolve_items
-from autograder.messages import say
+from autograder.feedback import msg
 
 SCENARIOS = Path(__file__).resolve().parents[1] / "e2e" / "scenarios"
 
@@ -21,21 +21,23 @@ def test_deep_expression_cells_are_left_out_and_the_earlier_mse_graded():
     assert [(c, m) for c, _, m in result.report.syntax_errors] == [
         (6, "RecursionError"), (7, "MemoryError"), (8, "RecursionError")]
     note = resolve_items(result.definitions, ["mean_squared_error"]).notes["mean_squared_error"]
-    assert note == say("ingest.resolve.unread_later", name="mean_squared_error", cell=8,
-                       problem="too complex, RecursionError, line 2", graded=3)
+    assert note == msg("ingest.resolve.unread_later", name="mean_squared_error", cell=8,
+                       problem=msg("ingest.problem.too_complex", line=2, detail="RecursionError"),
+                       graded=3)
 
 
 def test_lone_surrogate_cell_is_not_text():
     result = scenario("lone_surrogate_cell")
-    assert say("ingest.warn.not_text", cell=8, line=1, message="U+D800") in result.report.warnings
-    assert "not text, U+D800, line 1" in resolve_items(
-        result.definitions, ["mean_squared_error"]).notes["mean_squared_error"]
+    assert msg("ingest.warn.not_text", cell=8, line=1, message="U+D800") in result.report.warnings
+    note = resolve_items(result.definitions, ["mean_squared_error"]).notes["mean_squared_error"]
+    assert note.field("problem") == msg("ingest.problem.not_text", line=1, detail="U+D800")
+    assert "not text, U+D800, line 1" in note.render("en")
     result.source.encode("utf-8")
 
 
 def test_huge_literal_cell_is_too_large():
     result = scenario("huge_literal_cell")
-    assert any("Cell 6 holds" in w and "over the 100 KB limit for one cell" in w
+    assert any(w.key == "ingest.warn.cell_too_large" and w.field("cell") == 6 and w.field("limit_kb") == 100
                for w in result.report.warnings)
     assert result.definitions["mean_squared_error"].cell == 3
     assert "W" not in result.definitions

@@ -7,9 +7,10 @@ import pytest
 from autograder.assignment import load_assignment
 from autograder.ingest import ingest_bytes, resolve_items
 from autograder.ingest.match import name_similarity
+from autograder.ingest.resolve import joined
 from autograder.ingest.model import Params
 from autograder.ingest.shape import shape_of_object
-from autograder.messages import say
+from autograder.feedback import msg
 from tests.ingest.conftest import notebook_bytes
 
 
@@ -72,7 +73,7 @@ def test_gd_is_graded_as_gradient_descent_with_a_note():
     """With no alias for it, is `gd(f, init_x, lr=0.01, step_num=100)` bound by its parameters?"""
     _, resolution = resolve("ch04", GD)
     assert resolution.bindings["gradient_descent"] == "gd"
-    assert resolution.notes["gradient_descent"] == say(
+    assert resolution.notes["gradient_descent"] == msg(
         "ingest.match.params", student="gd", book="gradient_descent",
         shape="gd(f, init_x, lr=, step_num=)")
 
@@ -81,8 +82,10 @@ def test_a_class_is_found_by_its_methods_and_init_parameters():
     """Is `Linear(W, b)` with forward/backward graded as Affine, through a notebook base too?"""
     _, resolution = resolve("ch05", LINEAR)
     assert resolution.bindings["Affine"] == "Linear"
-    assert resolution.notes["Affine"].startswith(say("ingest.match.methods", student="Linear", book="Affine",
-                                                     shape="Linear(W, b): forward, backward"))
+    affine = resolution.notes["Affine"]
+    # Found by shape, said first; what else there is to say about it follows.
+    assert affine.field("first", affine) == msg("ingest.match.methods", student="Linear", book="Affine",
+                                                shape="Linear(W, b): forward, backward")
     based = ("class Layer:\n    def forward(self, x): pass\n    def backward(self, dout): pass\n"
              "class Dense(Layer):\n    def __init__(self, W, b): pass\n")
     assert resolve("ch05", based)[1].bindings.get("Affine") == "Dense"
@@ -93,7 +96,7 @@ def test_shapes_shared_by_several_items_need_the_name():
     _, resolution = resolve("ch03", "def tanh(x):\n    return x\ndef my_relu(x):\n    return x\n")
     assert "tanh" not in resolution.bindings.values()
     assert resolution.bindings["relu"] == "my_relu"
-    assert "`tanh(x)`" in resolution.unavailable["sigmoid"]
+    assert "`tanh(x)`" in resolution.unavailable["sigmoid"].field("rest").field("listing")
 
 
 def test_a_bound_name_or_another_items_alias_is_never_taken():
@@ -109,7 +112,7 @@ def test_equal_fits_bind_none_and_are_named():
     """Two functions shaped exactly like gradient_descent: is neither graded, both named?"""
     _, resolution = resolve("ch04", GD.replace("gd(", "minimize("), GD.replace("gd(", "descend("))
     assert "gradient_descent" not in resolution.bindings
-    assert resolution.unavailable["gradient_descent"] == say(
+    assert resolution.unavailable["gradient_descent"] == msg(
         "ingest.match.several", name="gradient_descent", candidates="`descend`, `minimize`")
 
 
@@ -125,15 +128,15 @@ def test_a_missing_item_lists_the_notebooks_other_definitions():
     _, resolution = resolve("ch04", *cells)
     message = resolution.unavailable["numerical_diff"]
     listing = ", ".join(f"`helper_{i}(a, b=)`" for i in range(6)) + ", ..."
-    assert message == say("ingest.resolve.missing", name="numerical_diff") + " " + say(
-        "ingest.resolve.unmatched", listing=listing)
+    assert message == joined([msg("ingest.resolve.missing", name="numerical_diff"),
+                              msg("ingest.resolve.unmatched", listing=listing)])
 
 
 def test_an_item_made_an_instance_says_so():
     """`simpleNet = Runner()` at the top level: does simpleNet's message say it is an instance?"""
     _, resolution = resolve("ch04", "class Runner:\n    def run(self):\n        pass\n", "simpleNet = Runner()\n")
-    assert resolution.unavailable["simpleNet"].startswith(
-        say("ingest.resolve.instance", name="simpleNet", call="Runner", cell=2, line=1))
+    assert resolution.unavailable["simpleNet"].field("first") == \
+        msg("ingest.resolve.instance", name="simpleNet", call="Runner", cell=2, line=1)
 
 
 def test_a_class_rebound_to_its_instance_is_graded_with_a_note():
@@ -141,21 +144,21 @@ def test_a_class_rebound_to_its_instance_is_graded_with_a_note():
     net = "class simpleNet:\n    def predict(self, x):\n        return x\n"
     _, resolution = resolve("ch04", net, "x = 1\nsimpleNet = simpleNet()\n")
     assert resolution.bindings["simpleNet"] == "simpleNet"
-    assert resolution.notes["simpleNet"] == say("ingest.resolve.rebound_instance", name="simpleNet",
+    assert resolution.notes["simpleNet"] == msg("ingest.resolve.rebound_instance", name="simpleNet",
                                                 call="simpleNet", cell=2, line=2)
 
 
 def test_an_item_only_made_inside_a_loop_says_where():
     """A softmax defined inside a for loop: does the message point at the loop?"""
     _, resolution = resolve("ch03", "for i in range(2):\n    def softmax(x):\n        return x\n")
-    assert resolution.unavailable["softmax"] == say("ingest.resolve.only_skipped", name="softmax",
+    assert resolution.unavailable["softmax"] == msg("ingest.resolve.only_skipped", name="softmax",
                                                     cell=1, line=1, kind="for")
 
 
 def test_a_name_graded_as_another_item_is_not_suggested():
     """numerical_diff missing, numerical_gradient written: is the plain message given, no suggestion?"""
     _, resolution = resolve("ch04", "def numerical_gradient(f, x):\n    return x\n")
-    assert resolution.unavailable["numerical_diff"] == say("ingest.resolve.missing", name="numerical_diff")
+    assert resolution.unavailable["numerical_diff"] == msg("ingest.resolve.missing", name="numerical_diff")
 
 
 def test_an_item_replaced_by_a_later_import_says_so():
@@ -163,11 +166,11 @@ def test_an_item_replaced_by_a_later_import_says_so():
     result, resolution = resolve("ch03", "def softmax(x):\n    return x\n",
                                  "from common.functions import softmax\n")
     assert result.definitions["softmax"].replaced == "function"
-    assert resolution.unavailable["softmax"] == say("ingest.resolve.shadowed", name="softmax", cell=1,
+    assert resolution.unavailable["softmax"] == msg("ingest.resolve.shadowed", name="softmax", cell=1,
                                                     import_cell=2, module="common.functions")
     # An import that replaces another import is only an import.
     _, plain = resolve("ch03", "import os as softmax\n", "from common.functions import softmax\n")
-    assert plain.unavailable["softmax"] == say("ingest.resolve.imported", name="softmax",
+    assert plain.unavailable["softmax"] == msg("ingest.resolve.imported", name="softmax",
                                                module="common.functions")
 
 
@@ -175,8 +178,8 @@ def test_the_listing_keeps_the_items_kind_and_puts_callable_alike_first():
     """For a missing function: classes left out, and `f(a, b)` before `g(a, b, c)` for (y, t)?"""
     _, resolution = resolve("ch04", "def g(a, b, c):\n    return a\n", "def f(a, b):\n    return a\n",
                             "class Thing:\n    def run(self):\n        pass\n")
-    assert resolution.unavailable["mean_squared_error"].endswith(
-        say("ingest.resolve.unmatched", listing="`f(a, b)`, `g(a, b, c)`"))
+    assert resolution.unavailable["mean_squared_error"].field("rest") == \
+        msg("ingest.resolve.unmatched", listing="`f(a, b)`, `g(a, b, c)`")
 
 
 def test_a_method_outside_its_class_is_no_candidate():

@@ -4,8 +4,9 @@ import json
 
 import pytest
 
-from autograder.ingest import CELL_STEPS, ingest, resolve_items
-from autograder.messages import CATALOG, fields_of, say
+from autograder.ingest import CELL_STEPS, ingest, ingest_bytes, resolve_items
+from autograder.feedback import msg
+from autograder.messages import CATALOG, fields_of
 from tests.ingest.conftest import notebook_bytes
 
 SEED_LIKE = [
@@ -65,7 +66,11 @@ def test_seed_like_notebook_resolves(seed_result):
     resolution = resolve_items(seed_result.definitions, items=["cross_entropy_error", "softmax", "MulLayer"],
                                aliases={"cross_entropy_error": ["ce_loss"]})
     assert resolution.bindings == {"cross_entropy_error": "ce_loss"}
-    assert "import *" in resolution.unavailable["softmax"]
+    # The star import first, then the notebook's functions that were not graded.
+    softmax = resolution.unavailable["softmax"]
+    assert softmax.key == "ingest.resolve.joined"
+    assert softmax.field("first").key == "ingest.resolve.missing_star_import"
+    assert softmax.field("rest").key == "ingest.resolve.unmatched"
     assert set(resolution.unavailable) == {"softmax", "MulLayer"}
 
 
@@ -84,7 +89,9 @@ SAMPLE_FIELDS = {"path": "kim.ipynb", "reason": "Permission denied", "size_mb": 
                  "magic": "bash", "name": "softmax", "suggestions": "`soft_max`",
                  "module": "common.functions", "student": "ce_loss", "book": "cross_entropy_error",
                  "cells": "2, 5", "limit": 100, "count": 2, "block": "try", "names": "`relu`",
-                 "graded": 3, "problem": "syntax error, line 3",
+                 "graded": 3, "problem": msg("ingest.problem.syntax_error", line=3),
+                 "detail": "U+D800", "first": msg("ingest.error.empty"),
+                 "rest": msg("ingest.resolve.missing", name="softmax"),
                  "size_kb": 150, "limit_kb": 100, "shape": "gd(f, init_x, lr=, step_num=)",
                  "candidates": "`gd`, `gd2`", "listing": "`gd(f, x)`", "call": "SimpleNet",
                  "import_cell": 9, "usage": "AND(x1, x2)", "instance": "and_gate = LogicGate(...)",
@@ -95,7 +102,17 @@ SAMPLE_FIELDS = {"path": "kim.ipynb", "reason": "Permission denied", "size_mb": 
 def test_every_ingest_message_renders(key):
     """Does every ingest entry render in both languages with all its fields filled?"""
     assert fields_of(key) <= set(SAMPLE_FIELDS)
-    ko = say(key, lang="ko", **SAMPLE_FIELDS)
-    en = say(key, lang="en", **SAMPLE_FIELDS)
+    message = msg(key, **{name: SAMPLE_FIELDS[name] for name in fields_of(key)})
+    ko, en = message.render("ko"), message.render("en")
     assert ko != en and "{" not in ko + en
     assert any("\uac00" <= ch <= "\ud7a3" for ch in ko)
+
+
+def test_each_block_knows_its_cell_without_reading_its_label():
+    """Markdown first, an empty cell, a cell with nothing kept: does each emitted block map
+    to the notebook's own cell number, and the grader's prelude to none?"""
+    result = ingest_bytes(notebook_bytes("import numpy as np", "   ", "print('hi')",
+                                         "def f(x):\n    return x\n"), "hw.ipynb")
+    labels = [label for label, _ in result.blocks]
+    assert result.block_cells == {labels[1]: 2, labels[2]: 5}
+    assert labels[0] not in result.block_cells

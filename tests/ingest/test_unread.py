@@ -5,7 +5,7 @@ import json
 from nbformat import v4
 
 from autograder.ingest import bounds, ingest, resolve_items
-from autograder.messages import say
+from autograder.feedback import msg
 from tests.ingest.conftest import notebook_bytes
 
 SOFTMAX = "def softmax(a):\n    c = a.max()\n    return a - c\n"
@@ -18,13 +18,14 @@ def test_broken_redefinition_keeps_the_earlier_one_with_a_note(write):
     [(cell, line, _)] = result.report.syntax_errors
     softmax = result.definitions["softmax"]
     assert (softmax.cell, [u.cell for u in softmax.unread_later]) == (2, [4])
-    assert say("ingest.warn.unread_redefinition", name="softmax", cell=4,
-               problem=f"syntax error, line {line}", graded=2) in result.report.warnings
+    problem = msg("ingest.problem.syntax_error", line=line)
+    assert msg("ingest.warn.unread_redefinition", name="softmax", cell=4,
+               problem=problem, graded=2) in result.report.warnings
     resolution = resolve_items(result.definitions, items=["softmax"])
     assert resolution.bindings == {"softmax": "softmax"}
-    assert resolution.notes["softmax"] == say("ingest.resolve.unread_later", name="softmax", cell=4,
-                                              problem=f"syntax error, line {line}", graded=2)
-    assert resolution.notes["softmax"].endswith(
+    assert resolution.notes["softmax"] == msg("ingest.resolve.unread_later", name="softmax", cell=4,
+                                              problem=problem, graded=2)
+    assert resolution.notes["softmax"].render("en").endswith(
         f"`softmax` in cell 4 could not be read (syntax error, line {line}); "
         "the definition in cell 2 was graded.")
 
@@ -44,11 +45,11 @@ def test_name_only_in_an_unreadable_cell_is_explained_when_asked(write):
     [lost] = result.unread["softmax"]
     assert (lost.cell, lost.line) == (3, 3)
     explained = resolve_items(result.definitions, ["softmax"], unread=result.unread)
-    assert explained.unavailable["softmax"] == say(
+    assert explained.unavailable["softmax"] == msg(
         "ingest.resolve.unread_missing", name="softmax", cell=3,
-        problem=f"syntax error, line {lost.problem.line}")
+        problem=msg("ingest.problem.syntax_error", line=lost.problem.line))
     plain = resolve_items(result.definitions, ["softmax"])
-    assert plain.unavailable["softmax"] == say("ingest.resolve.missing", name="softmax")
+    assert plain.unavailable["softmax"] == msg("ingest.resolve.missing", name="softmax")
 
 
 def test_alias_in_an_unreadable_cell_is_named(write):
@@ -57,7 +58,8 @@ def test_alias_in_an_unreadable_cell_is_named(write):
     message = resolve_items(result.definitions, ["cross_entropy_error"],
                             aliases={"cross_entropy_error": ["ce_loss"]},
                             unread=result.unread).unavailable["cross_entropy_error"]
-    assert "`ce_loss`" in message and "cell 2" in message
+    assert (message.key, message.field("name"), message.field("cell")) == \
+        ("ingest.resolve.unread_missing", "ce_loss", 2)
 
 
 def test_too_large_and_not_text_cells_are_described(write, monkeypatch):
@@ -70,7 +72,10 @@ def test_too_large_and_not_text_cells_are_described(write, monkeypatch):
     later = result.definitions["softmax"].unread_later
     assert [(u.cell, u.line) for u in later] == [(2, 1), (3, 2)]
     notes = resolve_items(result.definitions, ["softmax"]).notes["softmax"]
-    assert "too large" in notes and "not text, U+D800, line 1" in notes
+    assert notes.key == "ingest.resolve.joined"
+    assert [n.field("problem") for n in (notes.field("first"), notes.field("rest"))] == [
+        msg("ingest.problem.too_large"), msg("ingest.problem.not_text", line=1, detail="U+D800")]
+    assert "not text, U+D800, line 1" in notes.render("en") and "U+D800" in notes.render("ko")
 
 
 def test_only_top_level_names_are_claimed(write):

@@ -226,7 +226,7 @@ def test_grading_skips_the_whole_check_cell(tmp_path):
     assert not any(d.cell == check_cell for d in result.definitions.values())
     assert "dlfs_check" not in result.source and "getcwd" not in result.source
     assert result.report.skipped["local_check"] == 1
-    assert not any(f"셀 {check_cell}" in w or f"cell {check_cell}" in w for w in result.report.warnings)
+    assert not any(w.field("cell") == check_cell for w in result.report.warnings)
 
 
 @pytest.mark.parametrize("lang, ok", [("en", True), ("ko", True), ("fr", False)])

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from autograder.feedback import msg
 from autograder.submissions import Caps, discover, sha256_of
 from autograder.submissions.archives import ArchiveRefused, Unpacker
 
@@ -83,7 +84,10 @@ def test_a_symlink_member_is_refused_and_never_created(tmp_path):
     zip_with_symlink(tmp_path / "link.zip", "answers.ipynb", "/etc/passwd")
     subs = _grade_class(tmp_path, {"link.zip": (tmp_path / "link.zip").read_bytes()})
     assert _code(subs, "link") == "archive_unsafe_member"
-    assert "symbolic link" in subs["link"].refusal.detail
+    detail = subs["link"].refusal.detail
+    assert detail.key == "submissions.detail.unsafe" and detail.field("reason") == msg("submissions.unsafe.symlink")
+    # Said in one language at a time, the member's name as it is.
+    assert "symbolic link" in detail.render("en") and "심볼릭 링크" in detail.render("ko")
 
 
 def test_a_repeated_member_name_is_refused(tmp_path):
@@ -127,7 +131,7 @@ def test_declared_sizes_that_lie_are_caught_while_streaming(tmp_path, monkeypatc
     monkeypatch.setattr(zipfile, "ZipFile", Liar)
     subs = _grade_class(tmp_path, {"liar.zip": data})
     assert _code(subs, "liar") == "archive_unsafe_member"
-    assert "declared" in subs["liar"].refusal.detail
+    assert subs["liar"].refusal.detail.key == "submissions.detail.past_declared"
     assert unpacked_bytes(tmp_path / "scratch") == 0
 
 
@@ -215,7 +219,9 @@ def test_copies_of_one_bad_archive_are_refused_each_under_its_own_name(tmp_path)
     data = zip_bytes({"hw.ipynb": NOTEBOOK, "../x.ipynb": NOTEBOOK})
     subs = _grade_class(tmp_path, {"a.zip": data, "b.zip": data})
     assert _code(subs, "a") == _code(subs, "b") == "archive_unsafe_member"
-    assert subs["b"].refusal.detail.startswith(str(tmp_path / "class" / "b.zip"))
+    detail = subs["b"].refusal.detail
+    assert detail.key == "submissions.detail.same_bytes" and detail.field("name") == str(tmp_path / "class" / "b.zip")
+    assert detail.field("first").field("name") == str(tmp_path / "class" / "a.zip")
 
 
 def test_a_students_archive_writes_only_what_grading_reads(tmp_path):
@@ -232,8 +238,10 @@ def test_a_class_zips_files_that_are_no_submission_are_skipped_with_one_line(tmp
                                             "park.mp4": b"\0" * (8 << 10), "README.md": "# hw"})
     subs = {s.student_id: s for s in discover([bulk], tmp_path / "scratch", SMALL)}
     assert sorted(subs) == ["lee"]
-    skipped = [r.getMessage() for r in caplog.records if "skipped" in r.getMessage()]
+    skipped = [r.getMessage() for r in caplog.records if "README.md" in r.getMessage()]
     assert len(skipped) == 1 and all(n in skipped[0] for n in ("README.md", "kim.docx", "park.mp4"))
+    # Said in the console's language (Korean unless --lang en), not in both.
+    assert "3" in skipped[0] and "skipped" not in skipped[0] and "채점하지 않은" in skipped[0]
     assert unpacked_bytes(tmp_path / "scratch") < 4 << 10
 
 

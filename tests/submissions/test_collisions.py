@@ -3,6 +3,7 @@
 import unicodedata
 from pathlib import Path
 
+from autograder.feedback import msg
 from autograder.submissions import discover
 from autograder.submissions.ids import REFUSED_MARK
 
@@ -26,7 +27,8 @@ def test_names_that_clean_to_the_same_id_are_all_refused_never_renamed(tmp_path)
         assert refusal.code == "id_collision"
         # Both files are named, so the instructor can tell who is who.
         assert "victim lee.ipynb" in refusal.detail and "victim_lee.ipynb" in refusal.detail
-        assert "victim_lee" in refusal.message() and "같은 학생 ID" in refusal.message()
+        assert refusal.message() == msg("submissions.id_collision", detail=refusal.detail)
+        assert "victim_lee" in refusal.message().render("ko")
     assert {Path(subs[s].origin).name for s in ("victim_lee~1", "victim_lee~2")} == {"victim lee.ipynb",
                                                                                   "victim_lee.ipynb"}
     assert all(is_inert(subs[s].path) for s in ("victim_lee~1", "victim_lee~2")), "neither is graded"
