@@ -26,7 +26,7 @@ from jinja2 import Environment, PackageLoader, StrictUndefined
 
 from ..assignment import chapters_imported, load_assignment
 from ..chapters import CONFIG_NAME
-from ..messages import say
+from ..messages import DEFAULT_LANG, say
 from .secret import PROJECT, SECRET_FILE, dist_secret
 
 log = logging.getLogger("autograder.gradescope")
@@ -103,7 +103,8 @@ def build(assignment_id: str, dist: Path, project: Path = PROJECT) -> Path:
     with zipfile.ZipFile(partial, "w") as zf:
         for script in SCRIPTS:
             text = _env.get_template(f"{script}.j2").render(
-                assignment=assignment.id, no_python=shlex.quote(say("gradescope.install.no_python")))
+                assignment=assignment.id, no_python=shlex.quote(say("gradescope.install.no_python",
+                                                          assignment.lang or DEFAULT_LANG)))
             _add(zf, script, text.encode(), executable=True)
         for name, path in _project_files(project, chapters):
             _add(zf, name, path.read_bytes())
