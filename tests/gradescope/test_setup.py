@@ -12,6 +12,10 @@ from pathlib import Path
 import pytest
 
 from autograder.gradescope.build import build
+from autograder.messages import say
+
+# The setup script speaks the assignment's language (ch03: the default, Korean).
+NO_PYTHON_KO = say("gradescope.install.no_python", "ko")
 
 BASH = shutil.which("bash")
 
@@ -72,7 +76,7 @@ def test_no_python_that_runs_and_is_recent_enough_is_an_error(source, tmp_path):
     _fake(bin_dir, "python3", OLD)
     proc = _pick(source, str(bin_dir))
     assert proc.returncode == 1 and proc.stdout == ""
-    assert "no Python 3.11 or later was found" in proc.stderr
+    assert NO_PYTHON_KO in proc.stderr
 
 
 def test_setup_stops_with_a_message_when_even_apt_brings_no_python(source, tmp_path):
@@ -87,7 +91,7 @@ def test_setup_stops_with_a_message_when_even_apt_brings_no_python(source, tmp_p
     proc = subprocess.run([BASH, str(source / "setup.sh")], capture_output=True, text=True,
                           env={"PATH": str(bin_dir), "AUTOGRADER_ROOT": str(root)})
     assert proc.returncode == 1
-    assert "no Python 3.11 or later was found" in proc.stderr and "cannot be installed" in proc.stderr
+    assert NO_PYTHON_KO in proc.stderr and "cannot be installed" in proc.stderr
     assert proc.stderr.count(f"skipped {bin_dir}/python3:") == 2     # before apt, and after
     assert "install -y -qq python3.11 python3.11-venv" in log.read_text()
     assert not (root / "venv").exists()

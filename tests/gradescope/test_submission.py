@@ -139,7 +139,7 @@ def test_last_weeks_notebook_is_graded_as_this_assignment_with_a_note(tmp_path):
     data = run(root, "ch03")
     dlfs = data["extra_data"]["dlfs"]
     assert dlfs["assignment_id"] == "ch03" and data["score"] == dlfs["max_score"]
-    assert "메타데이터는 ch02 과제" in data["output"] and "metadata says ch02" in dlfs["chapter_note"]
+    assert "메타데이터는 ch02 과제" in data["output"] and "메타데이터는 ch02 과제" in dlfs["chapter_note"]
 
 
 def test_the_notebook_named_like_the_published_one_is_graded_before_a_newer_draft(tmp_path):

@@ -127,10 +127,10 @@ def test_a_non_utf8_name_and_a_failing_report_still_give_gradescope_a_results_js
         graded.append(real_grade(prep, **kwargs))
         return graded[-1]
 
-    def to_dict(result, visibility=None):
+    def to_dict(result, visibility=None, lang="ko"):
         if result.outcomes:
             raise RecursionError("maximum recursion depth exceeded")
-        return real_to_dict(result, visibility)
+        return real_to_dict(result, visibility, lang)
     monkeypatch.setattr(runner, "grade", grade)
     monkeypatch.setattr(runner, "to_dict", to_dict)
     run(tmp_path, "ch04")
