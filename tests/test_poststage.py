@@ -19,6 +19,7 @@ import pytest
 
 from autograder import batch as batch_module
 from autograder.executor import SerialExecutor
+from autograder.feedback import Feedback, Verbatim, msg
 from autograder.gradebook import Gradebook
 from autograder.grading.outcome import TestOutcome, TestStatus
 from autograder.grading.score import score_outcomes
@@ -88,18 +89,26 @@ def _text(rng: random.Random) -> str:
                        "=HYPERLINK(\"x\")", "a" * 5000, "\u202e", "\udcb1\udce8"])
 
 
+def _feedback(rng: random.Random) -> Feedback:
+    """A failure whose every piece is hostile: verbatim text, a message's field, values."""
+    raised = msg("grading.student_raised", call=_text(rng), exc_type=_text(rng), message=Verbatim(_text(rng)))
+    return Feedback(rng.choice([Verbatim(_text(rng)), raised]), inputs=_text(rng), returned=_text(rng),
+                    expected=_text(rng), details=(Verbatim(_text(rng)), raised))
+
+
 def _result(rng: random.Random, student_id: str, source: str, graded: bool | None = None) -> GradingResult:
     prov = Provenance(student_id, source, f"{rng.getrandbits(256):064x}", "0.1.0",
                       rng.choice(["ch03", "ch04"]), "1")
     if not graded if graded is not None else rng.random() < 0.2:
-        return GradingResult(prov, RunStatus.ERROR, error=RunError(ErrorCode.INVALID_JSON, _text(rng),
+        return GradingResult(prov, RunStatus.ERROR, error=RunError(ErrorCode.INVALID_JSON, Verbatim(_text(rng)),
                                                                    traceback=_text(rng)),
                              output=_text(rng))
-    outcomes = [TestOutcome(f"test_{item}.py::t{i}", _text(rng), item, 1.0,
-                            rng.choice(list(TestStatus)), message=_text(rng), hint=_text(rng))
+    outcomes = [TestOutcome(f"test_{item}.py::t{i}", Verbatim(_text(rng)), item, 1.0,
+                            rng.choice(list(TestStatus)), feedback=_feedback(rng),
+                            hint=msg("grading.mismatch", call=_text(rng)), notes=(Verbatim(_text(rng)),))
                 for item in ITEMS for i in range(2)]
     return GradingResult(prov, RunStatus.GRADED, score=score_outcomes(outcomes, list(ITEMS)),
-                         outcomes=outcomes, output=_text(rng), notes={"softmax": _text(rng)},
+                         outcomes=outcomes, output=_text(rng), notes={"softmax": Verbatim(_text(rng))},
                          item_sources={item: ItemSource(1, 1, _code(rng)) for item in ITEMS})
 
 
@@ -171,7 +180,7 @@ def test_an_undecodable_file_name_is_stored_readably_with_its_bytes(tmp_path):
         [back] = book.latest_per_assignment()
     assert back.provenance == prov and back.output == result.output
     target = write_submission(tmp_path / "students", result)
-    assert json.loads(target.read_text(encoding="utf-8"))["output"].startswith("printed \ud800")
+    assert json.loads(target.read_text(encoding="utf-8"))["output"].endswith("\nprinted \ud800 and \udcb1")
 
 
 def _poisoned_similarity(real):
