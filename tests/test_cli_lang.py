@@ -26,13 +26,16 @@ HANGUL = re.compile("[\uac00-\ud7a3]")
 
 def english_sentences() -> set[str]:
     """The literal stretches of the catalog's English (between placeholders) long enough to
-    be a sentence of ours rather than a name: three words or more."""
+    be a sentence of ours rather than a name: three words or more, with a word of letters,
+    and not also in the entry's Korean (code such as `[1000, 0, -1000]` is said in both)."""
     found = set()
     for entry in CATALOG.values():
         for literal, *_ in string.Formatter().parse(entry["en"]):
             for piece in re.split(r"[.;:()]", literal):
-                if len(piece.split()) >= 3:
-                    found.add(piece.strip())
+                piece = piece.strip()
+                if len(piece.split()) >= 3 and re.search(r"[A-Za-z]{3}", piece) \
+                        and piece not in entry["ko"]:
+                    found.add(piece)
     return found
 
 

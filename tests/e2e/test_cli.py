@@ -118,7 +118,7 @@ def test_regrade_reuses_results_and_loses_nothing(tmp_path):
 def test_misuse_exits_two(tmp_path):
     missing = _grade(tmp_path / "nope.ipynb", "--out", tmp_path / "o")
     assert missing.returncode == 2
-    assert "no such file" in missing.stderr
+    assert "그런 파일이나 폴더가 없습니다" in missing.stderr   # the console's default language
     unknown = _grade(EXAMPLES / "park_jiwoo_ch04.ipynb", "--assignment", "ch99", "--out", tmp_path / "o")
     assert unknown.returncode == 2
     assert "ch03" in unknown.stderr  # the message lists the known assignments

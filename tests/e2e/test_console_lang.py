@@ -31,7 +31,8 @@ ROOT = Path(__file__).resolve().parents[2]
 def classroom(tmp_path_factory) -> Path:
     folder = tmp_path_factory.mktemp("class")
     right = notebook(load_assignment("ch03"))
-    right.cells.append(nbformat.v4.new_code_cell("print('trained, loss 0.25')"))
+    # A class body runs when the module loads (a top-level call would be skipped by ingest).
+    right.cells.append(nbformat.v4.new_code_cell("class Trained:\n    print('trained, loss 0.25')\n"))
     nbformat.write(right, folder / "ada.ipynb")
     wrong = notebook(load_assignment("ch03"))
     wrong.cells.append(nbformat.v4.new_code_cell("def softmax(a):\n    return a\n"))

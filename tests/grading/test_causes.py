@@ -30,7 +30,7 @@ def test_a_name_made_by_skipped_code_keeps_the_old_hint_with_the_place():
 def test_a_name_in_a_cell_that_does_not_compile_names_cell_and_line():
     summary = notebook(PREDICT, "x = 1", "import numpy as np\n\ndef softmax(a)\n    return a\n")
     assert hint("softmax", summary) == msg("grading.cause.unread", name="softmax", cell=3,
-                                           problem="syntax error, line 3")
+                                           problem=msg("ingest.problem.syntax_error", line=3))
 
 
 def test_a_name_defined_nowhere_says_each_notebook_is_graded_on_its_own():
