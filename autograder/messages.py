@@ -105,4 +105,5 @@ class SaidError(Exception):
         super().__init__(message)
 
     def __str__(self) -> str:
-        return self.message.render(console_lang())
+        # A plain string is someone's own text (a test's, a library's): said as it is.
+        return self.message if isinstance(self.message, str) else self.message.render(console_lang())

@@ -19,7 +19,8 @@ import pytest
 
 from ..assignment import AssignmentConfigError, load_assignment_file
 from ..chapters import CONFIG_NAME
-from ..feedback import LANGS, Message, Verbatim, msg
+from ..feedback import Verbatim, msg
+from ..messages import SaidError
 from .causes import NotebookSummary
 from .checks import accepting
 from .outcome import TestOutcome
@@ -28,19 +29,10 @@ from .plugin import GradingPlugin
 log = logging.getLogger(__name__)
 
 
-class HiddenSuiteError(RuntimeError):
+class HiddenSuiteError(SaidError, RuntimeError):
     """The suite itself is broken (import error, syntax error, no tests): our fault, not
     the student's, so it must stop the batch rather than grade everyone zero. `message`
     says so as data; the exception's text is it in the console's language."""
-
-    def __init__(self, message: Message):
-        self.message = message
-        super().__init__(message)
-
-    def __str__(self) -> str:
-        # The variable the CLI sets from --lang for every process it starts.
-        lang = os.environ.get("AUTOGRADER_LANG", "")
-        return self.message.render(lang if lang in LANGS else "ko")
 
 
 def pytest_args(suite_dir: Path) -> list[str]:
