@@ -9,8 +9,15 @@ console and a stored run say them in whichever language the edge speaks.
 
 from __future__ import annotations
 
-from .feedback import Part, msg
+from .feedback import Part, Verbatim, cell_of, msg
 from .result import GradingResult
+
+
+def block_words(label: str) -> Part:
+    """A block's label as a reader says it: a notebook cell's ("cell 7") in the reader's
+    language; any other block (the grader's own prelude) by its name."""
+    cell = cell_of(label)
+    return msg("report.cell", cell=cell) if cell is not None else Verbatim(label)
 
 
 def summary_parts(result: GradingResult) -> list[Part]:
@@ -25,7 +32,7 @@ def summary_parts(result: GradingResult) -> list[Part]:
     if result.load is not None:
         for error in result.load.block_errors:
             # The exception's own text is the student's: a plain field, said as it is.
-            parts.append(msg("report.block_failed", label=error.label, line=error.line,
+            parts.append(msg("report.block_failed", label=block_words(error.label), line=error.line,
                              error=f"{error.exc_type}: {error.message}"))
         if result.load.timed_out:
             parts.append(msg("report.load_timed_out"))

@@ -23,7 +23,7 @@ def test_a_graded_result_says_its_score_then_what_failed_to_load():
     result = graded("loss 0.1\n", load)
     assert summary_parts(result) == [
         msg("report.score_line", points="7.5", max_points="10"),
-        msg("report.block_failed", label="cell 3", line=2, error="ValueError: bad shape"),
+        msg("report.block_failed", label=msg("report.cell", cell=3), line=2, error="ValueError: bad shape"),
         msg("report.load_timed_out"),
         msg("report.student_output_follows")]
     # The printed output stays the student's alone, and follows the summary at the edge.
@@ -32,6 +32,7 @@ def test_a_graded_result_says_its_score_then_what_failed_to_load():
     assert en.startswith("Score: 7.5 / 10\n") and en.endswith("loss 0.1\n")
     assert not HANGUL.search(en)
     assert ko.startswith("점수: 7.5 / 10\n") and "Score" not in ko and "time limit" not in ko
+    assert "셀 3, 2번째 줄" in ko and "Running cell 3, line 2" in en
 
 
 def test_nothing_printed_means_no_heading_for_it():

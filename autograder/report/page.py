@@ -20,9 +20,9 @@ from ..feedback import Feedback, Message, Part
 from ..grading.causes import BOOK_EXPORTS, NAME_ERROR
 from ..grading.outcome import TestStatus, TestOutcome
 from ..grading.score import ItemStatus
-from ..ingest.sources import cell_label
 from ..messages import CATALOG, say
 from ..result import GradingResult
+from ..summary import block_words
 from ..text import clip, one_line
 from .code_view import code_view
 from .visibility import VISIBLE, visibility_of
@@ -137,14 +137,6 @@ def _blocks(outcomes: list[TestOutcome], assignment_id: str | None, lang: str,
     return sorted(out, key=lambda b: -b["lost"])
 
 
-def _cell_words(label: str, result: GradingResult, lang: str) -> str:
-    """A block label (ingest's "cell 7") as a page in `lang` says it: the label is matched
-    against the labels ingest gives the notebook's cells, never read apart."""
-    count = result.ingest.cells_total if result.ingest else 0
-    number_ = next((n for n in range(1, count + 1) if cell_label(n) == label), None)
-    return f"셀 {number_}" if number_ is not None and lang == "ko" else label
-
-
 def _fix_first(result: GradingResult, lang: str, missing: list[tuple[str, float]]) -> list[str]:
     """Problems with the notebook itself, each of which can cost points in many tests at
     once: what is known to cost the whole notebook first (the wrong chapter, cells that do
@@ -156,12 +148,12 @@ def _fix_first(result: GradingResult, lang: str, missing: list[tuple[str, float]
         first.append(say("report.load_timed_out", lang=lang))
     lost_to = _names_not_defined(result)
     ranked = [(text, points) for text, points in missing]
-    ranked += [(say("report.import_failed", lang=lang, label=_cell_words(f.label, result, lang), line=f.line,
+    ranked += [(say("report.import_failed", lang=lang, label=said(block_words(f.label), lang), line=f.line,
                     statement=f.statement, error=f.error),
                 sum(lost_to.get(name, 0.0) for name in _bound_by(f.statement, lost_to)))
                for f in result.import_errors]
     # A block that stopped may have left any name undefined: what NameErrors cost, at most.
-    ranked += [(say("report.block_failed", lang=lang, label=_cell_words(e.label, result, lang), line=e.line,
+    ranked += [(say("report.block_failed", lang=lang, label=said(block_words(e.label), lang), line=e.line,
                     error=f"{e.exc_type}: {e.message}"), sum(lost_to.values()))
                for e in (result.load.block_errors if result.load else ())]
     ranked.sort(key=lambda pair: -pair[1])     # stable: equal stakes keep the notebook's order
