@@ -2,8 +2,9 @@
 
 The pipeline builds a `GradingResult`; the gradebook stores it and gives it back; the
 writers (results.json, feedback, summary CSV, dashboard, terminal summary) only read it.
-Its one serialised form is results.json (Gradescope's schema with our "dlfs" block, see
-report/results_json.py), so a stored run and a file on disk are the same document.
+Its one serialised form is the store's (autograder/store: lossless, versioned, every
+message kept as a key and its fields); results.json is an export rendered from it in
+one language, like every page.
 """
 
 from __future__ import annotations

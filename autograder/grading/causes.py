@@ -122,10 +122,6 @@ def scopes_of(blocks) -> dict[str, tuple[tuple[str, ...], tuple[str, ...]]]:
     return scopes
 
 
-# Callers that still say cell_number (the pipeline, report/lang.py) read labels the one way.
-cell_number = cell_of
-
-
 def name_error_hint(message: str, notebook: NotebookSummary, frames: tuple = ()) -> Message | None:
     """The hint for a NameError whose message (Python's, "name 'x' is not defined") is
     `message`, raised in the student's `frames` (outermost first); None when nothing more

@@ -5,7 +5,7 @@ from __future__ import annotations
 import enum
 from dataclasses import dataclass, field
 
-from ..feedback import Feedback, Message, Part
+from ..feedback import Feedback, Part
 
 
 class TestStatus(str, enum.Enum):
@@ -28,7 +28,8 @@ class TestOutcome:
     status: TestStatus
     # Why it did not pass: what was called, with what, what came back, what was expected.
     feedback: Feedback | None = None
-    hint: Message | None = None          # a known classic miss, when one matched
+    # A known classic miss, when one matched (verbatim only in a run stored by an older version).
+    hint: Part | None = None
     # What a test says even when it passed: an accepted deviation, a slip charged elsewhere.
     notes: tuple[Part, ...] = ()
     duration: float = 0.0
