@@ -26,7 +26,7 @@ from ..summary import block_words
 from ..text import clip, one_line
 from .code_view import code_view
 from .visibility import VISIBLE, visibility_of
-from .words import feedback_text, labelled_values, message_key, said
+from .words import detail_lines, feedback_text, labelled_values, message_key, said
 
 # A detail line longer than this is shown clipped, with the whole line folded below it.
 SHORT_LINE = 90
@@ -63,7 +63,7 @@ def failure_view(feedback: Feedback | None, lang: str) -> dict:
     if feedback is None:
         return {"headline": "", "details": [], "rest": "", "text": ""}
     details = [_value(label, value) for label, value in labelled_values(feedback, lang)]
-    rest = clip("\n".join(said(d, lang) for d in feedback.details).strip("\n"), MAX_REST)
+    rest = clip("\n".join(detail_lines(feedback, lang)).strip("\n"), MAX_REST)
     headline = said(feedback.headline, lang)
     text = "\n".join([headline] + [
         f"  {d['label']}: " + "\n      ".join(p["short"] for p in d["values"]) for d in details]

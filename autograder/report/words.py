@@ -26,14 +26,21 @@ def labelled_values(feedback: Feedback, lang: str) -> list[tuple[str, str]]:
             if (value := getattr(feedback, name)) is not None]
 
 
+def detail_lines(feedback: Feedback, lang: str) -> list[str]:
+    """A failure's further lines: ours (the error sizes, the worst index, the item to fix
+    first) indented under the values like them; a traceback (verbatim) as it was printed."""
+    return [f"  {said(detail, lang)}" if isinstance(detail, Message) else said(detail, lang)
+            for detail in feedback.details]
+
+
 def feedback_text(feedback: Feedback | None, lang: str) -> str:
     """A failure as plain text: the headline, "  label: value" lines, then the details."""
     if feedback is None:
         return ""
     lines = [said(feedback.headline, lang)]
     lines += [f"  {label}: {value}" for label, value in labelled_values(feedback, lang)]
-    lines += [said(detail, lang) for detail in feedback.details]
-    return "\n".join(line for line in lines if line)
+    lines += detail_lines(feedback, lang)
+    return "\n".join(line for line in lines if line.strip())
 
 
 def test_text(outcome: TestOutcome, lang: str) -> str:
