@@ -1,13 +1,15 @@
 """The pytest plugin that turns one run of a hidden suite into TestOutcomes.
 
-Like pytest's junitxml: one object per run, registered with `pytest.main(plugins=[...])`,
-fed phase by phase through `pytest_runtest_logreport`. The verdict of a phase is decided
-in `pytest_runtest_makereport`, where the exception object is still at hand (a report
-only keeps its text), and travels on the report to the collector.
+Like pytest's junitxml: one object per run, registered with the suite's pytest for that
+run only (a suite is collected once per process, collected.py), fed phase by phase
+through `pytest_runtest_logreport`. The verdict of a phase is decided in
+`pytest_runtest_makereport`, where the exception object is still at hand (a report only
+keeps its text), and travels on the report to the collector.
 
-Fixtures offered to hidden tests: `student` (the StudentView of this submission),
-`reference` (the chapter's reference package), `rng` (a Generator seeded by run seed + node id
-+ the submission's salt, see inputs.py).
+Fixtures offered to hidden tests, by SuiteHost (which outlives a run) from the run's
+GradingPlugin: `student` (the StudentView of this submission), `reference` (the chapter's
+reference package), `rng` (a Generator seeded by run seed + node id + the submission's
+salt, see inputs.py).
 Markers read: `item("softmax")` and `points(2)` (module-level `pytestmark` works too).
 A failure that lies in another graded item gets a sentence naming it (roots.py).
 Everything an outcome says is data (feedback/): catalog keys and their fields, what the
@@ -132,7 +134,46 @@ def classify(exc: BaseException, when: str, notebook: NotebookSummary | None = N
                                                    message=Verbatim(str(exc)))))
 
 
+class SuiteHost:
+    """What a collected suite keeps for as long as it is kept (collected.py): the markers,
+    the fixtures, and what collection went wrong. pytest binds the fixtures to the tests
+    when it collects them, so they live here and give what the submission being graded
+    (`current`, a GradingPlugin) has."""
+
+    def __init__(self):
+        self.current: GradingPlugin | None = None
+        self.collect_errors: list[str] = []
+
+    def _run(self) -> GradingPlugin:
+        if self.current is None:
+            raise RuntimeError("a hidden test ran outside a submission's run")
+        return self.current
+
+    def pytest_configure(self, config):
+        config.addinivalue_line("markers", "item(name): the book name of the graded item")
+        config.addinivalue_line("markers", "points(n): points this test is worth")
+
+    def pytest_collectreport(self, report):
+        if report.failed:
+            self.collect_errors.append(f"{report.nodeid}: {_short(str(report.longrepr), 20)}")
+
+    @pytest.fixture
+    def student(self):
+        return self._run().student
+
+    @pytest.fixture
+    def reference(self):
+        return self._run().reference_package()
+
+    @pytest.fixture
+    def rng(self, request):
+        return self._run()._rng_for(request.node.nodeid)
+
+
 class GradingPlugin:
+    """One submission's run of a collected suite: registered with the suite's pytest for
+    that run only; its hooks turn the run's reports into the outcomes."""
+
     def __init__(self, student, seed: int = 0, reference: str | None = None,
                  notebook: NotebookSummary | None = None, salt: bytes = b"",
                  assignment_id: str | None = None):
@@ -146,7 +187,6 @@ class GradingPlugin:
         self._meta: dict[str, tuple[Part, str, float]] = {}   # nodeid -> (title, item, points)
         self._phases: dict[str, list] = {}
         self.order: list[str] = []
-        self.collect_errors: list[str] = []
         # Items whose code already ran out of time: their other tests are not run again,
         # or one endless loop would cost call_seconds per test of that item.
         self._timed_out: set[str] = set()
@@ -159,20 +199,15 @@ class GradingPlugin:
         # graded classes a later test's rerun may lend (roots.trace).
         self._failed_items: set[str] = set()
 
-    # --- fixtures -------------------------------------------------------------------
-    @pytest.fixture
+    # --- what the suite's fixtures give (SuiteHost) -----------------------------------
+    @property
     def student(self):
         return self._student
 
-    @pytest.fixture
-    def reference(self):
+    def reference_package(self):
         if self._reference is None:
             pytest.fail("this suite has no chapter package to take reference values from")
         return importlib.import_module(self._reference)
-
-    @pytest.fixture
-    def rng(self, request):
-        return self._rng_for(request.node.nodeid)
 
     def _rng_for(self, nodeid: str) -> np.random.Generator:
         # crc32, not hash(): str hashes are salted per process and reruns must agree.
@@ -180,11 +215,8 @@ class GradingPlugin:
         return np.random.default_rng([self._seed, key, *self._salt])
 
     # --- hooks ----------------------------------------------------------------------
-    def pytest_configure(self, config):
-        config.addinivalue_line("markers", "item(name): the book name of the graded item")
-        config.addinivalue_line("markers", "points(n): points this test is worth")
-
-    def pytest_collection_modifyitems(self, items):
+    def index(self, items) -> None:
+        """Take the suite's collected tests: their order, titles, items and points."""
         for item in items:
             name_mark = item.get_closest_marker("item")
             points_mark = item.get_closest_marker("points")
@@ -225,10 +257,6 @@ class GradingPlugin:
 
     def _reference_module(self):
         return importlib.import_module(self._reference) if self._reference else None
-
-    def pytest_collectreport(self, report):
-        if report.failed:
-            self.collect_errors.append(f"{report.nodeid}: {_short(str(report.longrepr), 20)}")
 
     @pytest.hookimpl(hookwrapper=True)
     def pytest_runtest_makereport(self, item, call):
