@@ -20,13 +20,14 @@ Each run starts as a fresh import would:
 - pytest's assertion-rewriting import hook is out of sys.meta_path between runs, so it
   rewrites no module imported elsewhere in the process.
 
-A suite is kept while its files are as they were (path, size, modification time) and
-collected again when one changed; a run that pytest stopped (an exit, an interrupt, an
+A suite is kept while its files are as they were (names and bytes) and collected again
+when one changed; a run that pytest stopped (an exit, an interrupt, an
 internal error) discards it, so the next run starts from a new collection.
 """
 
 from __future__ import annotations
 
+import hashlib
 import io
 import os
 import sys
@@ -48,15 +49,17 @@ IMPORT_ATTRIBUTES = frozenset({"__name__", "__package__", "__loader__", "__spec_
                                "__cached__", "__builtins__"})
 
 
-def stamp(suite_dir: Path) -> tuple:
-    """The suite's files as they are now: (relative path, size, mtime) each."""
-    found = []
+def stamp(suite_dir: Path) -> str:
+    """A digest of the suite's files as they are now, their names and their bytes (a
+    modification time can stay the same across two quick writes: a few KB read is less
+    than a millisecond)."""
+    digest = hashlib.blake2b(digest_size=16)
     for path in sorted(suite_dir.rglob("*")):
         if "__pycache__" in path.parts or not path.is_file():
             continue
-        info = path.stat()
-        found.append((str(path.relative_to(suite_dir)), info.st_size, info.st_mtime_ns))
-    return tuple(found)
+        for part in (str(path.relative_to(suite_dir)).encode("utf-8", "surrogateescape"), path.read_bytes()):
+            digest.update(len(part).to_bytes(8, "little") + part)
+    return digest.hexdigest()
 
 
 class CollectedSuite:
