@@ -2,10 +2,12 @@
 
 Grades chapter notebooks (the reference and a few mutants from tests/mutants/catalogue.py)
 in this process, one after another, as a worker does, each with its own salt, and splits
-the suite phase (pipeline.Timings.suite) into pytest's startup and configuration,
-collection (module imports included), the tests' setup, call and teardown, and the
-root-cause reruns (roots.trace) inside calls. The first submission of a chapter is
-reported apart: it pays for what a worker does once.
+the suite phase (pipeline.Timings.suite) into the tests' setup, call and teardown, the
+root-cause reruns (roots.trace) inside calls, and the rest (what is not a test: before
+the suite was collected once per process, pytest's start, collection and end were
+there). The first submission of a chapter is reported apart: it pays for what a worker
+does once. `--fingerprint` writes every outcome (durations aside): two runs on
+different code grade the same notebooks with the same salts, so the files must match.
 
 Run: .venv/bin/python bench/suite_phase.py [ROUNDS] [--chapters ch04 ch05 ch07]
      [--fingerprint FILE]   (writes every outcome, durations aside, to compare two runs)
@@ -29,7 +31,7 @@ sys.path.insert(0, str(ROOT))
 
 from autograder import pipeline  # noqa: E402
 from autograder.assignment import load_assignment  # noqa: E402
-from autograder.grading import plugin as plugin_module, roots  # noqa: E402
+from autograder.grading import collected, plugin as plugin_module, roots  # noqa: E402
 from autograder.submissions import Submission  # noqa: E402
 from tests.mutants.catalogue import mutants_of, notebook  # noqa: E402
 
@@ -37,53 +39,40 @@ MUTANTS_PER_CHAPTER = 2
 
 
 class Phases:
-    """Wall-clock marks of one suite run, taken by a plugin registered beside ours."""
+    """What one suite run spent in its tests' phases and in root-cause reruns."""
 
     def __init__(self):
-        self.marks: dict[str, float] = {}
         self.tests = {"setup": 0.0, "call": 0.0, "teardown": 0.0}
         self.roots = 0.0
-        self.manager = None
-
-    @pytest.hookimpl(tryfirst=True)
-    def pytest_configure(self, config):
-        self.marks.setdefault("configured", time.perf_counter())
-
-    @pytest.hookimpl(hookwrapper=True)
-    def pytest_collection(self, session):
-        self.marks["collect_start"] = time.perf_counter()
-        yield
-        self.marks["collect_end"] = time.perf_counter()
-
-    def pytest_runtest_logreport(self, report):
-        self.tests[report.when] += report.duration
-
-    @pytest.hookimpl(trylast=True)
-    def pytest_sessionfinish(self):
-        self.marks["finished"] = time.perf_counter()
 
 
 CURRENT: list[Phases] = []
 
 
+class Timer:
+    """Registered once per kept suite (pluggy keeps a record of every registration, so
+    not once per run): adds each report's duration to this run's Phases."""
+
+    target: Phases | None = None
+
+    def pytest_runtest_logreport(self, report):
+        self.target.tests[report.when] += report.duration
+
+
 def _instrument() -> None:
-    """Register a Phases plugin with every GradingPlugin, and time roots.trace."""
-    original_init = plugin_module.GradingPlugin.__init__
+    """Time each suite run with a Phases plugin (one per suite, kept with it), and roots.trace."""
+    original_run = collected.CollectedSuite.run
 
-    def init(self, *args, **kwargs):
-        original_init(self, *args, **kwargs)
+    def run(self, plugin):
         phases = Phases()
-        phases.marks["init"] = time.perf_counter()
         CURRENT.append(phases)
-        self._bench_phases = phases
+        if getattr(self, "_bench_timer", None) is None:
+            self._bench_timer = Timer()
+            self.config.pluginmanager.register(self._bench_timer)
+        self._bench_timer.target = phases
+        return original_run(self, plugin)
 
-    def pytest_plugin_registered(self, plugin, manager):
-        if plugin is self and not manager.is_registered(self._bench_phases):
-            manager.register(self._bench_phases)
-            self._bench_phases.manager = manager
-
-    plugin_module.GradingPlugin.__init__ = init
-    plugin_module.GradingPlugin.pytest_plugin_registered = pytest_plugin_registered
+    collected.CollectedSuite.run = run
     original_trace = roots.trace
 
     def trace(*args, **kwargs):
@@ -128,8 +117,8 @@ def main() -> None:
     args = parser.parse_args()
     _instrument()
     printed: list[str] = []
-    print(f"{'notebook':<40} {'suite':>6} {'start':>6} {'collect':>7} {'setup':>6} "
-          f"{'call':>6} {'roots':>6} {'tdown':>6} {'rest':>6}  (seconds, median of rounds 2..)")
+    print(f"{'notebook':<40} {'suite':>6} {'setup':>6} {'call':>6} {'roots':>6} {'tdown':>6} "
+          f"{'rest':>6}  (seconds, median of rounds 2..; rest: all but the tests)")
     everything = []
     with tempfile.TemporaryDirectory(prefix="dlfs-suite-bench-") as tmp:
         for chapter in args.chapters:
@@ -142,24 +131,17 @@ def main() -> None:
                     CURRENT.clear()
                     result = pipeline.grade(prep, secret=secret)
                     phases = CURRENT[-1]
-                    if phases.manager.is_registered(phases):   # a suite kept: leave it as found
-                        phases.manager.unregister(phases)
                     suite = result.timings.suite
-                    m = phases.marks
-                    tests = sum(phases.tests.values())
-                    collect = m["collect_end"] - m["collect_start"] if "collect_end" in m else 0.0
-                    start = m.get("configured", m["init"]) - m["init"]
-                    rows.append((suite, start, collect, phases, suite - start - collect - tests))
+                    rows.append((suite, phases, suite - sum(phases.tests.values())))
                     everything.append((chapter, round_, suite))
                     printed += _fingerprint(name, secret, result)
                 first = rows[0][0]
                 later = rows[1:] or rows
                 med = lambda f: statistics.median(f(r) for r in later)  # noqa: E731
                 print(f"{name:<40} {med(lambda r: r[0]):6.3f} "
-                      f"{med(lambda r: r[1]):6.3f} {med(lambda r: r[2]):7.3f} "
-                      f"{med(lambda r: r[3].tests['setup']):6.3f} {med(lambda r: r[3].tests['call']):6.3f} "
-                      f"{med(lambda r: r[3].roots):6.3f} {med(lambda r: r[3].tests['teardown']):6.3f} "
-                      f"{med(lambda r: r[4]):6.3f}  first: {first:.3f}")
+                      f"{med(lambda r: r[1].tests['setup']):6.3f} {med(lambda r: r[1].tests['call']):6.3f} "
+                      f"{med(lambda r: r[1].roots):6.3f} {med(lambda r: r[1].tests['teardown']):6.3f} "
+                      f"{med(lambda r: r[2]):6.3f}  first: {first:.3f}")
     later = [s for _, r, s in everything if r > 0]
     print(f"median suite s per submission (rounds 2..): {statistics.median(later):.3f}; "
           f"mean {statistics.mean(later):.3f}; first round mean "

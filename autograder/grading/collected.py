@@ -4,7 +4,8 @@
 rewrote its modules, built its tests and their fixture closures, and unconfigured it all
 again: work that depends on the suite alone. Here pytest is configured and the suite
 collected once; a submission's run is pytest's own loop (`pytest_runtestloop`) over the
-tests already collected, with that submission's GradingPlugin registered for the run.
+tests already collected, the suite's SuiteHost passing fixtures and hooks to that
+submission's GradingPlugin.
 
 Each run starts as a fresh import would:
 - each test module's code runs again into its own namespace before the run, so whatever
@@ -38,6 +39,7 @@ from contextlib import redirect_stderr, redirect_stdout
 from pathlib import Path
 
 import pytest
+from _pytest.assertion.rewrite import AssertionRewritingHook, _rewrite_test
 from _pytest.config import _prepareconfig   # what pytest.main builds its Config with
 
 from .plugin import GradingPlugin, SuiteHost
@@ -60,6 +62,11 @@ def stamp(suite_dir: Path) -> str:
         for part in (str(path.relative_to(suite_dir)).encode("utf-8", "surrogateescape"), path.read_bytes()):
             digest.update(len(part).to_bytes(8, "little") + part)
     return digest.hexdigest()
+
+
+class SuiteBroken(RuntimeError):
+    """A test module's code raised when it ran again for a run: the suite is broken (a
+    file it reads went away), for every submission alike."""
 
 
 class CollectedSuite:
@@ -91,6 +98,7 @@ class CollectedSuite:
         self.items: list[pytest.Item] = list(self.session.items)
         self.modules = {module.obj.__name__: module.obj
                         for module in {item.getparent(pytest.Module) for item in self.items} - {None}}
+        self._code = {name: self._code_of(module) for name, module in self.modules.items()}
         self._import_hooks = [hook for hook in sys.meta_path if hook not in hooks_before]
         for hook in self._import_hooks:
             sys.meta_path.remove(hook)
@@ -103,11 +111,19 @@ class CollectedSuite:
             self.sink.seek(0)
             self.sink.truncate()
             cwd = os.getcwd()
-            self._fresh_modules()
+            try:
+                self._fresh_modules()
+            except Exception as exc:  # noqa: BLE001 - whatever the suite's own code raised
+                self.broken = True
+                self._forget_modules()
+                raise SuiteBroken("".join(traceback.format_exception(exc)[-20:])) from exc
             plugin.index(self.items)
             self.host.current = plugin
-            self.config.pluginmanager.register(plugin)
             self.session.testsfailed = 0
+            # The terminal reporter files every report of every run; nothing reads them
+            # (no summary is printed), and a batch would keep them all.
+            if (reporter := self.config.pluginmanager.get_plugin("terminalreporter")) is not None:
+                reporter.stats.clear()
             try:
                 self.config.hook.pytest_runtestloop(session=self.session)
                 code = pytest.ExitCode.TESTS_FAILED if self.session.testsfailed else pytest.ExitCode.OK
@@ -120,11 +136,19 @@ class CollectedSuite:
                 traceback.print_exc(file=self.sink)
                 code, self.broken = pytest.ExitCode.INTERNAL_ERROR, True
             finally:
-                self.config.pluginmanager.unregister(plugin)
                 self.host.current = None
                 self._forget_modules()
                 os.chdir(cwd)
             return int(code), self.sink.getvalue()
+
+    def _code_of(self, module) -> object:
+        """The module's code as its import ran it: with pytest's assertions rewritten, as
+        the rewriting hook compiles it (kept: with no bytecode written, the hook would
+        parse and rewrite the file again for every run)."""
+        loader, origin = module.__spec__.loader, module.__spec__.origin
+        if isinstance(loader, AssertionRewritingHook):
+            return _rewrite_test(Path(origin), self.config)[1]
+        return loader.get_code(module.__name__)
 
     def _fresh_modules(self) -> None:
         """Each test module's code run again into its namespace, in sys.modules meanwhile."""
@@ -133,7 +157,7 @@ class CollectedSuite:
             for key in [key for key in namespace if key not in IMPORT_ATTRIBUTES]:
                 del namespace[key]
             sys.modules[name] = module
-            module.__spec__.loader.exec_module(module)
+            exec(self._code[name], namespace)  # noqa: S102 - the suite's own code, as its import ran it
 
     def _forget_modules(self) -> None:
         prefix = str(self.suite_dir) + os.sep

@@ -1,8 +1,8 @@
 """The pytest plugin that turns one run of a hidden suite into TestOutcomes.
 
-Like pytest's junitxml: one object per run, registered with the suite's pytest for that
-run only (a suite is collected once per process, collected.py), fed phase by phase
-through `pytest_runtest_logreport`. The verdict of a phase is decided in
+Like pytest's junitxml: one object per run (a suite is collected once per process,
+collected.py; its SuiteHost passes each hook on to the run's GradingPlugin), fed phase
+by phase through `pytest_runtest_logreport`. The verdict of a phase is decided in
 `pytest_runtest_makereport`, where the exception object is still at hand (a report only
 keeps its text), and travels on the report to the collector.
 
@@ -135,10 +135,14 @@ def classify(exc: BaseException, when: str, notebook: NotebookSummary | None = N
 
 
 class SuiteHost:
-    """What a collected suite keeps for as long as it is kept (collected.py): the markers,
-    the fixtures, and what collection went wrong. pytest binds the fixtures to the tests
-    when it collects them, so they live here and give what the submission being graded
-    (`current`, a GradingPlugin) has."""
+    """The plugin a collected suite's pytest has for as long as the suite is kept
+    (collected.py): the markers, what collection went wrong, the fixtures and the run's
+    hooks, which give and pass on to the submission being graded (`current`).
+
+    One plugin registered once, not one per submission: pytest binds fixtures to the
+    tests when it collects them, and pluggy keeps every registration's record for good
+    (pytest_plugin_registered is a historic hook), which would keep each submission's
+    plugin, and all its verdicts, for the life of the process."""
 
     def __init__(self):
         self.current: GradingPlugin | None = None
@@ -169,10 +173,26 @@ class SuiteHost:
     def rng(self, request):
         return self._run()._rng_for(request.node.nodeid)
 
+    # The run's hooks, passed to its GradingPlugin (see the class's docstring).
+    @pytest.hookimpl(tryfirst=True)
+    def pytest_runtest_setup(self, item):
+        self._run().on_setup(item)
+
+    @pytest.hookimpl(hookwrapper=True)
+    def pytest_runtest_call(self, item):
+        yield from self._run().on_call(item)
+
+    @pytest.hookimpl(hookwrapper=True)
+    def pytest_runtest_makereport(self, item, call):
+        yield from self._run().on_makereport(item, call)
+
+    def pytest_runtest_logreport(self, report):
+        self._run().on_logreport(report)
+
 
 class GradingPlugin:
-    """One submission's run of a collected suite: registered with the suite's pytest for
-    that run only; its hooks turn the run's reports into the outcomes."""
+    """One submission's run of a collected suite: what its tests are given, and its
+    hooks (called through SuiteHost) that turn the run's reports into the outcomes."""
 
     def __init__(self, student, seed: int = 0, reference: str | None = None,
                  notebook: NotebookSummary | None = None, salt: bytes = b"",
@@ -229,14 +249,13 @@ class GradingPlugin:
             self._meta[item.nodeid] = (title, graded, points)
             self.order.append(item.nodeid)
 
-    @pytest.hookimpl(tryfirst=True)
-    def pytest_runtest_setup(self, item):
+    def on_setup(self, item):
         graded = self._meta.get(item.nodeid, ("", "", 0))[1]
         if graded in self._timed_out:
             raise NotRerunAfterTimeout(graded)
 
-    @pytest.hookimpl(hookwrapper=True)
-    def pytest_runtest_call(self, item):
+    def on_call(self, item):
+        """Around a test's call (a hook wrapper's generator: pytest sends the outcome in)."""
         started = time.monotonic()
         with collecting_notes() as notes:
             outcome = yield
@@ -258,8 +277,8 @@ class GradingPlugin:
     def _reference_module(self):
         return importlib.import_module(self._reference) if self._reference else None
 
-    @pytest.hookimpl(hookwrapper=True)
-    def pytest_runtest_makereport(self, item, call):
+    def on_makereport(self, item, call):
+        """Around the making of a phase's report (a hook wrapper's generator)."""
         outcome = yield
         report = outcome.get_result()
         if call.excinfo is None:
@@ -297,7 +316,7 @@ class GradingPlugin:
         if sentence is not None and verdict.feedback is not None and verdict.status is not TestStatus.PASSED:
             verdict.feedback = verdict.feedback.with_details(sentence)
 
-    def pytest_runtest_logreport(self, report):
+    def on_logreport(self, report):
         verdict = getattr(report, "grading_verdict", None) or (
             Verdict(TestStatus.PASSED) if report.passed
             else Verdict(TestStatus.ERROR, Feedback(Verbatim(str(report.longrepr or "")))))

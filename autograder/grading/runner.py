@@ -74,8 +74,12 @@ def run_hidden_suite(suite_dir: Path, student, *, seed: int = 0, accept: dict | 
         raise HiddenSuiteError(msg("grading.suite_broken", suite=str(suite_dir), detail=detail))
     plugin = GradingPlugin(student, seed=seed, reference=reference, notebook=notebook, salt=salt,
                            assignment_id=assignment_id or suite_assignment_id(suite_dir))
-    with accepting(**(accept or {})):
-        exit_code, output = suite.run(plugin)
+    try:
+        with accepting(**(accept or {})):
+            exit_code, output = suite.run(plugin)
+    except collected.SuiteBroken as broken:
+        raise HiddenSuiteError(msg("grading.suite_broken", suite=str(suite_dir),
+                                   detail=Verbatim(str(broken)))) from None
     if exit_code not in (pytest.ExitCode.OK, pytest.ExitCode.TESTS_FAILED):
         log.warning("pytest exited with %s on %s: %s", exit_code, suite_dir, output[-2000:])
     return plugin.outcomes()

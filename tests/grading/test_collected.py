@@ -7,7 +7,7 @@ import pytest
 
 from autograder.grading import collected
 from autograder.grading.outcome import TestStatus
-from autograder.grading.runner import pytest_args, run_hidden_suite
+from autograder.grading.runner import HiddenSuiteError, pytest_args, run_hidden_suite
 from autograder.grading.student import StudentView
 
 from .students import reference_student
@@ -150,3 +150,21 @@ def test_a_run_pytest_stopped_is_not_kept(tmp_path):
     flag.unlink()
     assert [o.status for o in _statuses(suite).values()] == [TestStatus.PASSED] * 2
     assert collected.collected(suite.resolve(), args) is not kept
+
+
+def test_a_module_that_fails_when_it_runs_again_stops_the_batch(tmp_path):
+    """A suite whose module code reads a file that went away is broken for everyone:
+    HiddenSuiteError, as a failed import at collection is, not a zero for a student."""
+    suite, data = tmp_path / "suite", tmp_path / "data.txt"
+    suite.mkdir()
+    data.write_text("1", encoding="utf-8")
+    (suite / "test_a.py").write_text(
+        "import pathlib\nimport pytest\npytestmark = pytest.mark.item('softmax')\n"
+        f"VALUE = pathlib.Path({str(data)!r}).read_text()\n"
+        "def test_one(student):\n    assert VALUE == '1'\n", encoding="utf-8")
+    assert _statuses(suite)["test_one"].status is TestStatus.PASSED
+    data.unlink()
+    with pytest.raises(HiddenSuiteError) as broken:
+        _statuses(suite)
+    assert broken.value.message.key == "grading.suite_broken"
+    assert "FileNotFoundError" in broken.value.message.field("detail").text
