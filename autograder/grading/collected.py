@@ -22,8 +22,14 @@ Each run starts as a fresh import would:
   rewrites no module imported elsewhere in the process.
 
 A suite is kept while its files are as they were (names and bytes) and collected again
-when one changed; a run that pytest stopped (an exit, an interrupt, an
-internal error) discards it, so the next run starts from a new collection.
+when one changed; a run that pytest stopped (an exit, an interrupt, an internal error)
+discards it, so the next run starts from a new collection.
+
+What pytest offers for this is its hooks (the session's collection, its run loop) and
+three names of its own internals, the ones pytest.main itself calls: _prepareconfig,
+Config._do_configure and Config._ensure_unconfigure; and _rewrite_test, which its
+assertion-rewriting import hook compiles a test module with. tests/grading/
+test_collected.py fails if a pytest upgrade changes them.
 """
 
 from __future__ import annotations
@@ -92,15 +98,14 @@ class CollectedSuite:
                 self._configured = True
                 self.config.hook.pytest_sessionstart(session=self.session)
                 self.config.hook.pytest_collection(session=self.session)
+                self.items: list[pytest.Item] = list(self.session.items)
+                self.modules = {module.obj.__name__: module.obj for module in
+                                {item.getparent(pytest.Module) for item in self.items} - {None}}
+                self._code = {name: self._code_of(module) for name, module in self.modules.items()}
             except BaseException:
                 self.close()
                 raise
-        self.items: list[pytest.Item] = list(self.session.items)
-        self.modules = {module.obj.__name__: module.obj
-                        for module in {item.getparent(pytest.Module) for item in self.items} - {None}}
-        self._code = {name: self._code_of(module) for name, module in self.modules.items()}
-        self._import_hooks = [hook for hook in sys.meta_path if hook not in hooks_before]
-        for hook in self._import_hooks:
+        for hook in [hook for hook in sys.meta_path if hook not in hooks_before]:
             sys.meta_path.remove(hook)
         self._forget_modules()
 
