@@ -126,9 +126,12 @@ class CollectedSuite:
             self.host.current = plugin
             self.session.testsfailed = 0
             # The terminal reporter files every report of every run; nothing reads them
-            # (no summary is printed), and a batch would keep them all.
+            # (no summary is printed), and a batch would keep them all. Likewise what
+            # each test printed, which it keeps per phase for its reports.
             if (reporter := self.config.pluginmanager.get_plugin("terminalreporter")) is not None:
                 reporter.stats.clear()
+            for item in self.items:
+                item._report_sections.clear()
             try:
                 self.config.hook.pytest_runtestloop(session=self.session)
                 code = pytest.ExitCode.TESTS_FAILED if self.session.testsfailed else pytest.ExitCode.OK

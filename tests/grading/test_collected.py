@@ -168,3 +168,25 @@ def test_a_module_that_fails_when_it_runs_again_stops_the_batch(tmp_path):
         _statuses(suite)
     assert broken.value.message.key == "grading.suite_broken"
     assert "FileNotFoundError" in broken.value.message.field("detail").text
+
+
+def test_a_kept_suite_does_not_grow_with_the_runs(tmp_path):
+    """What pytest files per report (the terminal reporter's stats, what a test printed)
+    holds one run's worth, however many submissions went through."""
+    (tmp_path / "test_p.py").write_text(
+        "import sys\nimport pytest\npytestmark = pytest.mark.item('softmax')\n"
+        "def test_prints(student):\n    print('x' * 100)\n    print('y' * 100, file=sys.stderr)\n"
+        "def test_fails(student):\n    assert 0\n", encoding="utf-8")
+    args = pytest_args(tmp_path.resolve())
+
+    def sizes():
+        suite = collected.collected(tmp_path.resolve(), args)
+        reporter = suite.config.pluginmanager.get_plugin("terminalreporter")
+        return (sum(len(reports) for reports in reporter.stats.values()),
+                [len(item._report_sections) for item in suite.items])
+
+    _statuses(tmp_path)
+    once = sizes()
+    for _ in range(3):
+        _statuses(tmp_path)
+    assert sizes() == once
