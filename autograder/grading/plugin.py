@@ -1,13 +1,15 @@
 """The pytest plugin that turns one run of a hidden suite into TestOutcomes.
 
-Like pytest's junitxml: one object per run, registered with `pytest.main(plugins=[...])`,
-fed phase by phase through `pytest_runtest_logreport`. The verdict of a phase is decided
-in `pytest_runtest_makereport`, where the exception object is still at hand (a report
-only keeps its text), and travels on the report to the collector.
+Like pytest's junitxml: one object per run (a suite is collected once per process,
+collected.py; its SuiteHost passes each hook on to the run's GradingPlugin), fed phase
+by phase through `pytest_runtest_logreport`. The verdict of a phase is decided in
+`pytest_runtest_makereport`, where the exception object is still at hand (a report only
+keeps its text), and travels on the report to the collector.
 
-Fixtures offered to hidden tests: `student` (the StudentView of this submission),
-`reference` (the chapter's reference package), `rng` (a Generator seeded by run seed + node id
-+ the submission's salt, see inputs.py).
+Fixtures offered to hidden tests, by SuiteHost (which outlives a run) from the run's
+GradingPlugin: `student` (the StudentView of this submission), `reference` (the chapter's
+reference package), `rng` (a Generator seeded by run seed + node id + the submission's
+salt, see inputs.py).
 Markers read: `item("softmax")` and `points(2)` (module-level `pytestmark` works too).
 A failure that lies in another graded item gets a sentence naming it (roots.py).
 Everything an outcome says is data (feedback/): catalog keys and their fields, what the
@@ -132,7 +134,66 @@ def classify(exc: BaseException, when: str, notebook: NotebookSummary | None = N
                                                    message=Verbatim(str(exc)))))
 
 
+class SuiteHost:
+    """The plugin a collected suite's pytest has for as long as the suite is kept
+    (collected.py): the markers, what collection went wrong, the fixtures and the run's
+    hooks, which give and pass on to the submission being graded (`current`).
+
+    One plugin registered once, not one per submission: pytest binds fixtures to the
+    tests when it collects them, and pluggy keeps every registration's record for good
+    (pytest_plugin_registered is a historic hook), which would keep each submission's
+    plugin, and all its verdicts, for the life of the process."""
+
+    def __init__(self):
+        self.current: GradingPlugin | None = None
+        self.collect_errors: list[str] = []
+
+    def _run(self) -> GradingPlugin:
+        if self.current is None:
+            raise RuntimeError("a hidden test ran outside a submission's run")
+        return self.current
+
+    def pytest_configure(self, config):
+        config.addinivalue_line("markers", "item(name): the book name of the graded item")
+        config.addinivalue_line("markers", "points(n): points this test is worth")
+
+    def pytest_collectreport(self, report):
+        if report.failed:
+            self.collect_errors.append(f"{report.nodeid}: {_short(str(report.longrepr), 20)}")
+
+    @pytest.fixture
+    def student(self):
+        return self._run().student
+
+    @pytest.fixture
+    def reference(self):
+        return self._run().reference_package()
+
+    @pytest.fixture
+    def rng(self, request):
+        return self._run()._rng_for(request.node.nodeid)
+
+    # The run's hooks, passed to its GradingPlugin (see the class's docstring).
+    @pytest.hookimpl(tryfirst=True)
+    def pytest_runtest_setup(self, item):
+        self._run().on_setup(item)
+
+    @pytest.hookimpl(hookwrapper=True)
+    def pytest_runtest_call(self, item):
+        yield from self._run().on_call(item)
+
+    @pytest.hookimpl(hookwrapper=True)
+    def pytest_runtest_makereport(self, item, call):
+        yield from self._run().on_makereport(item, call)
+
+    def pytest_runtest_logreport(self, report):
+        self._run().on_logreport(report)
+
+
 class GradingPlugin:
+    """One submission's run of a collected suite: what its tests are given, and its
+    hooks (called through SuiteHost) that turn the run's reports into the outcomes."""
+
     def __init__(self, student, seed: int = 0, reference: str | None = None,
                  notebook: NotebookSummary | None = None, salt: bytes = b"",
                  assignment_id: str | None = None):
@@ -146,7 +207,6 @@ class GradingPlugin:
         self._meta: dict[str, tuple[Part, str, float]] = {}   # nodeid -> (title, item, points)
         self._phases: dict[str, list] = {}
         self.order: list[str] = []
-        self.collect_errors: list[str] = []
         # Items whose code already ran out of time: their other tests are not run again,
         # or one endless loop would cost call_seconds per test of that item.
         self._timed_out: set[str] = set()
@@ -159,20 +219,15 @@ class GradingPlugin:
         # graded classes a later test's rerun may lend (roots.trace).
         self._failed_items: set[str] = set()
 
-    # --- fixtures -------------------------------------------------------------------
-    @pytest.fixture
+    # --- what the suite's fixtures give (SuiteHost) -----------------------------------
+    @property
     def student(self):
         return self._student
 
-    @pytest.fixture
-    def reference(self):
+    def reference_package(self):
         if self._reference is None:
             pytest.fail("this suite has no chapter package to take reference values from")
         return importlib.import_module(self._reference)
-
-    @pytest.fixture
-    def rng(self, request):
-        return self._rng_for(request.node.nodeid)
 
     def _rng_for(self, nodeid: str) -> np.random.Generator:
         # crc32, not hash(): str hashes are salted per process and reruns must agree.
@@ -180,11 +235,8 @@ class GradingPlugin:
         return np.random.default_rng([self._seed, key, *self._salt])
 
     # --- hooks ----------------------------------------------------------------------
-    def pytest_configure(self, config):
-        config.addinivalue_line("markers", "item(name): the book name of the graded item")
-        config.addinivalue_line("markers", "points(n): points this test is worth")
-
-    def pytest_collection_modifyitems(self, items):
+    def index(self, items) -> None:
+        """Take the suite's collected tests: their order, titles, items and points."""
         for item in items:
             name_mark = item.get_closest_marker("item")
             points_mark = item.get_closest_marker("points")
@@ -197,14 +249,13 @@ class GradingPlugin:
             self._meta[item.nodeid] = (title, graded, points)
             self.order.append(item.nodeid)
 
-    @pytest.hookimpl(tryfirst=True)
-    def pytest_runtest_setup(self, item):
+    def on_setup(self, item):
         graded = self._meta.get(item.nodeid, ("", "", 0))[1]
         if graded in self._timed_out:
             raise NotRerunAfterTimeout(graded)
 
-    @pytest.hookimpl(hookwrapper=True)
-    def pytest_runtest_call(self, item):
+    def on_call(self, item):
+        """Around a test's call (a hook wrapper's generator: pytest sends the outcome in)."""
         started = time.monotonic()
         with collecting_notes() as notes:
             outcome = yield
@@ -226,12 +277,8 @@ class GradingPlugin:
     def _reference_module(self):
         return importlib.import_module(self._reference) if self._reference else None
 
-    def pytest_collectreport(self, report):
-        if report.failed:
-            self.collect_errors.append(f"{report.nodeid}: {_short(str(report.longrepr), 20)}")
-
-    @pytest.hookimpl(hookwrapper=True)
-    def pytest_runtest_makereport(self, item, call):
+    def on_makereport(self, item, call):
+        """Around the making of a phase's report (a hook wrapper's generator)."""
         outcome = yield
         report = outcome.get_result()
         if call.excinfo is None:
@@ -269,7 +316,7 @@ class GradingPlugin:
         if sentence is not None and verdict.feedback is not None and verdict.status is not TestStatus.PASSED:
             verdict.feedback = verdict.feedback.with_details(sentence)
 
-    def pytest_runtest_logreport(self, report):
+    def on_logreport(self, report):
         verdict = getattr(report, "grading_verdict", None) or (
             Verdict(TestStatus.PASSED) if report.passed
             else Verdict(TestStatus.ERROR, Feedback(Verbatim(str(report.longrepr or "")))))

@@ -1,18 +1,16 @@
-"""run_hidden_suite: one pytest session over a hidden suite, for one submission.
+"""run_hidden_suite: a hidden suite run against one submission.
 
-Called once per submission in a long-lived process, so the session must leave nothing
-behind and pick up nothing around it: no cache directory, no ini file or conftest from
-the project (our own tests/ are never collected), no terminal output.
+Called once per submission in a long-lived process. The suite is collected once per
+process (collected.py) and run again for each submission; pytest is configured to pick
+up nothing around the suite: no cache directory, no ini file or conftest from the project
+(our own tests/ are never collected), no terminal output.
 """
 
 from __future__ import annotations
 
 import functools
-import io
 import logging
 import os
-import sys
-from contextlib import redirect_stderr, redirect_stdout
 from pathlib import Path
 
 import pytest
@@ -21,6 +19,7 @@ from ..assignment import AssignmentConfigError, load_assignment_file
 from ..chapters import CONFIG_NAME
 from ..feedback import Verbatim, msg
 from ..messages import SaidError
+from . import collected
 from .causes import NotebookSummary
 from .checks import accepting
 from .outcome import TestOutcome
@@ -67,20 +66,22 @@ def run_hidden_suite(suite_dir: Path, student, *, seed: int = 0, accept: dict | 
     if not suite_dir.is_dir():
         raise HiddenSuiteError(msg("grading.suite_broken", suite=str(suite_dir),
                                    detail=msg("grading.suite_not_a_directory")))
+    suite = collected.collected(suite_dir, pytest_args(suite_dir))
+    if suite.host.collect_errors or not suite.items:
+        collected.discard(suite_dir)
+        detail = Verbatim("\n".join(suite.host.collect_errors)) if suite.host.collect_errors else \
+            msg("grading.suite_empty", code=int(pytest.ExitCode.NO_TESTS_COLLECTED))
+        raise HiddenSuiteError(msg("grading.suite_broken", suite=str(suite_dir), detail=detail))
     plugin = GradingPlugin(student, seed=seed, reference=reference, notebook=notebook, salt=salt,
                            assignment_id=assignment_id or suite_assignment_id(suite_dir))
-    sink = io.StringIO()
     try:
-        with redirect_stdout(sink), redirect_stderr(sink), accepting(**(accept or {})):
-            exit_code = pytest.main(pytest_args(suite_dir), plugins=[plugin])
-    finally:
-        _forget_modules(suite_dir)
-    if plugin.collect_errors or not plugin.order:
-        detail = Verbatim("\n".join(plugin.collect_errors)) if plugin.collect_errors else \
-            msg("grading.suite_empty", code=int(exit_code))
-        raise HiddenSuiteError(msg("grading.suite_broken", suite=str(suite_dir), detail=detail))
-    if int(exit_code) not in (pytest.ExitCode.OK, pytest.ExitCode.TESTS_FAILED):
-        log.warning("pytest exited with %s on %s: %s", exit_code, suite_dir, sink.getvalue()[-2000:])
+        with accepting(**(accept or {})):
+            exit_code, output = suite.run(plugin)
+    except collected.SuiteBroken as broken:
+        raise HiddenSuiteError(msg("grading.suite_broken", suite=str(suite_dir),
+                                   detail=Verbatim(str(broken)))) from None
+    if exit_code not in (pytest.ExitCode.OK, pytest.ExitCode.TESTS_FAILED):
+        log.warning("pytest exited with %s on %s: %s", exit_code, suite_dir, output[-2000:])
     return plugin.outcomes()
 
 
@@ -96,18 +97,3 @@ def suite_assignment_id(suite_dir: Path) -> str | None:
     except AssignmentConfigError:
         return None
     return assignment.id if assignment.suite_dir == suite_dir else None
-
-
-def _forget_modules(suite_dir: Path) -> None:
-    """Drop the suite's test modules from sys.modules.
-
-    importlib mode names a module by its path under the rootdir ("test_softmax") and
-    reuses a cached module of that name, so two suites with a file of the same name would
-    otherwise share one; dropping them also keeps module state from leaking between
-    submissions.
-    """
-    prefix = str(suite_dir) + os.sep
-    for name, module in list(sys.modules.items()):
-        file = getattr(module, "__file__", None)
-        if isinstance(file, str) and file.startswith(prefix):
-            del sys.modules[name]
