@@ -15,7 +15,7 @@ import pytest
 from autograder import pipeline, units
 from autograder.assignment import load_assignment
 from autograder.batch import run_batch
-from autograder.executor import LocalPoolExecutor
+from autograder.executor import LocalPoolExecutor, SerialExecutor
 from autograder.gradebook import Gradebook
 from autograder.report import render
 from autograder.report.history import history_rows
@@ -99,3 +99,20 @@ def test_a_page_that_fails_to_render_in_a_worker_still_gives_the_student_a_grade
     assert not (folder / "feedback.html").exists()
     assert (tmp_path / "students" / "park" / "feedback.html").is_file()
     assert "lee" in (tmp_path / "summary.csv").read_text(encoding="utf-8-sig")
+
+
+def test_an_interrupted_batch_keeps_what_finished_and_the_next_run_resumes(tmp_path):
+    """Each result is recorded and written as it comes back, before the progress bar moves:
+    Ctrl-C after the first loses nothing of it, and the next run grades only the rest."""
+    seen = []
+
+    def progress(result):
+        seen.append((result.student_id, (tmp_path / "students" / result.student_id / "feedback.html").is_file()))
+        raise KeyboardInterrupt
+    with pytest.raises(KeyboardInterrupt):
+        run_batch(_class(), tmp_path, executor=SerialExecutor(), progress=progress)
+    assert seen == [("park", True)]
+    assert not (tmp_path / "students" / "lee").exists()
+    again = run_batch(_class(), tmp_path, executor=SerialExecutor(), progress=lambda r: seen.append(r.student_id))
+    assert again.cached == 1 and [r.reused_run is not None for r in again.results] == [True, False]
+    assert sorted(seen[1:]) == ["lee", "park"]      # once per submission, reused or graded
