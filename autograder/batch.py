@@ -1,6 +1,11 @@
-"""Grade many submissions: cache look-up where the batch runs, grading through an executor.
+"""Grade many submissions: each one's work in the workers, the class's in this process.
 
-The batch owns the gradebook and every file under OUT, so workers never race on them.
+Every submission goes through the executor twice (units.py): to be read (ingested, its
+assignment chosen) and, once the class's chapter is settled and the gradebook asked for
+each one, to be graded and rendered. This process only does what needs the whole class
+or owns a file: the chapter, the cache look-up, the gradebook, writing each student's
+files as their result comes back, and the class files at the end. So the batch owns the
+gradebook and every file under OUT, and workers never race on them.
 One broken submission, or even a dead worker, costs that submission a result marked as
 an error, never the batch. Each student's files live in OUT/students/<id>/, apart from
 the batch's own files (gradebook, summary, dashboard), so no student id can name one.
@@ -14,27 +19,29 @@ import logging
 import os
 import time
 from collections.abc import Callable
+from contextlib import ExitStack
 from dataclasses import dataclass
 from pathlib import Path
 
+from . import units
 from .assignment import Assignment, load_assignment
 from .class_chapter import settle_chapter
 from .executor import Executor, WorkerLost, local_executor
 from .feedback import msg
 from .gradebook import Gradebook
+from .ingest import IngestError
 from .messages import DEFAULT_LANG, console_lang, say
-from .pipeline import Prepared, error_result, grade, prepare
+from .pipeline import AssignmentRef, error_result, prepare, read_once
 from .poststage import Faults, StageFault, neutral
 from .report import moodle
 from .report.history import history_rows
 from .report.exports import assignments_of, canvas_unmatched, export_builders
 from .report.roster import Roster, read_roster
 from .report.similarity import find_similar
-from .report.render import (atomic_write, render_dashboard, render_feedback, summary_csv,
-                            write_submission)
-from .report.results_json import dumps, to_dict
+from .report.render import atomic_write, render_dashboard, render_feedback, summary_csv, write_student_files
 from .result import ErrorCode, GradingResult, RunError
 from .submissions import Submission
+from .units import Done, Intake, Job, Surveyed
 
 log = logging.getLogger("autograder.batch")
 
@@ -57,74 +64,64 @@ def run_batch(submissions: list[Submission], out_dir: Path, *, assignment: Assig
               canvas_ids: dict[str, str] | None = None) -> BatchResult:
     started = time.monotonic()
     out_dir.mkdir(parents=True, exist_ok=True)
+    students = out_dir / STUDENTS_DIR
     jobs = max(1, jobs or os.cpu_count() or 1)
     finished: dict[str, GradingResult] = {}
     cached = 0
-    configs: dict = {}
     class_roster = read_roster(roster)     # read first: a bad roster fails before any grading
-
-    def config(prep: Prepared):
-        if prep.assignment is None:
-            return None
-        if prep.assignment not in configs:
-            configs[prep.assignment] = prep.assignment.load()
-        return configs[prep.assignment]
-
-    def page_lang(prep: Prepared) -> str:
-        """The command line's --lang, else the assignment's [report] lang, else Korean."""
-        return lang or getattr(config(prep), "lang", None) or DEFAULT_LANG
-
     faults = Faults()
     unrecorded: list[GradingResult] = []     # results the gradebook refused: still reported
 
-    with Gradebook(out_dir / "gradebook.sqlite") as book:
-        def finish(prep: Prepared, result: GradingResult) -> None:
+    with ExitStack() as stack:
+        if executor is None:
+            # Ours, so ours to close: one pool for both phases.
+            executor = local_executor(jobs, len(submissions))
+            stack.callback(executor.close)
+        book = stack.enter_context(Gradebook(out_dir / "gradebook.sqlite"))
+
+        def finish(done: Done) -> None:
             # Every stage after grading is fault-isolated (poststage.py): a failure costs
-            # this student a note, never the batch.
-            sid = result.student_id
+            # this student a note, never the batch. The worker's were noted (and logged) there.
+            faults.items.extend(done.faults)
+            result, files, sid = done.result, done.files, done.result.student_id
             if faults.student("gradebook", sid, lambda: book.record(result)) is None:
                 unrecorded.append(result)
+            # Read after recording: the page's history ends with this run.
             history = faults.student("history", sid, lambda: history_rows(book.history(sid)), [])
-            def write():
-                return write_submission(out_dir / STUDENTS_DIR, result, page_lang(prep),
-                                        getattr(config(prep), "visibility", None), history)
-            if faults.student("results", sid, write) is None:
-                faults.student("results", sid, lambda: _write_plain_result(out_dir / STUDENTS_DIR, result,
-                                                                          page_lang(prep)))
-            finished[prep.submission.student_id] = result
+            if files is not None and faults.student(
+                    "results", sid, lambda: write_student_files(students, sid, files, history)) is None:
+                faults.student("results", sid, lambda: write_student_files(
+                    students, sid, units.plain_files(result, files.lang)))
+            finished[sid] = result
             if progress:
                 faults.student("progress", sid, lambda: progress(result))
 
-        to_grade: list[Prepared] = []
-        preps = [prepare(sub, assignment, assignment_from_file=assignment_from_file) for sub in submissions]
+        surveyed = _survey(executor, submissions, assignment, assignment_from_file)
+        preps = [s.prep for s in surveyed]
         # One chapter for the whole class, when most of it points to one.
-        settle_chapter(preps, assignment, assignment_from_file)
+        settle_chapter(preps, assignment, assignment_from_file, [s.signals for s in surveyed])
+        to_do: list[Job] = []
         for prep in preps:
-            if prep.error:
-                finish(prep, error_result(prep))
-                continue
-            hit = None if force else book.cached(prep.provenance)
+            hit = None if force or prep.error else book.cached(prep.provenance)
             if hit:
                 # The store's result, typed (store/codec.py), never a results.json read back.
                 run_id, stored = hit
                 cached += 1
                 # The stored result, as this student's file: same bytes, same grade.
-                finish(prep, dataclasses.replace(stored, provenance=prep.provenance,
-                                                 reused_run=run_id, chapter_note=prep.chapter_note))
+                to_do.append(Job(prep, dataclasses.replace(stored, provenance=prep.provenance, reused_run=run_id,
+                                                           chapter_note=prep.chapter_note)))
             else:
-                to_grade.append(prep)
+                to_do.append(Job(prep))
 
-        executor = executor or local_executor(jobs, len(to_grade))
         # Made once per output folder and kept there: regrades into it draw the same inputs.
-        work = functools.partial(grade, seed=seed, secret=book.input_secret())
-        for prep, outcome in executor.run(work, to_grade):
+        work = functools.partial(units.finish, seed=seed, secret=book.input_secret(), lang=lang)
+        for job, outcome in executor.run(work, to_do):
             if isinstance(outcome, WorkerLost):
                 # Student code never runs in a worker, so this is our fault or the OOM
                 # killer's; the submission gets an error result and the batch goes on.
-                log.error("grading worker died while grading %s: %s", prep.submission.path,
-                          outcome.detail)
-                outcome = error_result(prep, RunError(ErrorCode.WORKER_CRASHED, msg("batch.error.worker_crashed")))
-            finish(prep, outcome)
+                log.error("grading worker died while grading %s: %s", job.submission.path, outcome.detail)
+                outcome = _lost_result(job.prep, lang, faults)
+            finish(outcome)
 
         latest = book.latest_per_assignment(
             on_error=lambda sid, exc: faults.note("gradebook", sid, exc, "dropped"))
@@ -132,6 +129,42 @@ def run_batch(submissions: list[Submission], out_dir: Path, *, assignment: Assig
                       lang or DEFAULT_LANG, canvas_ids)
     ordered = [finished[s.student_id] for s in submissions if s.student_id in finished]
     return BatchResult(ordered, time.monotonic() - started, cached, faults.items)
+
+
+def _survey(executor: Executor, submissions: list[Submission], assignment: Assignment | None,
+            from_file: bool) -> list[Surveyed]:
+    """Phase 1 in the workers: every submission read, ingested and its chapter signals
+    taken, in the submissions' order. An executor that does not share this machine's files
+    gets each notebook's bytes in its unit; one this process cannot read fails here as it
+    would there, at the read, before any ingest."""
+    ref = AssignmentRef.of(assignment, from_file) if assignment is not None else None
+    carry = not getattr(executor, "shares_files", False)
+    surveyed: dict[str, Surveyed] = {}
+    intakes = []
+    for sub in submissions:
+        if not carry or sub.refusal:
+            intakes.append(Intake(sub, ref))
+            continue
+        try:
+            intakes.append(Intake(sub, ref, read_once(sub)))
+        except IngestError:
+            surveyed[sub.student_id] = Surveyed(prepare(sub, assignment, assignment_from_file=from_file))
+    for intake, outcome in executor.run(units.survey, intakes):
+        if isinstance(outcome, WorkerLost):
+            log.error("worker died while reading %s: %s", intake.submission.path, outcome.detail)
+            outcome = units.lost(intake.submission, _crashed())
+        surveyed[intake.submission.student_id] = outcome
+    return [surveyed[sub.student_id] for sub in submissions]
+
+
+def _crashed() -> RunError:
+    return RunError(ErrorCode.WORKER_CRASHED, msg("batch.error.worker_crashed"))
+
+
+def _lost_result(prep, lang: str | None, faults: Faults) -> Done:
+    """The error result of a submission whose worker died, its files rendered here."""
+    result = error_result(prep, _crashed())
+    return Done(result, units.student_files(result, prep, lang, faults))
 
 
 def write_class_files(out_dir: Path, latest: list[GradingResult], faults: Faults,
@@ -211,10 +244,3 @@ def _with_unrecorded(latest: list[GradingResult], unrecorded: list[GradingResult
     place of what it holds for the same (student, assignment)."""
     keys = {(r.student_id, r.provenance.assignment_id) for r in unrecorded}
     return [r for r in latest if (r.student_id, r.provenance.assignment_id) not in keys] + unrecorded
-
-
-def _write_plain_result(students_dir: Path, result: GradingResult, lang: str) -> None:
-    """results.json when the full pages could not be written: the score and provenance with
-    nothing the student's code produced, so an LMS or Gradescope still reads a grade."""
-    atomic_write(students_dir / result.student_id / "results.json",
-                 dumps(to_dict(neutral(result), None, lang), indent=2))

@@ -84,15 +84,17 @@ def chapter_note(signals: Signals, chosen: str) -> Message | None:
 
 
 def settle_chapter(preps: list[Prepared], assignment: Assignment | None,
-                   from_file: bool = False) -> Assignment | None:
+                   from_file: bool = False, signals: list[Signals | None] | None = None) -> Assignment | None:
     """Grade every readable submission against one chapter and note the ones that say
     otherwise; returns that chapter (None: each notebook keeps its own detection).
 
-    `assignment` is the instructor's --assignment (`from_file`: given as a config path)."""
+    `assignment` is the instructor's --assignment (`from_file`: given as a config path);
+    `signals`: each prep's signals_of, when the workers that prepared them read them."""
     if assignment is None and len(preps) < 2:
         return None
-    known = list_assignments()     # read once for the class, not once per notebook
-    signals = [signals_of(prep, known) for prep in preps]
+    if signals is None:
+        known = list_assignments()     # read once for the class, not once per notebook
+        signals = [signals_of(prep, known) for prep in preps]
     chosen = assignment
     if chosen is None:
         chosen_id = class_chapter([s for s in signals if s is not None])

@@ -1,11 +1,13 @@
 """Grading on a Dask distributed cluster: `--scheduler tcp://host:8786`.
 
-Each unit (a `pipeline.Prepared`) goes to the scheduler as one task; whichever worker
-takes it starts its own sandbox and runs the hidden suite, and the result comes back to
-this process, which alone writes the gradebook and OUT. A unit holds the ingested blocks
-(prepare ran here), the assignment by id and version, and nothing read from this
-machine's disk, so a worker on another machine grades it from its own checkout (and
-refuses it with an error result if that checkout's assignment is another version).
+Each unit (units.py: an Intake to read, a Job to grade and render) goes to the scheduler
+as one task; whichever worker takes it reads the notebook, or starts its own sandbox and
+runs the hidden suite, and what it made comes back to this process, which alone writes
+the gradebook and OUT. A unit holds the notebook's bytes or its ingested blocks, the
+assignment by id and version, and no path on this machine's disk (this executor does
+not say it `shares_files`), so a worker on another machine grades it from its own
+checkout (and refuses it with an error result if that checkout's assignment is another
+version).
 
 A worker that dies mid-unit is Dask's to handle: its scheduler runs the unit again on
 another worker, up to `distributed.scheduler.allowed-failures` deaths (3 by default),

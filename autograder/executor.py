@@ -33,22 +33,33 @@ class Executor(Protocol, Generic[Unit, Out]):
 class SerialExecutor:
     """In this process, one unit after another: one job, or a single submission."""
 
+    shares_files = True     # a unit may name a file of this machine's
+
     def run(self, work, units):
         for unit in units:
             yield unit, work(unit)
 
+    def close(self) -> None:
+        pass
+
 
 class LocalPoolExecutor:
-    """A pool of worker processes on this machine."""
+    """A pool of worker processes on this machine, kept from one run to the next (a batch
+    runs two: preparing, then grading) until close()."""
+
+    shares_files = True
 
     def __init__(self, jobs: int):
         self.jobs = jobs
+        self._pool: ProcessPoolExecutor | None = None
 
     def run(self, work, units):
         # No max_tasks_per_child: on Python 3.11 the pool stops replacing retired workers and
         # the batch hangs (seen at the 50th notebook). The runner unloads each suite's
         # modules after a run, so a long-lived worker does not accumulate them.
-        pool = ProcessPoolExecutor(max_workers=self.jobs)
+        if self._pool is None:
+            self._pool = ProcessPoolExecutor(max_workers=self.jobs)
+        pool = self._pool
         try:
             futures = {pool.submit(work, unit): unit for unit in units}
             for future in as_completed(futures):
@@ -59,9 +70,24 @@ class LocalPoolExecutor:
                 yield futures[future], outcome
         except BaseException:
             # A broken hidden suite or Ctrl-C: do not grade the rest of the class first.
+            self._pool = None
             pool.shutdown(wait=True, cancel_futures=True)
             raise
-        pool.shutdown(wait=True)
+        if any(isinstance(f.exception(), BrokenProcessPool) for f in futures):
+            # A dead worker breaks the whole pool: the next run gets a new one.
+            self._pool = None
+            pool.shutdown(wait=True)
+
+    def close(self) -> None:
+        if self._pool is not None:
+            self._pool.shutdown(wait=True)
+            self._pool = None
+
+    def __enter__(self) -> LocalPoolExecutor:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
 
 
 def local_executor(jobs: int, units: int) -> SerialExecutor | LocalPoolExecutor:

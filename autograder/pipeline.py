@@ -1,9 +1,9 @@
 """One submission through the pipeline: ingest -> choose assignment -> sandbox -> suite -> score.
 
-Split in two so a batch can skip work: `prepare` (cheap, where the batch runs: bytes,
-sha256, ingest, assignment) decides whether the gradebook already holds the answer;
-`grade` (the expensive part, wherever an executor runs it) runs the student's code and
-the hidden suite. The unit between them, `Prepared`, carries only data that means the
+Split in two so a batch can skip work: `prepare` (cheap: bytes, sha256, ingest,
+assignment) decides whether the gradebook already holds the answer; `grade` (the
+expensive part) runs the student's code and the hidden suite. A batch runs both in its
+workers (units.py). The unit between them, `Prepared`, carries only data that means the
 same on another machine: no clock, and the assignment by id and version.
 Every path out of here is a GradingResult: a broken notebook is a result, not an exception.
 """
@@ -74,17 +74,17 @@ class Prepared:
 
 
 def prepare(sub: Submission, assignment: Assignment | None = None, *,
-            assignment_from_file: bool = False) -> Prepared:
+            assignment_from_file: bool = False, data: bytes | None = None) -> Prepared:
     """Never raises: a submission that breaks a stage gets an error, the batch goes on.
 
     `assignment` is the instructor's choice (None: the notebook's metadata, else the best
-    match); `assignment_from_file` says it came from a config path on the command line."""
+    match); `assignment_from_file` says it came from a config path on the command line;
+    `data`: the submission's bytes, read by the batch for a worker that cannot read its
+    files (read_once), else read here from `sub.path`."""
     started = time.perf_counter()
-    prep = Prepared(sub, Provenance(sub.student_id, sub.origin or str(sub.path),
-                                    hashlib.sha256(b"").hexdigest(), __version__,
-                                    identity=sub.identity, superseded=sub.superseded))
+    prep = blank(sub)
     try:
-        _prepare(prep, assignment, assignment_from_file)
+        _prepare(prep, assignment, assignment_from_file, data)
     except Exception:
         log.exception("internal error preparing %s", sub.path)
         prep.error = RunError(ErrorCode.INTERNAL_ERROR, msg("pipeline.error.internal"), traceback.format_exc())
@@ -92,13 +92,20 @@ def prepare(sub: Submission, assignment: Assignment | None = None, *,
     return prep
 
 
-def _prepare(prep: Prepared, assignment: Assignment | None, from_file: bool) -> None:
+def blank(sub: Submission, error: RunError | None = None) -> Prepared:
+    """A submission before anything read it (or when nothing could): no bytes, no assignment."""
+    return Prepared(sub, Provenance(sub.student_id, sub.origin or str(sub.path),
+                                    hashlib.sha256(b"").hexdigest(), __version__,
+                                    identity=sub.identity, superseded=sub.superseded), error=error)
+
+
+def _prepare(prep: Prepared, assignment: Assignment | None, from_file: bool, data: bytes | None) -> None:
     sub = prep.submission
     if sub.refusal:  # refused when it was found (an id collision, a bad archive): never read
         prep.error = RunError(ErrorCode.parse(sub.refusal.code), sub.refusal.message())
         return
     try:
-        data = _read_once(sub)
+        data = read_once(sub) if data is None else data
         prep.provenance = dataclasses.replace(prep.provenance, sha256=hashlib.sha256(data).hexdigest())
         prep.ingest = ingest_bytes(data, sub.path.name)
     except IngestError as exc:
@@ -132,7 +139,7 @@ def _assign(prep: Prepared, chosen: Assignment, from_file: bool) -> None:
                                           assignment_version=prep.assignment.version)
 
 
-def _read_once(sub: Submission) -> bytes:
+def read_once(sub: Submission) -> bytes:
     """The submission's bytes, read once, in chunks, up to ingest's size cap."""
     if sub.path.is_dir():
         raise IngestError("no_notebook", msg("ingest.error.no_notebook", path=sub.path.name))

@@ -5,7 +5,11 @@ import json
 import re
 from pathlib import Path
 
+import pytest
+
+from autograder import units
 from autograder.batch import run_batch
+from autograder.executor import SerialExecutor
 from autograder.feedback import Feedback, Message, Verbatim, msg
 from autograder.grading.outcome import TestOutcome, TestStatus
 from autograder.grading.score import score_outcomes
@@ -17,25 +21,27 @@ KIM = Path(__file__).resolve().parents[1] / "examples" / "kim_minsu_ch03.ipynb"
 HANGUL = re.compile("[\uac00-\ud7a3]")
 
 
-class Typed:
-    """An executor that grades without a sandbox: every unit gets one failing test with a hint."""
-    def __init__(self):
-        self.graded = 0
+@pytest.fixture
+def typed(monkeypatch):
+    """Grading without a sandbox: every submission gets one failing test with a hint; the
+    list names each one graded."""
+    graded = []
 
-    def run(self, work, units):
-        for prep in units:
-            self.graded += 1
-            outcomes = [TestOutcome("t::a", Verbatim("step_function of zero"), "step_function", 2,
-                                    TestStatus.FAILED, hint=msg("hint.int_dtype"),
-                                    feedback=Feedback(msg("grading.mismatch", call="step_function(x)"),
-                                                      returned="int64: 1", expected="int64: 0"))]
-            yield prep, GradingResult(prep.provenance, RunStatus.GRADED, outcomes=outcomes,
-                                      score=score_outcomes(outcomes, ["step_function"]))
+    def grade(prep, **_options):
+        graded.append(prep.submission.student_id)
+        outcomes = [TestOutcome("t::a", Verbatim("step_function of zero"), "step_function", 2,
+                                TestStatus.FAILED, hint=msg("hint.int_dtype"),
+                                feedback=Feedback(msg("grading.mismatch", call="step_function(x)"),
+                                                  returned="int64: 1", expected="int64: 0"))]
+        return GradingResult(prep.provenance, RunStatus.GRADED, outcomes=outcomes,
+                             score=score_outcomes(outcomes, ["step_function"]))
+    monkeypatch.setattr(units, "grade", grade)
+    return graded
 
 
-def test_a_regrade_reuses_the_stored_result_not_the_results_json(tmp_path):
+def test_a_regrade_reuses_the_stored_result_not_the_results_json(tmp_path, typed):
     subs = [Submission("kim", KIM)]
-    executor = Typed()
+    executor = SerialExecutor()
     first = run_batch(subs, tmp_path, executor=executor, lang="en")
     exported = tmp_path / "students" / "kim" / "results.json"
     data = json.loads(exported.read_text(encoding="utf-8"))
@@ -44,7 +50,7 @@ def test_a_regrade_reuses_the_stored_result_not_the_results_json(tmp_path):
     # An export is not a record: garble it, and the regrade still has the typed result.
     exported.write_text("not json", encoding="utf-8")
     again = run_batch(subs, tmp_path, executor=executor, lang="ko")
-    assert executor.graded == 1 and again.cached == 1
+    assert typed == ["kim"] and again.cached == 1
     (reused,) = again.results
     assert reused.reused_run is not None and isinstance(reused.outcomes[0].hint, Message)
     assert reused.outcomes == first.results[0].outcomes

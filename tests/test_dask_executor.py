@@ -62,8 +62,9 @@ def _comparable(result):
 
 
 class DeletingFirst(DaskExecutor):
-    """Removes the class's files before any unit reaches a worker: a worker on another
-    machine has none of this machine's paths, so a unit must carry what it grades."""
+    """Removes the class's files before any unit reaches a worker (the batch's first run,
+    which reads them): a worker on another machine has none of this machine's paths, so a
+    unit must carry what it grades."""
 
     def __init__(self, client, folder: Path):
         super().__init__(client)
@@ -71,7 +72,8 @@ class DeletingFirst(DaskExecutor):
 
     def run(self, work, units):
         units = list(units)
-        shutil.rmtree(self.folder)
+        if self.folder.exists():
+            shutil.rmtree(self.folder)
         return super().run(work, units)
 
 

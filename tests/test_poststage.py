@@ -18,6 +18,7 @@ import random
 import pytest
 
 from autograder import batch as batch_module
+from autograder import units
 from autograder.executor import SerialExecutor
 from autograder.feedback import Feedback, Verbatim, msg
 from autograder.gradebook import Gradebook
@@ -129,11 +130,12 @@ def fake_grading(monkeypatch):
     """run_batch with reading and grading replaced: each submission gets the given result."""
     given: dict[str, GradingResult] = {}
 
-    def prepare(sub, assignment=None, *, assignment_from_file=False):
+    def prepare(sub, assignment=None, *, assignment_from_file=False, data=None):
         return Prepared(sub, given[sub.student_id].provenance)
 
-    monkeypatch.setattr(batch_module, "prepare", prepare)
-    monkeypatch.setattr(batch_module, "grade", lambda prep, **_options: given[prep.submission.student_id])
+    # Where the workers do them (here, a SerialExecutor's worker is this process).
+    monkeypatch.setattr(units, "prepare", prepare)
+    monkeypatch.setattr(units, "grade", lambda prep, **_options: given[prep.submission.student_id])
     return given
 
 
@@ -220,19 +222,19 @@ def test_a_class_stage_that_fails_on_one_student_notes_it_and_writes_its_file(
 def test_a_student_the_gradebook_or_the_pages_refuse_still_gets_a_grade(tmp_path, fake_grading, monkeypatch):
     subs, results = _three()
     fake_grading.update(results)
-    real_record, real_write = Gradebook.record, batch_module.write_submission
+    real_record, real_render = Gradebook.record, units.render_student_files
 
     def record(self, result):
         if result.student_id == "kim":
             raise OSError("disk full")
         return real_record(self, result)
 
-    def write(students_dir, result, *args):
+    def render(result, *args):
         if result.student_id == "park":
             raise RecursionError("maximum recursion depth exceeded")
-        return real_write(students_dir, result, *args)
+        return real_render(result, *args)
     monkeypatch.setattr(Gradebook, "record", record)
-    monkeypatch.setattr(batch_module, "write_submission", write)
+    monkeypatch.setattr(units, "render_student_files", render)
     run = batch_module.run_batch(subs, tmp_path, executor=SerialExecutor(), force=True)
     assert {(f.stage, f.student_id) for f in run.faults} == {("gradebook", "kim"), ("results", "park")}
     # park's results.json is the plain one: the score, nothing the code produced.

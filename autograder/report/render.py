@@ -5,9 +5,11 @@ from __future__ import annotations
 import csv
 import io
 import os
+import secrets
 import tempfile
 import time
 import unicodedata
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from jinja2 import Environment, PackageLoader, select_autoescape
@@ -48,12 +50,52 @@ _env.filters["fence"] = fence
 _env.filters["md"] = md_inline
 
 
+PAGE_FORMATS = ("md", "html")
+
+
 def render_feedback(result: GradingResult, fmt: str, lang: str = DEFAULT_LANG,
                     visibility: dict[str, str] | None = None, history: list[dict] | None = None) -> str:
     """The student's page in one language ("ko" or "en"), visible tests only; `history`:
     report.history.history_rows of the student's earlier runs."""
+    slot = _new_slot()
+    return _fill(_page(result, fmt, lang, visibility, slot), slot, fmt, lang, history)
+
+
+def _page(result: GradingResult, fmt: str, lang: str, visibility: dict[str, str] | None, slot: str) -> str:
     return _env.get_template(f"feedback.{fmt}.j2").render(v=submission_view(result, lang, visibility),
-                                                          labels=labels(lang), history=history or [])
+                                                          labels=labels(lang), history_block=slot)
+
+
+def _new_slot() -> str:
+    # Random, so that nothing a student wrote onto the page can name it.
+    return f"run-history-{secrets.token_hex(16)}"
+
+
+def _fill(page: str, slot: str, fmt: str, lang: str, history: list[dict] | None) -> str:
+    """The page with its run history in the slot it left for it."""
+    block = _env.get_template(f"feedback_history.{fmt}.j2").render(labels=labels(lang), history=history or [])
+    return page.replace(slot, block, 1)
+
+
+@dataclass(frozen=True)
+class StudentFiles:
+    """One student's results.json and pages, rendered wherever the result was made (a
+    worker, another machine) and written by the batch, which alone owns OUT.
+
+    The pages show the student's run history, which comes from the gradebook once this
+    run is recorded there, so only the batch knows it: each page holds `slot` where
+    write_student_files puts it. No pages: results.json alone (poststage's plain one)."""
+    lang: str
+    results_json: str
+    pages: dict[str, str] = field(default_factory=dict)     # "md"/"html" -> the page
+    slot: str = ""
+
+
+def render_student_files(result: GradingResult, lang: str = DEFAULT_LANG,
+                         visibility: dict[str, str] | None = None) -> StudentFiles:
+    slot = _new_slot()
+    return StudentFiles(lang, dumps(to_dict(result, visibility, lang), indent=2),
+                        {fmt: _page(result, fmt, lang, visibility, slot) for fmt in PAGE_FORMATS}, slot)
 
 
 # The terminal's table: its columns, and the width past which the last column's list of
@@ -128,17 +170,24 @@ def write_submission(students_dir: Path, result: GradingResult, lang: str = DEFA
                      visibility: dict[str, str] | None = None, history: list[dict] | None = None) -> Path:
     """<students_dir>/<student>/results.json plus feedback.md/.html, all in `lang`; an
     earlier results.json is kept in history/."""
-    folder = students_dir / result.student_id
+    return write_student_files(students_dir, result.student_id,
+                               render_student_files(result, lang, visibility), history)
+
+
+def write_student_files(students_dir: Path, student_id: str, files: StudentFiles,
+                        history: list[dict] | None = None) -> Path:
+    """Write what render_student_files made, the pages with `history` (report.history.
+    history_rows) in their slot; an earlier, different results.json is kept in history/."""
+    folder = students_dir / student_id
     target = folder / "results.json"
-    text = dumps(to_dict(result, visibility, lang), indent=2)
-    if target.exists() and target.read_text(encoding="utf-8", errors="replace") != text:
+    if target.exists() and target.read_text(encoding="utf-8", errors="replace") != files.results_json:
         kept = folder / "history"
         kept.mkdir(parents=True, exist_ok=True)
         stamp = time.strftime("%Y%m%dT%H%M%S", time.localtime(target.stat().st_mtime))
         os.replace(target, kept / f"results-{stamp}-{os.getpid()}.json")
-    atomic_write(target, text)
-    atomic_write(folder / "feedback.md", render_feedback(result, "md", lang, visibility, history))
-    atomic_write(folder / "feedback.html", render_feedback(result, "html", lang, visibility, history))
+    atomic_write(target, files.results_json)
+    for fmt, page in files.pages.items():
+        atomic_write(folder / f"feedback.{fmt}", _fill(page, files.slot, fmt, files.lang, history))
     return target
 
 

@@ -214,7 +214,13 @@ class Template:
     def close(self) -> None:
         """End the template; under bubblewrap its PID namespace takes every child along."""
         try:
-            self._sock.close()  # EOF: the template exits
+            # shutdown first: close() alone leaves the socket open while the reader thread
+            # sits in recv on it, so the template heard no EOF and was killed after 2 s.
+            self._sock.shutdown(socket.SHUT_RDWR)  # EOF: the template exits
+        except (AttributeError, OSError):
+            pass
+        try:
+            self._sock.close()
         except AttributeError:
             pass
         try:
