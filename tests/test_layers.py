@@ -8,9 +8,10 @@ from pathlib import Path
 import autograder
 
 PACKAGE = Path(autograder.__file__).resolve().parent
-# The edges that may use the report: the command line, the batch that writes every file,
-# the report itself and the Gradescope package (an edge of its own).
-ALLOWED = ("cli.py", "batch.py", "__main__.py", "report/", "gradescope/")
+# The edges that may use the report: the command line, the batch that writes every file
+# and its units (the workers render each student's files), the report itself and the
+# Gradescope package (an edge of its own).
+ALLOWED = ("cli.py", "batch.py", "units.py", "__main__.py", "report/", "gradescope/")
 
 
 def _module_name(path: Path, root: Path) -> str:
