@@ -6,6 +6,8 @@ Prints, in one run:
   - the total time for 50, 100 and 200 submissions of one chapter (2 workers);
   - the same class on a 2-worker Dask LocalCluster (the --scheduler path, on loopback);
   - peak memory per worker process, and of the sandboxes under them;
+  - a plain process per notebook (exec the cells, eight asserts: the floor) against this
+    grader on the same chapter;
   - the latency of the students' local check (python -m dlfs_check) on one notebook;
 and ends with the line `median s per submission-chapter: X` (2 workers, as `make grade`
 runs on this 2-core machine).
@@ -197,6 +199,45 @@ def dask_run(classes: dict[str, list[Submission]], out: Path) -> tuple[dict | No
     return run, start, memory.workers
 
 
+# The floor a grader is measured against: a fresh interpreter per notebook that runs the
+# notebook's code cells and eight asserts against the reference, nothing else (no sandbox,
+# no isolation, no feedback). Two at a time, as the 2-worker pool grades.
+PLAIN = """
+import json, sys
+import numpy as np
+from reference.ch04_training import losses
+nb = json.load(open(sys.argv[1], encoding="utf-8"))
+ns = {}
+for cell in nb["cells"]:
+    if cell["cell_type"] == "code":
+        exec("".join(cell["source"]), ns)
+y = np.array([[0.1, 0.7, 0.2], [0.3, 0.3, 0.4]]); t = np.array([[0, 1, 0], [0, 0, 1]])
+f = lambda x: np.sum(x ** 2)
+x = np.array([3.0, 4.0])
+assert np.allclose(ns["mean_squared_error"](y[0], t[0]), losses.mean_squared_error(y[0], t[0]))
+assert np.allclose(ns["mean_squared_error"](y, t), losses.mean_squared_error(y, t))
+assert np.allclose(ns["cross_entropy_error"](y[0], t[0]), losses.cross_entropy_error(y[0], t[0]))
+assert np.allclose(ns["cross_entropy_error"](y, t), losses.cross_entropy_error(y, t))
+assert np.allclose(ns["cross_entropy_error"](y, t.argmax(1)), losses.cross_entropy_error(y, t.argmax(1)))
+assert np.allclose(ns["numerical_diff"](lambda v: v ** 2, 3.0), 6.0, atol=1e-4)
+assert np.allclose(ns["numerical_gradient"](f, x.copy()), [6.0, 8.0], atol=1e-4)
+assert np.allclose(ns["gradient_descent"](f, x.copy(), lr=0.1, step_num=100), [0.0, 0.0], atol=1e-3)
+"""
+
+
+def plain_floor(subs: list[Submission]) -> float:
+    """Wall seconds per notebook of the plain floor above, two processes at a time."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    def one(sub: Submission) -> None:
+        subprocess.run([sys.executable, "-c", PLAIN, str(sub.path)], cwd=ROOT, capture_output=True)
+
+    began = time.perf_counter()
+    with ThreadPoolExecutor(2) as pool:
+        list(pool.map(one, subs))
+    return (time.perf_counter() - began) / len(subs)
+
+
 def mb(value: int) -> str:
     return f"{value / 2**20:.0f} MB"
 
@@ -223,12 +264,13 @@ def main() -> None:
         print(f"statuses: {dict(sorted(two['statuses'].items()))}")
 
         print(f"\n{SCALE_CHAPTER}, 2 workers: total time by class size")
-        scaled = []
+        scaled, scaled_runs = [], []
         for size in SCALES:
             subs = build_class(work / "scale" / str(size), SCALE_CHAPTER, size)
             run = grade_class({SCALE_CHAPTER: subs}, work / "scale-out" / str(size),
                               lambda _n: LocalPoolExecutor(2))
             scaled.append((size, run["wall"]))
+            scaled_runs.append((size, run))
             print(f"  {size:>4} submissions: {run['wall']:7.1f} s  ({run['wall'] / size:.3f} s each)")
         (small, small_t), (large, large_t) = scaled[0], scaled[-1]
         print(f"  growth {small} -> {large}: {large_t / small_t:.2f}x time for {large / small:.0f}x "
@@ -252,6 +294,11 @@ def main() -> None:
                   + (f", {mb(dask_workers)} (Dask worker)" if dask_memory else "")
                   + f"; a sandbox {mb(pool_memory.sandbox)}; largest child ever {mb(children)} (ru_maxrss)")
 
+        floor = plain_floor(classes[SCALE_CHAPTER])
+        graded = next(run for size, run in scaled_runs if size == max(SCALES))
+        print(f"\nplain process per notebook, 2 at a time (exec the cells, 8 asserts; the floor): "
+              f"{floor:.3f} s/nb; this grader, {max(SCALES)} {SCALE_CHAPTER} submissions: "
+              f"{graded['wall'] / graded['count']:.3f} s/nb = {graded['wall'] / graded['count'] / floor:.2f}x the floor")
         print(f"students' local check (python -m dlfs_check, ch04 reference): "
               f"{local_check_latency(work):.2f} s")
         print(f"median s per submission-chapter: {statistics.median(two['own']):.3f}")
