@@ -31,7 +31,7 @@ import numpy as np
 from ..feedback import msg
 from .checks import CheckFailed
 from .describe import failure_report
-from .resident import params_in_place, write_into
+from .resident import params_as_data, params_in_place, set_params, write_into
 
 # Held-out samples predict() is asked about twice to see that it follows the params.
 PROBE_SAMPLES = 50
@@ -75,9 +75,11 @@ def sgd_step(net, x, t, lr: float) -> dict:
     """One plain SGD step through the student's gradient(); returns the gradients."""
     grads = dict(net.gradient(x, t))
     params = params_in_place(net)
-    for key, grad in grads.items():
-        updated = np.asarray(params[key], dtype=np.float64) - lr * np.asarray(grad, dtype=np.float64)
-        write_into(params, key, updated)
+    current = params_as_data(params)
+    # A key the network's params do not hold is looked up there all the same, so it fails
+    # as the student's own params[key] would.
+    set_params(net, {key: np.asarray(current[key] if key in current else params[key], dtype=np.float64)
+                     - lr * np.asarray(grad, dtype=np.float64) for key, grad in grads.items()})
     return grads
 
 

@@ -126,12 +126,29 @@ def params_in_place(net):
     return target.params
 
 
+def params_as_data(params) -> dict:
+    """The params dict's arrays as data, in one exchange when it lives in the sandbox;
+    what has no data encoding is left out (a caller that needs it looks it up itself)."""
+    if isinstance(params, Handle):
+        fetched = object.__getattribute__(params, "_sb").fetch(params)
+    else:
+        fetched = params
+    if not isinstance(fetched, dict):
+        return {}
+    return {key: value for key, value in fetched.items() if isinstance(value, (np.ndarray, np.generic, float, int))}
+
+
 def set_params(net, values: dict) -> None:
     """Write `values` into the network's own parameter arrays (in the sandbox when the net
-    lives there), so its layers, which hold those arrays, compute with them."""
+    lives there), so its layers, which hold those arrays, compute with them. In the
+    sandbox, all of them in one exchange: a training loop writes every step."""
     params = params_in_place(net)
-    for key, value in values.items():
-        write_into(params, key, np.asarray(value, dtype=np.float64))
+    arrays = {key: np.asarray(value, dtype=np.float64) for key, value in values.items()}
+    if isinstance(params, Handle):
+        object.__getattribute__(params, "_sb").write_into(params, arrays)
+        return
+    for key, value in arrays.items():
+        write_into(params, key, value)
 
 
 def _array_in_place(params, key):

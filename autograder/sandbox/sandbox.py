@@ -409,6 +409,12 @@ class Sandbox:
             raise SandboxCrashed(f"ref {label}: protocol broken (no handle in the reply)")
         return value
 
+    def write_into(self, handle, values: dict) -> None:
+        """handle[key][...] = value for every key, in one exchange: into the arrays the
+        container holds (a network's params, which its layers hold too), not new ones."""
+        label = self._label_of(handle)
+        self._op(handle, Op.WRITE_INTO, lambda: f"writing into {label}", values=dict(values))
+
     def fetch(self, handle) -> object:
         """The remote object as data, when it has a data encoding (handles for the rest)."""
         target = None if isinstance(handle, ModuleProxy) else handle

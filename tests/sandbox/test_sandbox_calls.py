@@ -117,6 +117,26 @@ def test_setattr_setitem_and_in_place_ref(sb):
     assert sb.fetch(ref)["b2"][0] == 7.0
 
 
+def test_write_into_fills_the_arrays_the_network_holds_in_one_exchange(sb, monkeypatch):
+    """A training step's parameters go into the network's own arrays (which its layers
+    would hold too), all in one exchange, and a key the params lack fails as the
+    student's own params[key] would."""
+    net = sb.module.TwoLayerNet(2, 3, 4)
+    held = sb.ref(sb.ref(net, "params"), item="b2")       # what a layer would keep
+    params = sb.ref(net, "params")
+    sent = []
+    exchange = sb._exchange
+    monkeypatch.setattr(sb, "_exchange", lambda req, *a, **k: sent.append(req.op) or exchange(req, *a, **k))
+    sb.write_into(params, {"b2": np.full(4, 3.0), "W2": np.zeros((3, 4))})
+    assert len(sent) == 1
+    monkeypatch.undo()
+    assert sb.fetch(held)[0] == 3.0                         # in place: the held array changed
+    np.testing.assert_allclose(net.predict(np.ones((1, 2))), [[3, 3, 3, 3]])
+    with pytest.raises(StudentRaised) as raised:
+        sb.write_into(params, {"nope": np.zeros(1)})
+    assert raised.value.exc_type == "KeyError"
+
+
 @pytest.mark.parametrize("optimizer", ["SGD", "Rebind"])
 def test_mutated_arguments_are_copied_back_in_place(sb, optimizer):
     W = np.ones((2, 2))

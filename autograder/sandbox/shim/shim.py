@@ -182,6 +182,16 @@ class Shim:
             return Status.OK, {"value": self.handle_for(value), "mutated": {}}
         elif op is Op.FETCH:
             return Status.OK, {"value": obj, "mutated": {}}
+        elif op is Op.WRITE_INTO:
+            # Several arrays written into in one exchange (a training step's parameters):
+            # each as SETITEM on the array itself would be, in the order given.
+            values = self.resolve(req["values"])
+            if not isinstance(values, dict):
+                err = ErrorInfo("ProtocolViolation", "write_into needs a dict of values", "")
+                return Status.BAD_REQUEST, {"error": err}
+            for key, new in values.items():
+                obj[key][...] = new
+            value = None
         else:  # Op.CALL, the one op left
             return self.call(obj, req["args"], req["kwargs"])
         return Status.OK, {"value": value, "mutated": {}}

@@ -33,6 +33,7 @@ class Op(str, enum.Enum):
     CALL = "call"                      # target, args, kwargs
     REF = "ref"                        # target, name or key -> always a handle
     FETCH = "fetch"                    # target -> data if it has an encoding
+    WRITE_INTO = "write_into"          # target, values: target[key][...] = value for each
     CALLBACK_RETURN = "callback_return"  # value
     CALLBACK_RAISE = "callback_raise"    # error
 
@@ -55,6 +56,7 @@ REQUEST_FIELDS = {
     Op.CALL: ("target", "args", "kwargs"),
     Op.REF: ("target", "name", "key"),
     Op.FETCH: ("target",),
+    Op.WRITE_INTO: ("target", "values"),
     Op.CALLBACK_RETURN: ("value",),
     Op.CALLBACK_RAISE: ("error",),
 }
