@@ -31,7 +31,7 @@ import numpy as np
 from ..feedback import msg
 from .checks import CheckFailed
 from .describe import failure_report
-from .resident import params_as_data, params_in_place, set_params, write_into
+from .resident import params_as_data, params_in_place, write_into, write_params
 
 # Held-out samples predict() is asked about twice to see that it follows the params.
 PROBE_SAMPLES = 50
@@ -78,8 +78,8 @@ def sgd_step(net, x, t, lr: float) -> dict:
     current = params_as_data(params)
     # A key the network's params do not hold is looked up there all the same, so it fails
     # as the student's own params[key] would.
-    set_params(net, {key: np.asarray(current[key] if key in current else params[key], dtype=np.float64)
-                     - lr * np.asarray(grad, dtype=np.float64) for key, grad in grads.items()})
+    write_params(params, {key: np.asarray(current[key] if key in current else params[key], dtype=np.float64)
+                          - lr * np.asarray(grad, dtype=np.float64) for key, grad in grads.items()})
     return grads
 
 

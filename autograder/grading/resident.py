@@ -140,9 +140,13 @@ def params_as_data(params) -> dict:
 
 def set_params(net, values: dict) -> None:
     """Write `values` into the network's own parameter arrays (in the sandbox when the net
-    lives there), so its layers, which hold those arrays, compute with them. In the
-    sandbox, all of them in one exchange: a training loop writes every step."""
-    params = params_in_place(net)
+    lives there), so its layers, which hold those arrays, compute with them."""
+    write_params(params_in_place(net), values)
+
+
+def write_params(params, values: dict) -> None:
+    """`values` into the arrays of `params` (a network's params dict, from params_in_place).
+    In the sandbox, all of them in one exchange: a training loop writes every step."""
     arrays = {key: np.asarray(value, dtype=np.float64) for key, value in values.items()}
     if isinstance(params, Handle):
         object.__getattribute__(params, "_sb").write_into(params, arrays)
