@@ -20,14 +20,13 @@ from pathlib import Path
 
 from .chapters import CONFIG_NAME, MESSAGES_NAME, chapter_dirs, chapters_root, package_of
 from .feedback import msg
-from .messages import SaidError
+from .messages import DEFAULT_LANG, LANGS, SaidError
 from .sandbox.limits import Limits, LimitsError
 
 # What an assignment may refuse in place of a float64 ndarray (both accepted by default).
 CHECK_OPTIONS = {"allow_list", "allow_float32"}
 # Languages a student page can be written in ([report] lang), and Gradescope's per-test
 # visibilities ([visibility]: test-name glob -> one of these).
-REPORT_LANGS = ("ko", "en")
 VISIBILITIES = ("visible", "hidden", "after_due_date", "after_published")
 HINTS_NAME = "hints.py"
 
@@ -159,7 +158,7 @@ def _parse(path: Path) -> Assignment:
         if not isinstance(data.get(key), kind):
             _fail(path, f"'{key}' must be a {kind.__name__}")
     title = data["title"]
-    if not all(isinstance(title.get(lang), str) and title[lang] for lang in ("ko", "en")):
+    if not all(isinstance(title.get(lang), str) and title[lang] for lang in LANGS):
         _fail(path, "[title] needs non-empty 'ko' and 'en'")
     items = data["items"]
     if not items:
@@ -183,8 +182,8 @@ def _parse(path: Path) -> Assignment:
         _fail(path, f"[checks] takes only true/false for {sorted(CHECK_OPTIONS)}")
     report = data.get("report", {})
     if not isinstance(report, dict) or set(report) - {"lang"} or \
-            report.get("lang", "ko") not in REPORT_LANGS:
-        _fail(path, f"[report] takes only lang, one of {list(REPORT_LANGS)}")
+            report.get("lang", DEFAULT_LANG) not in LANGS:
+        _fail(path, f"[report] takes only lang, one of {list(LANGS)}")
     visibility = data.get("visibility", {})
     if not isinstance(visibility, dict) or not all(v in VISIBILITIES for v in visibility.values()):
         _fail(path, f"[visibility] maps test names (globs) to one of {list(VISIBILITIES)}")

@@ -24,7 +24,7 @@ from .batch import run_batch
 from .dask_executor import DaskExecutor, SchedulerUnavailable
 from .gradescope.cli import add_commands as add_gradescope_commands
 from .grading.runner import HiddenSuiteError
-from .messages import LANG_ENV, console_lang, say
+from .messages import LANG_ENV, LANGS, console_lang, say
 from .publish.cli import add_commands as add_publish_commands
 from .report.roster import RosterError, read_roster
 from .gradebook import Gradebook
@@ -57,7 +57,7 @@ def _parser() -> argparse.ArgumentParser:
     grade.add_argument("--force", action="store_true",
                        help="grade again even when the gradebook holds these exact bytes")
     grade.add_argument("--seed", type=int, default=0, help="seed for the hidden tests' inputs")
-    grade.add_argument("--lang", choices=("ko", "en"), default=None,
+    grade.add_argument("--lang", choices=LANGS, default=None,
                        help="language of the students' pages (default: the assignment's "
                             "[report] lang, else ko) and of this console (default: ko)")
     grade.add_argument("--roster", type=Path, default=None, metavar="CSV",

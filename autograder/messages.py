@@ -21,7 +21,9 @@ from .josa import resolve
 
 CATALOG_DIR = Path(__file__).resolve().parent / "catalog"
 
-# The language of pages and consoles when nobody chose one: the course is taught in Korean.
+# The languages every catalog entry is written in, and the one of pages and consoles when
+# nobody chose one: the course is taught in Korean.
+LANGS = ("ko", "en")
 DEFAULT_LANG = "ko"
 LANG_ENV = "AUTOGRADER_LANG"
 
@@ -93,7 +95,7 @@ def console_lang() -> str:
     """The language of what the grader prints and logs: the CLI's --lang, passed through
     the environment so the worker processes a batch starts speak it too."""
     lang = os.environ.get(LANG_ENV, "")
-    return lang if lang in ("ko", "en") else DEFAULT_LANG
+    return lang if lang in LANGS else DEFAULT_LANG
 
 
 class SaidError(Exception):

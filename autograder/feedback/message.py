@@ -14,8 +14,6 @@ from typing import Union
 
 from ..messages import CATALOG, fields_of, render
 
-LANGS = ("ko", "en")
-
 Scalar = Union[str, int, float]
 
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from ..messages import console_lang, say
+from ..messages import DEFAULT_LANG, LANGS, console_lang, say
 
 EXIT_OK, EXIT_MISUSE = 0, 2
 TEMPLATE_DIR = Path(__file__).resolve().parents[2] / "student_template"
@@ -31,7 +31,7 @@ def add_commands(sub) -> None:
     check = sub.add_parser("check", help="run a notebook's public tests, as a student does")
     check.add_argument("notebook", help="the saved notebook (.ipynb)")
     check.add_argument("--chapter", metavar="chNN", help="the assignment (default: metadata)")
-    check.add_argument("--lang", choices=("ko", "en"), default="ko", help="ko (default) or en")
+    check.add_argument("--lang", choices=LANGS, default=DEFAULT_LANG, help="ko (default) or en")
     check.set_defaults(run=run_check)
 
 

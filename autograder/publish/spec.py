@@ -23,12 +23,12 @@ from pathlib import Path
 
 from ..assignment import load_assignment
 from ..chapters import CONFIG_NAME, chapters_root
+from ..messages import LANGS
 
 TASKS_NAME = "tasks.toml"
 PUBLISH_NAME = "publish.toml"
 SOURCE_NAME = "source.ipynb"
 PUBLIC_DIR = "public"
-LANGS = ("ko", "en")
 
 
 class SpecError(ValueError):
@@ -108,7 +108,7 @@ def _read(path: Path) -> dict:
 
 
 def _text(table: dict, where: str) -> dict:
-    if not all(isinstance(table.get(lang), str) and table[lang].strip() for lang in ("ko", "en")):
+    if not all(isinstance(table.get(lang), str) and table[lang].strip() for lang in LANGS):
         raise SpecError(f"{where} needs non-empty 'ko' and 'en' text")
     return {"ko": table["ko"].strip(), "en": table["en"].strip()}
 
