@@ -202,7 +202,7 @@ def _grade(prep: Prepared, asg: Assignment, seed: int, limits: Limits, salt: byt
         student = StudentView(sandbox.module, resolution.bindings, resolution.unavailable,
                               orders=orders, salt=salt)
         outcomes = run_hidden_suite(asg.suite_dir, student, seed=seed, accept=asg.checks,
-                                    reference=asg.package, salt=salt,
+                                    reference=asg.package, salt=salt, assignment_id=asg.id,
                                     notebook=_notebook(prep, asg, resolution, load, import_errors))
         isolation = sandbox.isolation
         output = sandbox.output()

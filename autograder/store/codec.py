@@ -214,8 +214,7 @@ def _legacy_outcome(entry: dict) -> TestOutcome:
         test_id=extra.get("test_id", entry.get("number", "")), title=Verbatim(entry.get("name", "")),
         item=(entry.get("tags") or [""])[0], max_points=float(entry["max_score"]), status=status,
         feedback=None if passed else Feedback.from_data(message),
-        # Integrator: TestOutcome.hint is typed Message | None; an earlier run's hint is
-        # prose, so it is read back as Verbatim (rendered as written, grouped by its text).
+        # An earlier run's hint is prose: read back as Verbatim, rendered as written.
         hint=Verbatim(hint) if hint else None,
         notes=(Verbatim(message),) if passed and message else (),
         duration=float(extra.get("duration", 0.0)))
