@@ -181,7 +181,7 @@ def write_class_files(out_dir: Path, latest: list[GradingResult], faults: Faults
         text = faults.klass("exports", build, latest, None)
         if text is not None:
             faults.student("exports", "", lambda: atomic_write(out_dir / name, text))
-    _warn_unmatched_in_lms(latest, class_roster, canvas_ids, lang)
+    _warn_unmatched_in_lms(latest, class_roster, canvas_ids)
     missing, unused = class_roster.mismatches(latest)
     if missing:
         log.warning("%d graded student(s) are not on the roster: %s", len(missing), ", ".join(missing))
@@ -221,10 +221,10 @@ def _feedback_page(lang: str):
 
 
 def _warn_unmatched_in_lms(latest: list[GradingResult], class_roster: Roster,
-                           canvas_ids: dict[str, str] | None, lang: str) -> None:
-    """Say what an LMS import would leave out, before a TA finds the empty grades. A class
-    none of whose rows carries an LMS's ids is not that LMS's: nothing is said of it.
-    (Integrator: in the console's language, messages.console_lang(), once fb-edges adds it.)"""
+                           canvas_ids: dict[str, str] | None) -> None:
+    """Say what an LMS import would leave out, before a TA finds the empty grades, in the
+    console's language. A class none of whose rows carries an LMS's ids is not that LMS's:
+    nothing is said of it."""
     students = {r.student_id for r in latest}
     no_canvas = canvas_unmatched(latest, class_roster)
     if len(no_canvas) < len(students):
