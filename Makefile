@@ -17,12 +17,21 @@ FORCE      ?=
 # is made, and a venv made by one is rebuilt.
 PY_OK := import sys; sys.exit(sys.version_info < (3, 11))
 
+# A venv whose python is older (or no longer runs) goes before make looks at the stamp: a
+# venv an old Makefile made and stamped as installed would otherwise be trusted as it is.
+ifneq ($(wildcard $(PY)),)
+ifneq ($(shell $(PY) -c '$(PY_OK)' 2>/dev/null && echo ok),ok)
+$(info note: $(VENV) was made with Python older than 3.11 (or its python no longer runs); rebuilding it)
+$(shell rm -rf $(VENV))
+endif
+endif
+
 $(RUNTIME_STAMP): requirements.txt
-	@if [ -x $(PY) ] && ! $(PY) -c '$(PY_OK)' 2>/dev/null; then \
-	  echo "note: $(VENV) was made with Python older than 3.11; rebuilding it"; rm -rf $(VENV); fi
 	@if [ ! -x $(PY) ]; then \
 	  $(PYTHON) -c '$(PY_OK)' 2>/dev/null || { \
-	    echo "error: the grader needs Python 3.11 or newer, and $(PYTHON) is $$($(PYTHON) -V 2>&1 || echo missing)." >&2; \
+	    found=$$($(PYTHON) -V 2>&1) && found=$$(echo "$$found" | head -n 1) \
+	      || found="not runnable here ($$(echo "$$found" | head -n 1))"; \
+	    echo "error: the grader needs Python 3.11 or newer, and $(PYTHON) is $$found." >&2; \
 	    echo "       Run it with a newer one, e.g.: make $(or $(MAKECMDGOALS),grade) PYTHON=python3.11" >&2; exit 2; }; \
 	  $(PYTHON) -m venv $(VENV); fi
 	$(PY) -m pip install -q --disable-pip-version-check -r requirements.txt

@@ -10,6 +10,9 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 FAKE_OLD_PYTHON = '#!/bin/sh\nif [ "$1" = "-V" ]; then echo "Python 3.10.12"; exit 0; fi\nexit 1\n'
+FAKE_PYENV_SHIM = ('#!/bin/sh\necho "pyenv: python3.10: command not found" >&2\necho >&2\n'
+                   'echo "The \\`python3.10\' command exists in these Python versions:" >&2\n'
+                   'echo "  3.10.13" >&2\nexit 127\n')
 
 
 def _make(*args, cwd=ROOT, **env):
@@ -31,13 +34,32 @@ def test_an_old_python_stops_before_any_venv_is_made(tmp_path):
     assert not (tmp_path / ".venv").exists()
 
 
+def test_a_python_that_cannot_run_is_named_in_one_line(tmp_path):
+    """Does a pyenv shim for a version that is not selected (exit 127, a paragraph on
+    stderr) stop make with one line saying so, not the shim's whole paragraph?"""
+    for name in ("Makefile", "requirements.txt", "requirements-dev.txt"):
+        shutil.copy(ROOT / name, tmp_path / name)
+    shim = tmp_path / "python3.10"
+    shim.write_text(FAKE_PYENV_SHIM)
+    shim.chmod(0o755)
+    proc = _make("grade", f"PYTHON={shim}", cwd=tmp_path)
+    assert proc.returncode == 2
+    said = [line for line in proc.stderr.splitlines() if not line.startswith("make")]
+    assert said[0] == f"error: the grader needs Python 3.11 or newer, and {shim} is not runnable here " \
+                      "(pyenv: python3.10: command not found)."
+    assert "PYTHON=python3.11" in said[1] and len(said) == 2
+    assert not (tmp_path / ".venv").exists()
+
+
 def test_a_venv_of_an_old_python_is_rebuilt(tmp_path):
-    """Is a .venv whose python is older than 3.11 removed before it is used again?"""
+    """Is a .venv whose python is older than 3.11 removed before it is used again, even one
+    an older Makefile stamped as installed (newer than requirements.txt)?"""
     for name in ("Makefile", "requirements.txt", "requirements-dev.txt"):
         shutil.copy(ROOT / name, tmp_path / name)
     (tmp_path / ".venv" / "bin").mkdir(parents=True)
     (tmp_path / ".venv" / "bin" / "python").write_text(FAKE_OLD_PYTHON)
     (tmp_path / ".venv" / "bin" / "python").chmod(0o755)
+    (tmp_path / ".venv" / ".runtime-installed").touch()
     old = tmp_path / "python3.10"
     old.write_text(FAKE_OLD_PYTHON)
     old.chmod(0o755)

@@ -89,6 +89,8 @@ def test_unmatched_students_and_rows_are_reported_on_the_dashboard(tmp_path):
     section = html.split('<ul class="roster">')[1].split("</ul>")[0]
     assert "not on the roster" in section and "park" in section
     assert "matched no result" in section and "choi" in section
+    # A student the roster lacks may still carry an LMS download's id: the exports are not empty.
+    assert "ids are empty" not in section and "an LMS download&#39;s own id still does" in section
 
 
 def test_a_roster_row_matches_by_lms_id_login_or_exact_name(tmp_path):
