@@ -96,3 +96,24 @@ def test_a_big_notebook_with_broken_json_is_invalid(write):
     assert caught.value.code == "invalid_json"
     assert caught.value.message.key == "ingest.error.invalid_json_stream"
     assert caught.value.message.field("reason")   # the parser's own reason, said as it is
+
+
+@pytest.mark.sandbox
+def test_a_graded_notebook_with_a_long_log_keeps_full_marks(tmp_path):
+    """Does the chapter's reference, with more printed lines in its outputs than the value
+    cap, grade through the pipeline as it does without them (it was refused whole)?"""
+    import nbformat
+
+    from autograder.assignment import load_assignment
+    from autograder.pipeline import grade, prepare
+    from autograder.submissions import Submission
+    from tests.mutants.catalogue import notebook
+
+    assignment = load_assignment("ch04")
+    raw = json.loads(nbformat.writes(notebook(assignment)))
+    raw["cells"][-1]["outputs"] = _training_log(OVER)
+    path = tmp_path / "ch04.ipynb"
+    path.write_text(json.dumps(raw), encoding="utf-8")
+    result = grade(prepare(Submission("kim", path), assignment))
+    assert result.error is None
+    assert result.points == result.max_points > 0

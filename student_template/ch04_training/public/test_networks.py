@@ -61,8 +61,15 @@ def test_simple_net_loss_uses_a_softmax(student, rng):
 
 
 def _two_layer(student, rng):
+    """A net with known parameters, written into the arrays net.params holds, as the book's
+    training loop changes them: a net that keeps its parameter arrays elsewhere too is right.
+    The dict is set back as well, for a checker that sees the net through a copy."""
     net = student.TwoLayerNet(**SIZES)
-    net.params = {k: rng.normal(scale=0.5, size=s) for k, s in SHAPES.items()}
+    params = expect.keys(net.params, SHAPES, "TwoLayerNet(4, 5, 3).params")
+    for key, want in SHAPES.items():
+        expect.shape(params[key], want, f"params['{key}']", "hint.params_layout")
+        params[key][...] = rng.normal(scale=0.5, size=want)
+    net.params = params
     x = rng.normal(size=(6, 4))
     t = np.eye(3)[rng.integers(3, size=6)]
     return net, x, t
@@ -107,14 +114,19 @@ def test_two_layer_net_numerical_gradient(student, rng):
     """net.numerical_gradient 는 여러분의 loss 를 직접 수치 미분한 값과 같다
     net.numerical_gradient equals a numerical derivative of your own loss"""
     net, x, t = _two_layer(student, rng)
-    params = {k: np.asarray(v, dtype=float) for k, v in net.params.items()}
     grads = expect.keys(net.numerical_gradient(x, t), SHAPES, "net.numerical_gradient(x, t)")
     for key in ("b1", "b2"):      # a few entries: each costs two calls of your loss
+        params = net.params
+        start = np.array(params[key], dtype=float)
         def loss_at(value, key=key):
-            net.params = {**params, key: value}
+            params[key][...] = value  # in place, as the book's numerical_gradient does
+            net.params = params
             return net.loss(x, t)
-        mine = expect.numerical_gradient(loss_at, params[key])
-        net.params = params
+        try:
+            mine = expect.numerical_gradient(loss_at, start)
+        finally:
+            params[key][...] = start
+            net.params = params
         expect.gradient(grads[key], mine, f"net.numerical_gradient(x, t)['{key}']", "hint.central_difference",
                         limit=1e-4)
 
