@@ -164,14 +164,16 @@ def test_a_roster_with_a_student_twice_is_refused_before_grading(tmp_path, capsy
 
 def test_a_cp949_file_name_with_a_huge_literal_grades_and_regrades_into_one_folder(tmp_path, capsys):
     """What `unzip` leaves of a Korean Windows zip, and a legal int too long to print, in the
-    code graded for softmax: exit 0 twice, every file written, the name kept readably."""
+    code of a graded item (so the similarity pass meets it): exit 0 twice, every file
+    written, the name kept readably."""
     import os
     import nbformat
     from autograder.cli import main
     nb = nbformat.read(PARK, as_version=4)
-    cell = next(c for c in nb.cells if "def softmax" in c.source)
-    cell.source = cell.source.replace("def softmax(x):\n",
-                                      f"def softmax(x):\n    if False:\n        x = 0x1{'0' * 5000}\n")
+    cell = next(c for c in nb.cells if "def cross_entropy_error" in c.source)
+    cell.source = cell.source.replace("def cross_entropy_error(y, t):\n",
+                                      f"def cross_entropy_error(y, t):\n    if False:\n        y = 0x1{'0' * 5000}\n")
+    assert "0x1" in cell.source
     folder = tmp_path / "class"
     folder.mkdir()
     odd = folder / os.fsdecode("박지우_ch04".encode("cp949") + b".ipynb")
