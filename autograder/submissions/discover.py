@@ -82,6 +82,30 @@ def discover_one(folder: Path, scratch: Path, caps: Caps | None = None,
     return submission, tuple(f.relative_to(folder).as_posix() for f in others)
 
 
+def links_in(folder: Path, limit: int = 200) -> tuple[str, ...]:
+    """The symbolic links in one student's folder (relative names, sorted), none followed
+    and junk ignored as discover_one ignores it: what an upload held that was passed over
+    unread, so the student can be told, not just shown "no notebook"."""
+    found: list[str] = []
+    pending, seen = [folder], 0
+    while pending and seen < limit:
+        current = pending.pop()
+        try:
+            with os.scandir(current) as it:
+                entries = list(it)
+        except OSError:
+            continue
+        for entry in entries:
+            seen += 1
+            if seen > limit or ignored((entry.name,)):
+                continue
+            if entry.is_symlink():
+                found.append(Path(entry.path).relative_to(folder).as_posix())
+            elif entry.is_dir(follow_symlinks=False):
+                pending.append(Path(entry.path))
+    return tuple(sorted(found))
+
+
 def _from_argument(path: Path, unpacker: Unpacker) -> list[_Unit]:
     # The instructor's own symlink on the command line is followed; nothing below it is.
     real, name = path.resolve(), str(path)
