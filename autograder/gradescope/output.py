@@ -90,8 +90,9 @@ def _code(text: str) -> str:
 
 
 def preface(submission, others: tuple[str, ...], by_name: bool, published: str,
-             lang: str) -> list[str]:
-    """What the student reads first: which file was graded, which were not and why."""
+             lang: str, links: tuple[str, ...] = ()) -> list[str]:
+    """What the student reads first: which file was graded, which were not and why, and
+    the links in the upload, never followed (alone, they are why "no notebook")."""
     lines = []
     if not submission.refusal and submission.path.is_file():
         lines.append(say("report.submitted.file", lang=lang, name=_code(submission.origin)))
@@ -102,4 +103,9 @@ def preface(submission, others: tuple[str, ...], by_name: bool, published: str,
         why = say("gradescope.chosen.by_name", lang=lang, name=_code(published)) if by_name \
             else say("gradescope.chosen.newest", lang=lang, name=_code(published))
         lines.append(say("gradescope.passed_over", lang=lang, names=names, why=why))
+    if links:
+        names = ", ".join(_code(clip(name, MAX_LINE)) for name in links[:MAX_NAMES])
+        if len(links) > MAX_NAMES:
+            names += " " + say("gradescope.more", lang=lang, count=len(links) - MAX_NAMES)
+        lines.append(say("gradescope.links_skipped", lang=lang, names=names))
     return lines

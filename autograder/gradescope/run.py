@@ -26,7 +26,7 @@ from ..pipeline import grade, prepare
 from ..poststage import neutral
 from ..report.render import DEFAULT_LANG, atomic_write
 from ..report.results_json import dumps, to_dict
-from ..submissions import Submission, discover_one
+from ..submissions import Submission, discover_one, links_in
 from ..text import clip
 from .output import MAX_SUMMARY, preface, summary, to_gradescope
 from .secret import input_secret
@@ -47,7 +47,7 @@ def run(root: Path, assignment_id: str, seed: int = 0) -> dict:
         # Last week's notebook handed in here is graded as this assignment, with a note saying so.
         settle_chapter([prep], assignment)
         result = grade(prep, seed=seed, secret=input_secret())
-    lines = preface(submission, others, by_name, published, lang)
+    lines = preface(submission, others, by_name, published, lang, links_in(root / "submission"))
     try:
         data = to_gradescope(to_dict(result, assignment.visibility, lang), assignment.items)
         data["output"] = summary(result, assignment, lines, lang)

@@ -26,6 +26,8 @@ import io
 import unicodedata
 from pathlib import Path
 
+from ..feedback import msg
+from ..messages import SaidError
 from ..result import GradingResult
 
 ROSTER_COLUMNS = ("student", "name", "canvas_id", "sis_user_id", "sis_login_id", "section",
@@ -40,8 +42,9 @@ LOGIN_COLUMNS = ("sis_login_id", "username", "sis_user_id", "idnumber")
 PARTICIPANT_PREFIX = "Participant "   # how Moodle's worksheet writes a participant id
 
 
-class RosterError(ValueError):
-    """A roster file that cannot be read as documented above."""
+class RosterError(SaidError, ValueError):
+    """A roster file that cannot be read as documented above; its message is a catalog
+    one (report.roster.*), said in the console's language."""
 
 
 def roster_key(text: str) -> str:
@@ -125,13 +128,16 @@ def read_roster(path: Path | None) -> Roster:
         return Roster()
     try:
         text = Path(path).read_text(encoding="utf-8-sig")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise RosterError(f"{path}: {exc}") from exc
+    except UnicodeDecodeError as exc:
+        raise RosterError(msg("report.roster.not_utf8", path=str(path), position=exc.start + 1)) from exc
+    except OSError as exc:
+        raise RosterError(msg("report.roster.unreadable", path=str(path),
+                              detail=exc.strerror or type(exc).__name__)) from exc
     reader = csv.DictReader(io.StringIO(text))
     header = [_cell(h).lower() for h in reader.fieldnames or []]
     if not set(header) & set(ID_COLUMNS + ("name",)):
-        raise RosterError(f"{path}: the header names none of the roster's columns "
-                          f"({', '.join(ROSTER_COLUMNS)}); found {header}")
+        raise RosterError(msg("report.roster.no_columns", path=str(path), columns=", ".join(ROSTER_COLUMNS),
+                              found=", ".join(header)))
     rows: list[dict[str, str]] = []
     claimed: dict[tuple[str, str], int] = {}
     for row in reader:
@@ -142,9 +148,8 @@ def read_roster(path: Path | None) -> Roster:
             if clean.get(column):
                 key = (column, _id_key(column, clean[column]))
                 if key in claimed:
-                    raise RosterError(f"{path}: line {reader.line_num} names {column} "
-                                      f"{clean[column]!r} again (first on line {claimed[key]}); "
-                                      "each student needs exactly one row")
+                    raise RosterError(msg("report.roster.duplicate", path=str(path), line=reader.line_num,
+                                          column=column, value=clean[column], first=claimed[key]))
                 claimed[key] = reader.line_num
         rows.append(clean)
     return Roster(rows)

@@ -17,6 +17,7 @@ import platform
 import pwd
 import shutil
 import signal
+import stat
 import subprocess
 import sys
 import time
@@ -134,6 +135,58 @@ def kill_uid(uid: int, timeout: float = 2.0) -> bool:
         time.sleep(0.01)
 
 
+# The machine's folders any uid may write to. The fallback has no mount namespace, so a
+# sandbox's uid can leave files there (bubblewrap shows none of them); whatever the uid
+# owns in them is removed when its process ends, so no file outlives the process: not
+# into the restart after a loan of the reference, not into the next submission given the uid.
+SHARED_WRITABLE = ("/tmp", "/var/tmp", "/dev/shm", "/dev/mqueue", "/run/lock", "/var/lock")
+# How deep below them a world-writable folder is looked into (/tmp/.X11-unix/ and the like).
+SWEEP_DEPTH = 4
+
+
+def remove_files_of(uid: int) -> list[str]:
+    """Remove what `uid` owns in the shared writable folders; returns the paths removed.
+
+    Only folders everyone may write to are looked into, since only there can the uid have
+    made an entry in a folder it does not own; an entry it owns goes whole (a folder with
+    everything in it; a link, never what it points to). Run after the uid's processes are
+    killed, so nothing of it races the removal."""
+    removed: list[str] = []
+    seen: set[str] = set()
+
+    def sweep(folder: str, depth: int) -> None:
+        try:
+            with os.scandir(folder) as it:
+                entries = list(it)
+        except OSError:
+            return
+        for entry in entries:
+            try:
+                info = entry.stat(follow_symlinks=False)
+            except OSError:
+                continue
+            if info.st_uid == uid:
+                try:
+                    if stat.S_ISDIR(info.st_mode):
+                        shutil.rmtree(entry.path)
+                    else:
+                        os.unlink(entry.path)
+                    removed.append(entry.path)
+                except OSError as exc:
+                    log.error("sandbox: could not remove %s left by uid %d: %s", entry.path, uid, exc)
+            elif stat.S_ISDIR(info.st_mode) and info.st_mode & stat.S_IWOTH and depth < SWEEP_DEPTH:
+                sweep(entry.path, depth + 1)
+
+    for folder in SHARED_WRITABLE:
+        real = os.path.realpath(folder)
+        if real not in seen and os.path.isdir(real):
+            seen.add(real)
+            sweep(real, 0)
+    if removed:
+        log.info("sandbox: removed %d file(s) uid %d left in shared folders", len(removed), uid)
+    return removed
+
+
 # ------------------------------------------------------------------ layer choice
 
 
@@ -189,6 +242,24 @@ def fallback_network_cut() -> bool:
             warn_once("no-netns", "sandbox fallback: cannot create a network namespace; "
                                   "student code keeps network access")
     return _netns_verdict
+
+
+_ipcns_verdict: bool | None = None
+
+
+def fallback_ipc_cut() -> bool:
+    """Whether the fallback's `unshare` can give the process its own IPC namespace too, so
+    a SysV shared memory segment goes with the process instead of staying on the machine."""
+    global _ipcns_verdict
+    if _ipcns_verdict is None:
+        exe = shutil.which("unshare")
+        try:
+            _ipcns_verdict = exe is not None and os.getuid() == 0 and subprocess.run(
+                [exe, "--net", "--ipc", "--", "true"], stdin=subprocess.DEVNULL, capture_output=True,
+                timeout=10).returncode == 0
+        except (OSError, subprocess.TimeoutExpired):
+            _ipcns_verdict = False
+    return _ipcns_verdict
 
 
 def describe_layer(layer: str, dropped_uid: bool) -> str:
@@ -345,7 +416,8 @@ def build_command(layer: str, root: str, workdir: str, fds: tuple[int, ...], wor
         _stage(lib, dropping=uid is not None or template)
         argv = [_python(), "-I", os.path.join(lib, BOOT), *fd_args]
         if fallback_network_cut():
-            argv = [shutil.which("unshare"), "--net", "--"] + argv  # exec, no extra process
+            ipc = ["--ipc"] if fallback_ipc_cut() else []
+            argv = [shutil.which("unshare"), "--net", *ipc, "--"] + argv  # exec, no extra process
         return Command(argv, workdir, plotting.host_config(root, uid))
     args = ["bwrap", *_namespace_flags(template), *_base_tree()]
     seen: set[str] = set()

@@ -20,7 +20,7 @@ from .callbacks import Callbacks
 from .copyback import copy_back
 from .errors import SandboxCrashed, StaleHandle, StudentFault, StudentRaised, TimeLimitExceeded, UnsafeValue
 from .handles import HandleTable
-from .isolation import UidLease, choose_layer, describe_layer, warn_once
+from .isolation import FALLBACK, UidLease, choose_layer, describe_layer, remove_files_of, warn_once
 from .labels import Label, call_text
 from .limits import Limits
 from .load_report import BlockError, LoadReport, block_lineno
@@ -61,6 +61,9 @@ class Sandbox:
         self.limits = limits or Limits()
         self.layer = choose_layer(isolation)
         self._lease = UidLease() if os.getuid() == 0 else None
+        if self._lease is not None and self.layer == FALLBACK:
+            # Left by a grader that died before its sandbox ended: not for this submission.
+            remove_files_of(self._lease.uid)
         if self._lease is None:
             warn_once("no-root", "sandbox: not root, cannot drop to a dedicated uid; "
                                  "double-forked processes are contained only by bubblewrap")

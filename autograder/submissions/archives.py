@@ -62,8 +62,8 @@ class ArchiveRefused(Exception):
 class Unpacked:
     folder: Path
     sha256: str
-    # Top-level files left packed (name, declared bytes): in a class's zip each is a
-    # student, who gets a result saying so instead of vanishing.
+    # Files left packed (path in the archive, declared bytes): in a class's zip each one
+    # in the class's folder is a student, who gets a result saying so instead of vanishing.
     skipped: tuple[tuple[str, int], ...] = ()
 
 
@@ -149,7 +149,7 @@ class Unpacker:
         # Taken from the budget only once the archive is whole: a refused one (its
         # folder removed) costs the batch nothing.
         self.budget_left -= written
-        return written, tuple((parts[0], size) for parts, size in plan.skipped if len(parts) == 1)
+        return written, tuple(("/".join(parts), size) for parts, size in plan.skipped)
 
     def _check_directory(self, name: str, entries: int, directory_bytes: int) -> None:
         if entries > self.caps.members or directory_bytes > self.caps.directory_bytes:

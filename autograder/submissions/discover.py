@@ -15,7 +15,7 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-from .archives import USEFUL_SUFFIXES, ArchiveRefused, Unpacker, describe, ignored, is_archive
+from .archives import ARCHIVE_SUFFIXES, USEFUL_SUFFIXES, ArchiveRefused, Unpacker, describe, ignored, is_archive
 from .ids import collision_key, refused_id, safe_id
 from .hashing import FileTooLarge, read_limited
 from .lms import GRADESCOPE_METADATA, Identity, gradescope_identities, identify
@@ -82,19 +82,46 @@ def discover_one(folder: Path, scratch: Path, caps: Caps | None = None,
     return submission, tuple(f.relative_to(folder).as_posix() for f in others)
 
 
+def links_in(folder: Path, limit: int = 200) -> tuple[str, ...]:
+    """The symbolic links in one student's folder (relative names, sorted), none followed
+    and junk ignored as discover_one ignores it: what an upload held that was passed over
+    unread, so the student can be told, not just shown "no notebook"."""
+    found: list[str] = []
+    pending, seen = [folder], 0
+    while pending and seen < limit:
+        current = pending.pop()
+        try:
+            with os.scandir(current) as it:
+                entries = list(it)
+        except OSError:
+            continue
+        for entry in entries:
+            seen += 1
+            if seen > limit or ignored((entry.name,)):
+                continue
+            if entry.is_symlink():
+                found.append(Path(entry.path).relative_to(folder).as_posix())
+            elif entry.is_dir(follow_symlinks=False):
+                pending.append(Path(entry.path))
+    return tuple(sorted(found))
+
+
 def _from_argument(path: Path, unpacker: Unpacker) -> list[_Unit]:
     # The instructor's own symlink on the command line is followed; nothing below it is.
     real, name = path.resolve(), str(path)
     if real.is_dir():
-        return _without_strays(_entries(real, name, 0, ()))
+        return _without_strays(_class_entries(real, name, 0, ())[1])
     if real.is_file() and is_archive(real):
         # A class in one LMS zip: its entries are students, as in a folder.
         try:
             unpacked = unpacker.unpack(real, name)
         except ArchiveRefused as exc:
             return [_Unit(safe_id(real.stem), real, name, "refused", refusal=exc.refusal)]
-        units = _entries(unpacked.folder, name, 1, (unpacked.sha256,))
+        class_folder, units = _class_entries(unpacked.folder, name, 1, (unpacked.sha256,))
+        inside = class_folder.relative_to(unpacked.folder)
         for member, size in unpacked.skipped:
+            if Path(member).parent != inside:
+                continue
             units.append(_Unit(safe_id(Path(member).stem), real, f"{name}/{member}", "refused",
                                refusal=Refusal("skipped_file", msg("submissions.detail.size", name=f"{name}/{member}",
                                                                   size=size))))
@@ -102,6 +129,52 @@ def _from_argument(path: Path, unpacker: Unpacker) -> list[_Unit]:
     if real.is_file():
         return [_Unit(safe_id(real.stem), real, name, "file")]
     return [_Unit(safe_id(real.name), real, name, "refused", refusal=Refusal("not_a_file", name))]
+
+
+# How many single folders deep a class may sit in what the command line names
+# (`export.zip` > `2024-2학기/` > `DL과제_ch03/`).
+MAX_WRAPPERS = 3
+
+
+def _class_entries(folder: Path, name: str, depth: int,
+                   ancestors: tuple[str, ...]) -> tuple[Path, list[_Unit]]:
+    """The entries of the class in a command-line folder or zip, and the folder they are in.
+
+    An instructor who zips the class's folder hands over a zip whose only entry is that
+    folder (beside __MACOSX/ and a README at most). Such a lone folder is entered while it
+    looks like a class itself; one student's folder, or an LMS's folder for one student,
+    stays that student."""
+    units = found = _entries(folder, name, depth, ancestors)
+    for _ in range(MAX_WRAPPERS):
+        work = [unit for unit in found if not _stray(unit)]
+        if len(work) != 1 or work[0].kind != "folder" or work[0].identity is not None:
+            break
+        found = _entries(work[0].path, work[0].name, depth, ancestors)
+        if _looks_like_class(work[0].path):
+            log.info("%s: the only folder here; its entries are read as the class", work[0].name)
+            return work[0].path, found
+    # No class below a lone folder: it is one student's, as it always was.
+    return folder, units
+
+
+def _looks_like_class(folder: Path) -> bool:
+    """Whether a folder's entries look like several students rather than one's work: two
+    or more notebooks, zips, or folders each holding a notebook or zip. A student's .py
+    modules (the book's common/ and dataset/) never count: beside one notebook they are
+    that student's helpers."""
+    try:
+        with os.scandir(folder) as it:
+            entries = [entry for entry in it if not ignored((entry.name,))]
+    except OSError:
+        return False
+    count = 0
+    for entry in entries:
+        suffix = Path(entry.name).suffix.lower()
+        if entry.is_file(follow_symlinks=False):
+            count += suffix in NOTEBOOK_SUFFIXES or is_archive(Path(entry.name))
+        elif entry.is_dir(follow_symlinks=False):
+            count += _holds_gradable(Path(entry.path), suffixes=(*NOTEBOOK_SUFFIXES, *ARCHIVE_SUFFIXES))
+    return count >= 2
 
 
 def _entries(folder: Path, name: str, depth: int, ancestors: tuple[str, ...]) -> list[_Unit]:
@@ -199,14 +272,17 @@ def _without_strays(units: list[_Unit]) -> list[_Unit]:
     download's entry is always its student's (a PDF instead of a notebook gets an error)."""
     kept, strays = [], []
     for unit in units:
-        left_packed = unit.refusal is not None and unit.refusal.code == "skipped_file"
-        stray = (unit.kind == "file" or left_packed) and unit.identity is None and \
-            Path(unit.name).suffix.lower() not in USEFUL_SUFFIXES
-        (strays if stray else kept).append(unit)
+        (strays if _stray(unit) else kept).append(unit)
     if strays:
         log.warning("%s", say("submissions.strays_skipped", console_lang(), count=len(strays),
                               names=", ".join(Path(unit.name).name for unit in strays[:20])))
     return kept
+
+
+def _stray(unit: _Unit) -> bool:
+    left_packed = unit.refusal is not None and unit.refusal.code == "skipped_file"
+    return (unit.kind == "file" or left_packed) and unit.identity is None and \
+        Path(unit.name).suffix.lower() not in USEFUL_SUFFIXES
 
 
 def _preference(unit: _Unit) -> tuple:
@@ -230,13 +306,14 @@ def _preference(unit: _Unit) -> tuple:
     return rank, -unit.identity.upload_order, -mtime, unit.name
 
 
-def _holds_gradable(folder: Path, limit: int = 200) -> bool:
-    """Whether a folder holds a notebook, .py or archive among its first `limit` files."""
+def _holds_gradable(folder: Path, limit: int = 200, suffixes: tuple[str, ...] = USEFUL_SUFFIXES) -> bool:
+    """Whether a folder holds a notebook, .py or archive (or only `suffixes`) among its
+    first `limit` files."""
     try:
         files = _walk(folder, limit)
     except _TooManyFiles:
         return True   # a big folder is looked at properly when it is graded
-    return any(f.suffix.lower() in USEFUL_SUFFIXES for f in files)
+    return any(f.suffix.lower() in suffixes for f in files)
 
 
 def _settle_collisions(units: list[_Unit]) -> list[_Unit]:

@@ -100,6 +100,38 @@ def test_a_symlink_is_never_followed_out_of_the_submission(tmp_path):
     assert "answers" not in json.dumps(data)
 
 
+def test_an_upload_of_links_only_is_told_its_links_were_passed_over(tmp_path):
+    """"No notebook" alone would leave the student wondering where their hw.ipynb went:
+    the output names the links, not what they point to, in the course's language."""
+    from autograder.messages import say
+    outside = tmp_path / "elsewhere"
+    outside.mkdir()
+    (outside / "answers.ipynb").write_bytes(EXAMPLE.read_bytes())
+    root = _root(tmp_path / "root")
+    (root / "submission" / "hw.ipynb").symlink_to(outside / "answers.ipynb")
+    (root / "submission" / "sub").mkdir()
+    (root / "submission" / "sub" / "folder").symlink_to(outside, target_is_directory=True)
+    (root / "submission" / "__MACOSX").mkdir()
+    (root / "submission" / "__MACOSX" / "._hw.ipynb").symlink_to(outside / "answers.ipynb")
+    data = run(root, "ch03")
+    assert data["extra_data"]["dlfs"]["error"]["code"] == "no_notebook"
+    assert say("gradescope.links_skipped", lang="ko", names="`hw.ipynb`, `sub/folder`") in data["output"]
+    assert "answers" not in json.dumps(data) and "._hw" not in data["output"]
+
+
+def test_the_links_line_is_said_in_the_courses_language(tmp_path):
+    from autograder.gradescope.output import preface
+    from autograder.submissions import discover_one
+    (tmp_path / "submission").mkdir()
+    (tmp_path / "submission" / "hw.ipynb").symlink_to(EXAMPLE)
+    submission, others = discover_one(tmp_path / "submission", tmp_path / "scratch")
+    english = preface(submission, others, False, "ch03.ipynb", "en", ("hw.ipynb",))
+    korean = preface(submission, others, False, "ch03.ipynb", "ko", ("hw.ipynb",))
+    assert english == ["Links in the submission are never followed, so these were not read: `hw.ipynb`. "
+                       "Please submit the file itself, not a link to it."]
+    assert len(korean) == 1 and "`hw.ipynb`" in korean[0] and "링크" in korean[0] and "Links" not in korean[0]
+
+
 def test_a_symlink_beside_the_notebook_is_not_a_candidate(tmp_path):
     outside = tmp_path / "elsewhere.ipynb"
     outside.write_text('{"cells": [], "metadata": {}, "nbformat": 4, "nbformat_minor": 5}')

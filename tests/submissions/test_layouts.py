@@ -45,8 +45,11 @@ def test_a_student_folder_with_several_notebooks_grades_the_newest(tmp_path):
     new = touch(tmp_path / "in" / "kim" / "a_new.ipynb")
     os.utime(old, (1_000_000, 1_000_000))
     os.utime(new, (2_000_000, 2_000_000))
+    # A classmate beside kim: a class folder holding kim's folder alone is read as the
+    # class (test_single_folder.py), kim's notebooks as two students.
+    touch(tmp_path / "in" / "lee" / "hw.ipynb")
     subs = discover([tmp_path / "in"], tmp_path / "scratch")
-    assert [(s.student_id, s.path.name) for s in subs] == [("kim", "a_new.ipynb")]
+    assert [(s.student_id, s.path.name) for s in subs] == [("kim", "a_new.ipynb"), ("lee", "hw.ipynb")]
 
 
 def test_a_zip_on_the_command_line_is_a_class_unpacked_outside_the_course_folder(tmp_path):
