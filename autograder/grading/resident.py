@@ -20,6 +20,7 @@ train through the same helpers).
 from __future__ import annotations
 
 import itertools
+import textwrap
 from typing import Callable
 
 import numpy as np
@@ -84,6 +85,29 @@ class ResidentParams:
 
     def __exit__(self, *exc) -> None:
         self.close()
+
+
+def function(student, make_source: str, *data) -> tuple[Callable, Callable]:
+    """A suite's own function twice: here, and where the student's code runs.
+
+    `make_source` defines `make(*data)`, which returns the function (its imports inside
+    make). A function the student's code calls thousands of times (gradient_descent's f)
+    costs a round trip per call as a callback; resident, it costs nothing to cross. It is
+    the suite's function all the same: a student who changed it there only changes what
+    their own code computes. Returns (local, resident); without a sandbox both are local."""
+    namespace: dict = {}
+    exec(compile(make_source, "<suite function>", "exec"), namespace)  # noqa: S102 - the suite's own source
+    local = namespace["make"](*data)
+    module = _module_of(student)
+    sandbox = _sandbox_of(module)
+    if sandbox is None:
+        return local, local
+    # make() inside a function of a dunder name: nothing lands in the student's namespace
+    # but that name (listed by no names() call), so no global of theirs is overwritten.
+    name = f"__dlfs_function_{next(_NAMES)}__"
+    sandbox.define(name, f"def {name}():\n{textwrap.indent(make_source, '    ')}\n    return make\n")
+    maker = sandbox.ref(module, name=name)
+    return local, maker()(*data)
 
 
 def seed_numpy(student, seed: int) -> bool:
