@@ -150,18 +150,6 @@ def params_in_place(net):
     return target.params
 
 
-def params_as_data(params) -> dict:
-    """The params dict's arrays as data, in one exchange when it lives in the sandbox;
-    what has no data encoding is left out (a caller that needs it looks it up itself)."""
-    if isinstance(params, Handle):
-        fetched = object.__getattribute__(params, "_sb").fetch(params)
-    else:
-        fetched = params
-    if not isinstance(fetched, dict):
-        return {}
-    return {key: value for key, value in fetched.items() if isinstance(value, (np.ndarray, np.generic, float, int))}
-
-
 def set_params(net, values: dict) -> None:
     """Write `values` into the network's own parameter arrays (in the sandbox when the net
     lives there), so its layers, which hold those arrays, compute with them."""
@@ -177,6 +165,18 @@ def write_params(params, values: dict) -> None:
         return
     for key, value in arrays.items():
         write_into(params, key, value)
+
+
+def subtract_from_params(net, steps: dict) -> None:
+    """`net.params[key] -= step` for every key, the book's training step as written (in the
+    sandbox when the net lives there, in one exchange; net.params looked up anew)."""
+    target = _unwrapped(net)
+    if isinstance(target, Handle):
+        object.__getattribute__(target, "_sb").subtract_from(target, "params", steps)
+        return
+    params = target.params
+    for key, step in steps.items():
+        params[key] -= step
 
 
 def _array_in_place(params, key):

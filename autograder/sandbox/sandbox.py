@@ -422,6 +422,12 @@ class Sandbox:
         label = self._label_of(handle)
         self._op(handle, Op.WRITE_INTO, lambda: f"writing into {label}", values=dict(values))
 
+    def subtract_from(self, handle, name: str, values: dict) -> None:
+        """handle.name[key] -= value for every key, in one exchange: the book's SGD step."""
+        label = self._label_of(handle).attr(name)
+        self._op(handle, Op.SUBTRACT_FROM, lambda: f"subtracting from {label}", label, name=name,
+                 values=dict(values))
+
     def fetch(self, handle) -> object:
         """The remote object as data, when it has a data encoding (handles for the rest)."""
         target = None if isinstance(handle, ModuleProxy) else handle

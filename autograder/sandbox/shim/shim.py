@@ -192,6 +192,17 @@ class Shim:
             for key, new in values.items():
                 obj[key][...] = new
             value = None
+        elif op is Op.SUBTRACT_FROM:
+            # The book's training step, `network.params[key] -= lr * grad[key]`, as that
+            # statement itself, in one exchange: the container is looked up anew each time.
+            values = self.resolve(req["values"])
+            if not isinstance(values, dict):
+                err = ErrorInfo("ProtocolViolation", "subtract_from needs a dict of values", "")
+                return Status.BAD_REQUEST, {"error": err}
+            container = getattr(obj, req["name"])
+            for key, step in values.items():
+                container[key] -= step
+            value = None
         else:  # Op.CALL, the one op left
             return self.call(obj, req["args"], req["kwargs"])
         return Status.OK, {"value": value, "mutated": {}}
