@@ -428,6 +428,20 @@ class Sandbox:
         self._op(handle, Op.SUBTRACT_FROM, lambda: f"subtracting from {label}", label, name=name,
                  values=dict(values))
 
+    def probe(self, array, indices: list, h: float, fn, args: tuple, kwargs: dict) -> list:
+        """[fn(*args, **kwargs) with array[i] + h, ... with array[i] - h] for each index,
+        each entry put back: a numerical gradient's evaluations in one exchange. Each of its
+        calls has the time limit of one call."""
+        label = self._label_of(fn)
+        what = functools.partial(call_text, label, args, kwargs)
+        with self._lock:
+            self._check_fresh(array)
+            self._check_fresh(fn)
+            req = protocol.Request(Op.PROBE, {"target": array._ref, "indices": [tuple(i) for i in indices],
+                                              "h": float(h), "fn": fn, "args": list(args), "kwargs": dict(kwargs)})
+            seconds = self.limits.call_seconds * max(1, 2 * len(indices))
+            return self._exchange(req, what, seconds, label.call()).value
+
     def fetch(self, handle) -> object:
         """The remote object as data, when it has a data encoding (handles for the rest)."""
         target = None if isinstance(handle, ModuleProxy) else handle
