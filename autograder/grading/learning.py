@@ -1,10 +1,11 @@
 """Learning checks: does a student's whole network learn, trained through the sandbox?
 
 The suite holds the training loop; the student's network computes `gradient()` and
-`predict()` in the sandbox. Parameters are updated in place inside the sandbox (the
-book's layers hold the very arrays in `params`, so replacing an entry would silently
-train nothing), and accuracy is taken from `predict()` here, so a wrong `accuracy()`
-is that item's own test's business, not this one's.
+`predict()` in the sandbox. Each step's update is the book's own statement,
+`network.params[key] -= lr * grad[key]`, run where the network lives (the book's layers
+hold the very arrays in `params`, so an update that replaced an entry would train
+nothing), and accuracy is taken from `predict()` here, so a wrong `accuracy()` is that
+item's own test's business, not this one's.
 
 The accuracy counts only when it comes from the parameters training moved: gradient()
 must return something other than zeros, the params must have changed, and predict() on
@@ -31,7 +32,7 @@ import numpy as np
 from ..feedback import msg
 from .checks import CheckFailed
 from .describe import failure_report
-from .resident import params_as_data, params_in_place, write_into, write_params
+from .resident import params_in_place, subtract_from_params, write_into
 
 # Held-out samples predict() is asked about twice to see that it follows the params.
 PROBE_SAMPLES = 50
@@ -71,15 +72,11 @@ def digits(n_train: int = 600, n_test: int = 300, *, images: bool = False, seed:
     return Digits(x[train].reshape(shape), t[train], x[test].reshape(shape), t[test])
 
 
-def sgd_step(net, x, t, lr: float) -> dict:
-    """One plain SGD step through the student's gradient(); returns the gradients."""
-    grads = dict(net.gradient(x, t))
-    params = params_in_place(net)
-    current = params_as_data(params)
-    # A key the network's params do not hold is looked up there all the same, so it fails
-    # as the student's own params[key] would.
-    write_params(params, {key: np.asarray(current[key] if key in current else params[key], dtype=np.float64)
-                          - lr * np.asarray(grad, dtype=np.float64) for key, grad in grads.items()})
+def sgd_step(gradient, net, x, t, lr: float) -> dict:
+    """One plain SGD step through the student's gradient() (`gradient`, net.gradient looked
+    up once per training), as the book's loop writes it; returns the gradients."""
+    grads = dict(gradient(x, t))
+    subtract_from_params(net, {key: lr * np.asarray(grad, dtype=np.float64) for key, grad in grads.items()})
     return grads
 
 
@@ -100,9 +97,10 @@ def train(net, data: Digits, *, steps: int, batch: int = 50, lr: float = 0.1,
     targets = np.eye(10)[data.t_train] if one_hot else data.t_train
     start = _values(net)
     moved = False
+    gradient = net.gradient
     for _ in range(steps):
         pick = rng.choice(len(data.t_train), size=batch, replace=False)
-        grads = sgd_step(net, data.x_train[pick], targets[pick], lr)
+        grads = sgd_step(gradient, net, data.x_train[pick], targets[pick], lr)
         moved = moved or any(np.any(np.asarray(g, dtype=np.float64) != 0) for g in grads.values())
     call = f"{steps} SGD steps of params[key] -= {lr} * net.gradient(x_batch, t_batch)[key]"
     if not moved:

@@ -20,6 +20,7 @@ train through the same helpers).
 from __future__ import annotations
 
 import itertools
+import textwrap
 from typing import Callable
 
 import numpy as np
@@ -86,6 +87,29 @@ class ResidentParams:
         self.close()
 
 
+def function(student, make_source: str, *data) -> tuple[Callable, Callable]:
+    """A suite's own function twice: here, and where the student's code runs.
+
+    `make_source` defines `make(*data)`, which returns the function (its imports inside
+    make). A function the student's code calls thousands of times (gradient_descent's f)
+    costs a round trip per call as a callback; resident, it costs nothing to cross. It is
+    the suite's function all the same: a student who changed it there only changes what
+    their own code computes. Returns (local, resident); without a sandbox both are local."""
+    namespace: dict = {}
+    exec(compile(make_source, "<suite function>", "exec"), namespace)  # noqa: S102 - the suite's own source
+    local = namespace["make"](*data)
+    module = _module_of(student)
+    sandbox = _sandbox_of(module)
+    if sandbox is None:
+        return local, local
+    # make() inside a function of a dunder name: nothing lands in the student's namespace
+    # but that name (listed by no names() call), so no global of theirs is overwritten.
+    name = f"__dlfs_function_{next(_NAMES)}__"
+    sandbox.define(name, f"def {name}():\n{textwrap.indent(make_source, '    ')}\n    return make\n")
+    maker = sandbox.ref(module, name=name)
+    return local, maker()(*data)
+
+
 def seed_numpy(student, seed: int) -> bool:
     """np.random.seed(seed) where the student's code runs, through the numpy the notebook
     imported (as np or numpy); False when it imported none. The seed is salted with the
@@ -126,18 +150,6 @@ def params_in_place(net):
     return target.params
 
 
-def params_as_data(params) -> dict:
-    """The params dict's arrays as data, in one exchange when it lives in the sandbox;
-    what has no data encoding is left out (a caller that needs it looks it up itself)."""
-    if isinstance(params, Handle):
-        fetched = object.__getattribute__(params, "_sb").fetch(params)
-    else:
-        fetched = params
-    if not isinstance(fetched, dict):
-        return {}
-    return {key: value for key, value in fetched.items() if isinstance(value, (np.ndarray, np.generic, float, int))}
-
-
 def set_params(net, values: dict) -> None:
     """Write `values` into the network's own parameter arrays (in the sandbox when the net
     lives there), so its layers, which hold those arrays, compute with them."""
@@ -153,6 +165,18 @@ def write_params(params, values: dict) -> None:
         return
     for key, value in arrays.items():
         write_into(params, key, value)
+
+
+def subtract_from_params(net, steps: dict) -> None:
+    """`net.params[key] -= step` for every key, the book's training step as written (in the
+    sandbox when the net lives there, in one exchange; net.params looked up anew)."""
+    target = _unwrapped(net)
+    if isinstance(target, Handle):
+        object.__getattribute__(target, "_sb").subtract_from(target, "params", steps)
+        return
+    params = target.params
+    for key, step in steps.items():
+        params[key] -= step
 
 
 def _array_in_place(params, key):
@@ -173,12 +197,23 @@ def param_in_place(net, key):
     return _array_in_place(params_in_place(net), key)
 
 
-def params_numerical_grad(net, loss: Callable[[], object], key,
-                          h: float = tol.BACKWARD_CHECK_H) -> np.ndarray:
-    """d loss() / d net.params[key] by central differences, perturbing one entry at a time
-    of the network's own array (as the book's `lambda W: net.loss(x, t)` does, since the
-    loss reads its parameters, not an argument), and putting each entry back."""
+def params_numerical_grad(net, key, loss, *args, h: float = tol.BACKWARD_CHECK_H, **kwargs) -> np.ndarray:
+    """d loss(*args, **kwargs) / d net.params[key] by central differences, perturbing one
+    entry at a time of the network's own array (as the book's `lambda W: net.loss(x, t)`
+    does, since the loss reads its parameters, not an argument), and putting each entry
+    back. `loss` is the student's bound method (net.loss). In the sandbox every entry's
+    two evaluations happen there, the whole array's in one exchange."""
     array = param_in_place(net, key)
+    function = _unwrapped(loss)
+    if isinstance(array, Handle) and isinstance(function, Handle):
+        sandbox = object.__getattribute__(array, "_sb")
+        shape = np.shape(sandbox.fetch(array))
+        indices = list(np.ndindex(shape))
+        values = sandbox.probe(array, indices, h, function, args, kwargs)
+        grad = np.zeros(shape)
+        for index, (plus, minus) in zip(indices, values):
+            grad[index] = (float(plus) - float(minus)) / (2 * h)
+        return grad
     base = np.array(array[...], dtype=np.float64)
     grad = np.zeros_like(base)
     for index in np.ndindex(base.shape):
@@ -186,7 +221,7 @@ def params_numerical_grad(net, loss: Callable[[], object], key,
         try:
             for step in (h, -h):
                 array[index] = base[index] + step
-                values.append(float(loss()))
+                values.append(float(loss(*args, **kwargs)))
         finally:  # a loss that raises must not leave the network perturbed
             array[index] = base[index]
         grad[index] = (values[0] - values[1]) / (2 * h)

@@ -29,7 +29,7 @@ class SandboxCrashed(StudentFault):
 
 
 class UnsafeValue(StudentFault):
-    """The student returned something the codec refuses (bad npy header, oversized payload, ...)."""
+    """The student returned something the codec refuses (a forged array size, an oversized payload, ...)."""
 
 
 class StaleHandle(StudentFault):

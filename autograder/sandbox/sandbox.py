@@ -198,6 +198,13 @@ class Sandbox:
         self._exchange(protocol.Request(Op.EXEC_BLOCK, {"label": label, "source": source}),
                        f"load {label}", self.limits.load_seconds)
 
+    def define(self, label: str, source: str) -> None:
+        """Run trusted source (a suite's own function, wanted beside the student's code) in
+        the module's namespace. Unlike a block it is not replayed after a restart: what it
+        defined is gone with the process, and handles to it are stale."""
+        with self._lock:
+            self._exec_block(label, source)
+
     def load(self, blocks) -> LoadReport:
         """Execute each (label, source) block, in order, in one module namespace."""
         with self._lock:
@@ -417,6 +424,26 @@ class Sandbox:
         container holds (a network's params, which its layers hold too), not new ones."""
         label = self._label_of(handle)
         self._op(handle, Op.WRITE_INTO, lambda: f"writing into {label}", values=dict(values))
+
+    def subtract_from(self, handle, name: str, values: dict) -> None:
+        """handle.name[key] -= value for every key, in one exchange: the book's SGD step."""
+        label = self._label_of(handle).attr(name)
+        self._op(handle, Op.SUBTRACT_FROM, lambda: f"subtracting from {label}", label, name=name,
+                 values=dict(values))
+
+    def probe(self, array, indices: list, h: float, fn, args: tuple, kwargs: dict) -> list:
+        """[fn(*args, **kwargs) with array[i] + h, ... with array[i] - h] for each index,
+        each entry put back: a numerical gradient's evaluations in one exchange. Each of its
+        calls has the time limit of one call."""
+        label = self._label_of(fn)
+        what = functools.partial(call_text, label, args, kwargs)
+        with self._lock:
+            self._check_fresh(array)
+            self._check_fresh(fn)
+            req = protocol.Request(Op.PROBE, {"target": array._ref, "indices": [tuple(i) for i in indices],
+                                              "h": float(h), "fn": fn, "args": list(args), "kwargs": dict(kwargs)})
+            seconds = self.limits.call_seconds * max(1, 2 * len(indices))
+            return self._exchange(req, what, seconds, label.call()).value
 
     def fetch(self, handle) -> object:
         """The remote object as data, when it has a data encoding (handles for the rest)."""

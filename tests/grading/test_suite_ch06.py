@@ -381,7 +381,7 @@ def test_resident_params_see_a_rebinding_through_the_sandbox():
         # Written into the array the network's own attribute holds, then differentiated.
         net = student.Net()
         set_params(net, {"W": np.array([1.0, -2.0, 3.0])})
-        np.testing.assert_allclose(params_numerical_grad(net, net.loss, "W"), [2.0, -4.0, 6.0],
+        np.testing.assert_allclose(params_numerical_grad(net, "W", net.loss), [2.0, -4.0, 6.0],
                                    rtol=1e-7)
         np.testing.assert_array_equal(net.W, [1.0, -2.0, 3.0])
 

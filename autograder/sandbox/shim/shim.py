@@ -192,6 +192,19 @@ class Shim:
             for key, new in values.items():
                 obj[key][...] = new
             value = None
+        elif op is Op.SUBTRACT_FROM:
+            # The book's training step, `network.params[key] -= lr * grad[key]`, as that
+            # statement itself, in one exchange: the container is looked up anew each time.
+            values = self.resolve(req["values"])
+            if not isinstance(values, dict):
+                err = ErrorInfo("ProtocolViolation", "subtract_from needs a dict of values", "")
+                return Status.BAD_REQUEST, {"error": err}
+            container = getattr(obj, req["name"])
+            for key, step in values.items():
+                container[key] -= step
+            value = None
+        elif op is Op.PROBE:
+            return Status.OK, {"value": self.probe(obj, req), "mutated": {}}
         else:  # Op.CALL, the one op left
             return self.call(obj, req["args"], req["kwargs"])
         return Status.OK, {"value": value, "mutated": {}}
@@ -208,6 +221,26 @@ class Shim:
         mutated = {key: arg for key, arg in watched.items()
                    if before[key] is not None and self.snapshot(arg) != before[key]}
         return Status.OK, {"value": value, "mutated": mutated}
+
+    def probe(self, array, req):
+        """[fn(*args) with array[i] + h, fn(*args) with array[i] - h] for each index i, the
+        entry put back after each: a numerical gradient's evaluations (of a loss that reads
+        the array, as the book's `lambda W: net.loss(x, t)` does) in one exchange. Each
+        call gets its own copy of the arguments, as a call from the trusted side would."""
+        fn, h = self.resolve(req["fn"]), req["h"]
+        values = []
+        for raw_index in req["indices"]:
+            index = tuple(raw_index)
+            old = array[index]
+            pair = []
+            try:
+                for step in (h, -h):
+                    array[index] = float(old) + step
+                    pair.append(fn(*self.resolve(_fresh(req["args"])), **self.resolve(_fresh(req["kwargs"]))))
+            finally:  # a loss that raises must not leave the array perturbed
+                array[index] = old
+            values.append(pair)
+        return values
 
     def snapshot(self, arg) -> bytes | None:
         try:
@@ -239,6 +272,20 @@ class Shim:
             req = protocol.request_from_wire(self.channel.recv(), caps=self.request_caps)
             if not self.serve_one(req):
                 return
+
+
+def _fresh(value):
+    """A copy of decoded data that a call may change (arrays, lists, dicts); handles as they are."""
+    typ = type(value)
+    if typ is list:
+        return [_fresh(v) for v in value]
+    if typ is tuple:
+        return tuple(_fresh(v) for v in value)
+    if typ is dict:
+        return {k: _fresh(v) for k, v in value.items()}
+    if typ.__name__ == "ndarray":
+        return value.copy()
+    return value
 
 
 class CallbackError(RuntimeError):

@@ -5,7 +5,7 @@ imports nothing but the standard library, numpy and its own modules (a test pars
 import to hold that line):
 
     caps       what one message may cost, and the two ways a value fails to cross
-    npy        checking npy headers before numpy reads a byte of the payload
+    arrays     an array's dtype and shape checked against its bytes before numpy reads them
     values     the table: one encode/decode pair per type that crosses
     codec      a value to one message's bytes and back, within the caps
     protocol   typed requests, responses and the child's configuration

@@ -1,13 +1,13 @@
 """A value to the bytes of one message and back, within the caps; no pickle.
 
 One message is a JSON document describing the value (see values.py for its tagged
-form), followed by the npy bytes of every ndarray in it:
+form), followed by the raw bytes of every ndarray in it (its dtype and shape are in the JSON):
 
-    u32 json length | json (UTF-8) | u32 attachment count | (u64 length | npy bytes)*
+    u32 json length | json (UTF-8) | u32 attachment count | (u64 length | array bytes)*
 
-(big-endian). The decoder never trusts a length, a count, an index or an npy header it
-has not checked against the bytes actually present, and counts what the JSON part would
-build before json.loads builds it, so a forged message costs at most its caps.
+(big-endian). The decoder never trusts a length, a count, an index or an array's declared
+size it has not checked against the bytes actually present, and counts what the JSON part
+would build before json.loads builds it, so a forged message costs at most its caps.
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ import struct
 import numpy as np
 
 from .caps import MAX_ATTACHMENTS, MAX_DEPTH, MAX_INT_DIGITS, Budget, Caps, CodecError, NotEncodable, separators
-from .npy import ALLOWED_DTYPE_KINDS, MAX_NPY_HEADER
+from .arrays import ALLOWED_DTYPE_KINDS
 from .values import (DECODERS, ENCODERS, NP_SCALAR_TYPES, CallbackRef, ErrorInfo, HandleRef, Obj, enc_ndarray,
                      enc_npscalar)
 
@@ -191,7 +191,7 @@ def _split(data, caps: Caps) -> tuple[str, list]:
     # Each attachment needs at least its 8-byte length, so a larger count is a lie.
     if count > MAX_ATTACHMENTS or count * 8 > size - pos:
         raise CodecError(f"attachment count {count} exceeds the cap or the {size - pos} bytes left")
-    limit = caps.array_bytes + MAX_NPY_HEADER + 16
+    limit = caps.array_bytes
     attachments = []
     for index in range(count):
         if pos + 8 > size:

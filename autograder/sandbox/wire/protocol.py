@@ -34,6 +34,8 @@ class Op(str, enum.Enum):
     REF = "ref"                        # target, name or key -> always a handle
     FETCH = "fetch"                    # target -> data if it has an encoding
     WRITE_INTO = "write_into"          # target, values: target[key][...] = value for each
+    SUBTRACT_FROM = "subtract_from"    # target, name, values: target.name[key] -= value for each
+    PROBE = "probe"                    # target, indices, h, fn, args, kwargs: fn(...) at target[i] +- h
     CALLBACK_RETURN = "callback_return"  # value
     CALLBACK_RAISE = "callback_raise"    # error
 
@@ -57,6 +59,8 @@ REQUEST_FIELDS = {
     Op.REF: ("target", "name", "key"),
     Op.FETCH: ("target",),
     Op.WRITE_INTO: ("target", "values"),
+    Op.SUBTRACT_FROM: ("target", "name", "values"),
+    Op.PROBE: ("target", "indices", "h", "fn", "args", "kwargs"),
     Op.CALLBACK_RETURN: ("value",),
     Op.CALLBACK_RAISE: ("error",),
 }

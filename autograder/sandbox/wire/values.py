@@ -20,7 +20,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from . import npy
+from . import arrays
 from .caps import MAX_INT_DIGITS, MAX_KEY_INT, CodecError, NotEncodable, clipped_repr
 
 # Any int of at most this many bits prints in at most MAX_INT_DIGITS digits.
@@ -227,7 +227,7 @@ def enc_npscalar(enc, value):
 
 def _dec_npscalar(dec, payload):
     fields = _record(payload, ("dtype", "value"))
-    dtype = npy.check_dtype(fields["dtype"])
+    dtype = arrays.check_dtype(fields["dtype"])
     value = dec.value(fields["value"])
     if _extended(dtype):
         if type(value) is not bytes or len(value) != dtype.itemsize:
@@ -256,23 +256,29 @@ def _dec_npscalar(dec, payload):
 
 
 def enc_ndarray(enc, value):
-    if value.dtype.kind not in npy.ALLOWED_DTYPE_KINDS or value.dtype.fields is not None:
+    if value.dtype.kind not in arrays.ALLOWED_DTYPE_KINDS or value.dtype.fields is not None:
         raise NotEncodable(f"ndarray of dtype {value.dtype} has no data encoding")
     if value.nbytes > enc.caps.array_bytes:
         raise NotEncodable(f"ndarray of {value.nbytes} bytes exceeds the {enc.caps.array_bytes}-byte cap")
-    enc.attach(npy.save(value))
-    return {"$ndarray": len(enc.attachments) - 1}
+    enc.attach(arrays.data(value))
+    descr, shape = arrays.header(value)
+    return {"$ndarray": {"at": len(enc.attachments) - 1, "dtype": descr, "shape": shape}}
+
+
+_NDARRAY_FIELDS = ("at", "dtype", "shape")
 
 
 def _dec_ndarray(dec, payload):
-    if type(payload) is not int or not 0 <= payload < len(dec.attachments):
-        raise CodecError(f"$ndarray index {clipped_repr(payload)} is not one of the "
+    fields = _record(payload, _NDARRAY_FIELDS)
+    index = fields["at"]
+    if type(index) is not int or not 0 <= index < len(dec.attachments):
+        raise CodecError(f"$ndarray attachment {clipped_repr(index)} is not one of the "
                          f"{len(dec.attachments)} attachments")
-    raw = dec.attachments[payload]
+    raw = dec.attachments[index]
     if raw is None:
-        raise CodecError(f"attachment {payload} is referenced twice")
-    dec.attachments[payload] = None
-    return npy.load(raw, dec.caps.array_bytes)
+        raise CodecError(f"attachment {index} is referenced twice")
+    dec.attachments[index] = None
+    return arrays.load(fields["dtype"], fields["shape"], raw, dec.caps.array_bytes)
 
 
 # ---------------------------------------------------------------- references and errors
@@ -375,5 +381,5 @@ DECODERS = {tag: dec for tag, _, _, dec in TABLE if tag is not None}
 # numpy scalar types whose dtype is a plain number; anything else (str_, void, object) is not data.
 NP_SCALAR_TYPES = frozenset(
     t for t in set(np.sctypeDict.values())
-    if issubclass(t, np.generic) and np.dtype(t).kind in npy.ALLOWED_DTYPE_KINDS
+    if issubclass(t, np.generic) and np.dtype(t).kind in arrays.ALLOWED_DTYPE_KINDS
 )

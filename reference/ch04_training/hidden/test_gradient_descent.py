@@ -6,14 +6,30 @@ import pytest
 from autograder.grading import tolerances as tol
 from autograder.grading.checks import assert_close
 from autograder.grading.own import assert_reference_or_own
+from autograder.grading.resident import function
 from reference.ch04_training.own_helpers import numerical_gradient_helper
 from reference.ch04_training.hints import gradient_descent_variants
 
 pytestmark = pytest.mark.item("gradient_descent")
 
 
-def function_2(x):
-    return float(np.sum(x ** 2))
+# The functions descended are resident where the student's code runs (resident.function):
+# gradient_descent calls f hundreds of times, and a callback costs a round trip each.
+FUNCTION_2 = """
+def make():
+    import numpy as np
+    def function_2(x):
+        return float(np.sum(x ** 2))
+    return function_2
+"""
+
+BOWL = """
+def make(center):
+    import numpy as np
+    def bowl(x):
+        return float(np.sum((x - center) ** 2))
+    return bowl
+"""
 
 
 def _descent_with_own_gradient(student, f, init_x, lr, step_num):
@@ -28,8 +44,10 @@ def _descent_with_own_gradient(student, f, init_x, lr, step_num):
     return x
 
 
-def _check(student, reference, f, init_x, call, **kwargs):
-    expected = reference.gradient_descent(f, init_x.copy(), **kwargs)
+def _check(student, reference, functions, init_x, call, **kwargs):
+    """`functions`: the pair resident.function returns (f here, and f where the student's code runs)."""
+    here, f = functions
+    expected = reference.gradient_descent(here, init_x.copy(), **kwargs)
     got = student.gradient_descent(f, init_x.copy(), **kwargs)
     lr, step_num = kwargs.get("lr", 0.01), kwargs.get("step_num", 100)
 
@@ -43,34 +61,26 @@ def _check(student, reference, f, init_x, call, **kwargs):
         lambda: _descent_with_own_gradient(student, f, init_x, lr, step_num),
         helpers=(numerical_gradient_helper(student, init_x),), again=again, call=call,
         inputs={"init_x": init_x}, rtol=tol.DESCENT_RTOL, atol=tol.DESCENT_ATOL,
-        variants=gradient_descent_variants(f, init_x, lr, step_num))
+        variants=gradient_descent_variants(here, init_x, lr, step_num))
 
 
 @pytest.mark.points(3)
 def test_book_example(student, reference):
     """gradient_descent(function_2, [-3.0, 4.0], lr=0.1, step_num=100) ends near [0, 0]"""
-    _check(student, reference, function_2, np.array([-3.0, 4.0]),
+    _check(student, reference, function(student, FUNCTION_2), np.array([-3.0, 4.0]),
            "gradient_descent(function_2, init_x, lr=0.1, step_num=100)", lr=0.1, step_num=100)
 
 
 @pytest.mark.points(2)
 def test_default_learning_rate_and_steps(student, reference, rng):
     """with the defaults lr=0.01, step_num=100, x moves part of the way to the minimum"""
-    center = rng.normal(size=3)
-
-    def bowl(x):
-        return float(np.sum((x - center) ** 2))
-
+    bowl = function(student, BOWL, rng.normal(size=3))
     _check(student, reference, bowl, rng.normal(size=3), "gradient_descent(f, init_x)")
 
 
 @pytest.mark.points(1)
 def test_takes_step_num_steps_of_size_lr(student, reference, rng):
     """gradient_descent(f, init_x, lr=0.2, step_num=7) takes exactly 7 steps of size lr"""
-    center = rng.normal(size=2)
-
-    def bowl(x):
-        return float(np.sum((x - center) ** 2))
-
+    bowl = function(student, BOWL, rng.normal(size=2))
     _check(student, reference, bowl, rng.normal(size=2),
            "gradient_descent(f, init_x, lr=0.2, step_num=7)", lr=0.2, step_num=7)

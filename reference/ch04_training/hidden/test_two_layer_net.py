@@ -66,7 +66,7 @@ def _own_predict(student, params, x):
 
 def _own_loss_gradient(mine, x, t):
     """The numerical gradient of the student's own loss, taken here, for gradient()."""
-    return {key: params_numerical_grad(mine, lambda: mine.loss(x, t), key, h=tol.NUMERICAL_H)
+    return {key: params_numerical_grad(mine, key, mine.loss, x, t, h=tol.NUMERICAL_H)
             for key in SHAPES}
 
 

@@ -210,7 +210,7 @@ def test_gradient_matches_own_loss(student, reference, rng):
     # A loss that does not depend on the params (a constant) agrees with a gradient of zeros.
     expected = s.ref.gradient(s.x, s.t)
     for key in SHAPES:
-        numerical = params_numerical_grad(s.mine, lambda: s.mine.loss(s.x, s.t), key)
+        numerical = params_numerical_grad(s.mine, key, s.mine.loss, s.x, s.t)
         # A loss that does not move at all when params[key] does (a numerical gradient of
         # zeros) means the layers hold other arrays than net.params.
         with _explain(student, reference, numerical, [np.zeros_like(numerical)]):

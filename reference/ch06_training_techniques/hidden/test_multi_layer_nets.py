@@ -115,7 +115,7 @@ def check_gradient_against_own_loss(mine, ref, x, t, shapes, *loss_args):
     grads = assert_keys(mine.gradient(x, t), shapes, call="net.gradient(x, t)")
     expected = ref.gradient(x, t)
     for key in shapes:
-        numerical = params_numerical_grad(mine, lambda: mine.loss(x, t, *loss_args), key)
+        numerical = params_numerical_grad(mine, key, mine.loss, x, t, *loss_args)
         assert_own_grad_close(grads[key], numerical, expected[key],
                               call=f"net.gradient(x, t)['{key}']", inputs={"x": x, "t": t},
                               threshold=tol.NUMERICAL_GRAD_REL_TOL)
