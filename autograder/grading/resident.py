@@ -91,7 +91,7 @@ def function(student, make_source: str, *data) -> tuple[Callable, Callable]:
     """A suite's own function twice: here, and where the student's code runs.
 
     `make_source` defines `make(*data)`, which returns the function (its imports inside
-    make). A function the student's code calls thousands of times (gradient_descent's f)
+    make); data may hold the student's objects (a network whose loss the function calls). A function the student's code calls thousands of times (gradient_descent's f)
     costs a round trip per call as a callback; resident, it costs nothing to cross. It is
     the suite's function all the same: a student who changed it there only changes what
     their own code computes. Returns (local, resident); without a sandbox both are local."""
@@ -107,7 +107,7 @@ def function(student, make_source: str, *data) -> tuple[Callable, Callable]:
     name = f"__dlfs_function_{next(_NAMES)}__"
     sandbox.define(name, f"def {name}():\n{textwrap.indent(make_source, '    ')}\n    return make\n")
     maker = sandbox.ref(module, name=name)
-    return local, maker()(*data)
+    return local, maker()(*(_unwrapped(value) for value in data))
 
 
 def seed_numpy(student, seed: int) -> bool:

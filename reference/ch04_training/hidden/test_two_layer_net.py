@@ -12,7 +12,7 @@ from autograder.grading.learning import digits, train
 from autograder.grading.own import assert_reference_or_own
 from reference.ch03_neural_networks.own_helpers import one_hot_like, sigmoid_helper, softmax_helper
 from reference.ch04_training.own_helpers import cross_entropy_helper, numerical_gradient_helper
-from autograder.grading.resident import param_in_place, params_numerical_grad, set_params
+from autograder.grading.resident import function, param_in_place, params_numerical_grad, set_params
 from reference.ch03_neural_networks.hints import accuracy_variants
 from reference.ch04_training import TwoLayerNet as ReferenceNet
 
@@ -77,12 +77,20 @@ def _own_numerical_gradient(student, mine, x, t, params):
     in the book's order from `params`, where the student's own call started."""
     for key, value in params.items():
         param_in_place(mine, key)[...] = value
-
-    def loss_W(W):
-        return mine.loss(x, t)
-
+    _, loss_W = function(student, LOSS_OF_PARAMS, mine, x, t)
     return {key: student.inplace.numerical_gradient(loss_W, param_in_place(mine, key))
             for key in SHAPES}
+
+
+# The book's `loss_W = lambda W: net.loss(x, t)`, resident beside the student's code (the
+# student's numerical_gradient calls it twice per entry); each call on copies of x and t,
+# as a call from here would be.
+LOSS_OF_PARAMS = """
+def make(net, x, t):
+    def loss_W(W):
+        return net.loss(x.copy(), t.copy())
+    return loss_W
+"""
 
 
 @pytest.mark.points(2)
