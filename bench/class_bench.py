@@ -7,7 +7,8 @@ Prints, in one run:
   - the same class on a 2-worker Dask LocalCluster (the --scheduler path, on loopback);
   - peak memory per worker process, and of the sandboxes under them;
   - a plain process per notebook (exec the cells, eight asserts: the floor) against this
-    grader on the same chapter;
+    grader on the same chapter, with its whole suite and with the floor's eight asserts
+    as its suite (bench/floor_ch04: what the grader costs around a suite that small);
   - the latency of the students' local check (python -m dlfs_check) on one notebook;
 and ends with the line `median s per submission-chapter: X` (2 workers, as `make grade`
 runs on this 2-core machine).
@@ -45,7 +46,7 @@ import nbformat
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from autograder.assignment import load_assignment  # noqa: E402
+from autograder.assignment import load_assignment, load_assignment_file  # noqa: E402
 from autograder.batch import run_batch  # noqa: E402
 from autograder.executor import LocalPoolExecutor, SerialExecutor  # noqa: E402
 from autograder.submissions import Submission  # noqa: E402
@@ -238,6 +239,20 @@ def plain_floor(subs: list[Submission]) -> float:
     return (time.perf_counter() - began) / len(subs)
 
 
+def floor_suite(subs: list[Submission], out: Path) -> float:
+    """Wall seconds per notebook of this grader with the floor's eight asserts as its suite
+    (2 workers, the second of two runs: the first starts the workers' templates)."""
+    assignment = load_assignment_file(ROOT / "bench" / "floor_ch04")
+    walls = []
+    for attempt in range(2):
+        began = time.perf_counter()
+        with closing(LocalPoolExecutor(2)) as executor:
+            run_batch(subs, out / str(attempt), assignment=assignment, assignment_from_file=True,
+                      force=True, executor=executor)
+        walls.append(time.perf_counter() - began)
+    return walls[-1] / len(subs)
+
+
 def mb(value: int) -> str:
     return f"{value / 2**20:.0f} MB"
 
@@ -296,9 +311,13 @@ def main() -> None:
 
         floor = plain_floor(classes[SCALE_CHAPTER])
         graded = next(run for size, run in scaled_runs if size == max(SCALES))
+        eight = floor_suite(classes[SCALE_CHAPTER], work / "floor-suite")
         print(f"\nplain process per notebook, 2 at a time (exec the cells, 8 asserts; the floor): "
-              f"{floor:.3f} s/nb; this grader, {max(SCALES)} {SCALE_CHAPTER} submissions: "
+              f"{floor:.3f} s/nb")
+        print(f"  this grader, {max(SCALES)} {SCALE_CHAPTER} submissions, whole suite: "
               f"{graded['wall'] / graded['count']:.3f} s/nb = {graded['wall'] / graded['count'] / floor:.2f}x the floor")
+        print(f"  this grader, the same {len(classes[SCALE_CHAPTER])} notebooks as the floor, the floor's 8 asserts "
+              f"as its suite: {eight:.3f} s/nb = {eight / floor:.2f}x the floor")
         print(f"students' local check (python -m dlfs_check, ch04 reference): "
               f"{local_check_latency(work):.2f} s")
         print(f"median s per submission-chapter: {statistics.median(two['own']):.3f}")

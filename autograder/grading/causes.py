@@ -23,6 +23,7 @@ import ast
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from ..ingest.explain import close_names, shadowed, written_cell
 from ..ingest.model import Definition, IngestResult, Skipped, Unread
@@ -72,8 +73,15 @@ class NotebookSummary:
     load_errors: Mapping[int, tuple[int, str]] = field(default_factory=dict)
     # Star imports that failed in grading: (cell, module).
     failed_star_imports: tuple[tuple[int, str], ...] = ()
-    # Each function's and method's qualified name -> (its parameters, its other local names).
-    scopes: Mapping[str, tuple[tuple[str, ...], tuple[str, ...]]] = field(default_factory=dict)
+    # The graded blocks' (label, source): read again only when a NameError needs scopes.
+    blocks: tuple[tuple[str, str], ...] = ()
+
+    @cached_property
+    def scopes(self) -> Mapping[str, tuple[tuple[str, ...], tuple[str, ...]]]:
+        """Each function's and method's qualified name -> (its parameters, its other local
+        names). Parsed on first use: most notebooks raise no NameError, and parsing every
+        block again costs more than the rest of a passing suite's bookkeeping."""
+        return scopes_of(self.blocks)
 
 
 def summarize(ingest: IngestResult, graded: Mapping[str, str],
@@ -88,7 +96,7 @@ def summarize(ingest: IngestResult, graded: Mapping[str, str],
             stars.append((cell, match.group(1)))
     return NotebookSummary(ingest.definitions, ingest.skipped, ingest.unread, dict(graded),
                            tuple((c, line) for c, line, _ in ingest.report.syntax_errors),
-                           dict(load_errors or {}), tuple(stars), scopes_of(ingest.blocks))
+                           dict(load_errors or {}), tuple(stars), tuple(ingest.blocks))
 
 
 def scopes_of(blocks) -> dict[str, tuple[tuple[str, ...], tuple[str, ...]]]:
