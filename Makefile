@@ -94,6 +94,7 @@ bench: setup-dev
 	$(PY) bench/grade_batch.py 60 2
 	$(PY) bench/similarity.py 200
 	$(PY) bench/class_bench.py
+	$(PY) bench/nbgrader_side.py
 
 clean: export DLFS_OUT = $(OUT)
 clean:
