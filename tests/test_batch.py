@@ -157,8 +157,9 @@ def test_a_roster_with_a_student_twice_is_refused_before_grading(tmp_path, capsy
     roster = tmp_path / "roster.csv"
     roster.write_text("student,name\npark,A\nPark ,B\n", encoding="utf-8")
     out = tmp_path / "out"
-    assert main(["grade", str(PARK), "--out", str(out), "--roster", str(roster)]) == 2
-    assert "again" in capsys.readouterr().err
+    assert main(["grade", str(PARK), "--out", str(out), "--roster", str(roster), "--lang", "en"]) == 2
+    said = capsys.readouterr().err
+    assert "line 3" in said and "line 2" in said and "'Park'" in said
     assert not (out / "gradebook.sqlite").exists()
 
 
