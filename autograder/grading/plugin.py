@@ -9,7 +9,8 @@ keeps its text), and travels on the report to the collector.
 Fixtures offered to hidden tests, by SuiteHost (which outlives a run) from the run's
 GradingPlugin: `student` (the StudentView of this submission), `reference` (the chapter's
 reference package), `rng` (a Generator seeded by run seed + node id + the submission's
-salt, see inputs.py).
+salt, see inputs.py), `set_params` (resident.set_params: the public tests, run here to
+compare with the students' local check, write a network's parameters with it).
 Markers read: `item("softmax")` and `points(2)` (module-level `pytestmark` works too).
 A failure that lies in another graded item gets a sentence naming it (roots.py).
 Everything an outcome says is data (feedback/): catalog keys and their fields, what the
@@ -31,7 +32,7 @@ import pytest
 from ..feedback import Feedback, Message, Part, Verbatim, Where, msg
 from ..sandbox.errors import (SandboxCrashed, StaleHandle, StudentFault, StudentRaised,
                               TimeLimitExceeded, UnsafeValue)
-from . import inputs, roots
+from . import inputs, resident, roots
 from .signature import signature_hint
 from .causes import NotebookSummary, name_error_hint
 from .checks import CheckFailed, collecting_notes
@@ -172,6 +173,10 @@ class SuiteHost:
     @pytest.fixture
     def rng(self, request):
         return self._run()._rng_for(request.node.nodeid)
+
+    @pytest.fixture
+    def set_params(self):
+        return resident.set_params
 
     # The run's hooks, passed to its GradingPlugin (see the class's docstring).
     @pytest.hookimpl(tryfirst=True)

@@ -1,7 +1,8 @@
 """Run public test files with pytest, in this process, against one notebook's definitions.
 
-Each test gets the fixtures `student` (view.StudentCode) and `rng` (seeded from the test's
-id, as grading seeds its own tests, so the same inputs every run). Outcomes are collected
+Each test gets the fixtures `student` (view.StudentCode), `rng` (seeded from the test's
+id, as grading seeds its own tests, so the same inputs every run) and `set_params`
+(expect.set_params: the grader offers its own, for a network behind its sandbox). Outcomes are collected
 by a plugin object, phase by phase; pytest's own terminal report is built and dropped.
 """
 
@@ -21,6 +22,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from . import expect
 from .expect import Miss
 from .messages import LANGS, say
 from .view import Imported, NotCallable, NotDefined
@@ -119,6 +121,10 @@ class PublicPlugin:
     @pytest.fixture
     def rng(self, request):
         return np.random.default_rng([0, zlib.crc32(request.node.nodeid.encode("utf-8"))])
+
+    @pytest.fixture
+    def set_params(self):
+        return expect.set_params
 
     def pytest_configure(self, config):
         config.addinivalue_line("markers", "item(name): the graded item a test checks")
