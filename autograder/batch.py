@@ -37,6 +37,7 @@ from .report import moodle
 from .report.history import history_rows
 from .report.exports import assignments_of, canvas_unmatched, export_builders
 from .report.roster import Roster, read_roster
+from .report.code_form import Form
 from .report.similarity import find_similar
 from .report.render import atomic_write, render_dashboard, render_feedback, summary_csv, write_student_files
 from .result import ErrorCode, GradingResult, RunError
@@ -67,6 +68,7 @@ def run_batch(submissions: list[Submission], out_dir: Path, *, assignment: Assig
     students = out_dir / STUDENTS_DIR
     jobs = max(1, jobs or os.cpu_count() or 1)
     finished: dict[str, GradingResult] = {}
+    forms: dict[str, Form] = {}             # item code -> canonical form, from the workers
     cached = 0
     class_roster = read_roster(roster)     # read first: a bad roster fails before any grading
     faults = Faults()
@@ -93,6 +95,7 @@ def run_batch(submissions: list[Submission], out_dir: Path, *, assignment: Assig
                 faults.student("results", sid, lambda: write_student_files(
                     students, sid, units.plain_files(result, files.lang)))
             finished[sid] = result
+            forms.update(done.forms)
             if progress:
                 faults.student("progress", sid, lambda: progress(result))
 
@@ -126,7 +129,7 @@ def run_batch(submissions: list[Submission], out_dir: Path, *, assignment: Assig
         latest = book.latest_per_assignment(
             on_error=lambda sid, exc: faults.note("gradebook", sid, exc, "dropped"))
     write_class_files(out_dir, _with_unrecorded(latest, unrecorded), faults, class_roster,
-                      lang or DEFAULT_LANG, canvas_ids)
+                      lang or DEFAULT_LANG, canvas_ids, forms)
     ordered = [finished[s.student_id] for s in submissions if s.student_id in finished]
     return BatchResult(ordered, time.monotonic() - started, cached, faults.items)
 
@@ -169,9 +172,10 @@ def _lost_result(prep, lang: str | None, faults: Faults) -> Done:
 
 def write_class_files(out_dir: Path, latest: list[GradingResult], faults: Faults,
                       class_roster: Roster, lang: str,
-                      canvas_ids: dict[str, str] | None = None) -> None:
+                      canvas_ids: dict[str, str] | None = None, forms: dict[str, Form] | None = None) -> None:
     """summary.csv, the exports and the dashboard from every (student, assignment)'s latest
-    result; each stage drops or neutralises an offending student and still writes its file."""
+    result; each stage drops or neutralises an offending student and still writes its file.
+    `forms`: the canonical forms the workers computed (the rest are computed here)."""
     summary = faults.klass("summary", summary_csv, latest, None)
     if summary is not None:
         faults.student("summary", "", lambda: atomic_write(out_dir / "summary.csv", summary))
@@ -187,7 +191,7 @@ def write_class_files(out_dir: Path, latest: list[GradingResult], faults: Faults
         log.warning("%d graded student(s) are not on the roster: %s", len(missing), ", ".join(missing))
     if unused:
         log.warning("%d roster row(s) matched no result: %s", len(unused), ", ".join(unused))
-    similar = faults.klass("similarity", find_similar, latest, None)
+    similar = faults.klass("similarity", lambda results: find_similar(results, forms), latest, None)
     pairs, skipped = (similar.pairs, similar.skipped) if similar is not None else ([], [])
     for item in skipped:
         log.warning("similarity: %s's %s left out (%s)", item.student_id, item.item, item.reason)

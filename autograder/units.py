@@ -32,6 +32,7 @@ from .feedback import msg
 from .messages import DEFAULT_LANG
 from .pipeline import AssignmentRef, Prepared, blank, grade, prepare
 from .poststage import Faults, StageFault, neutral
+from .report.code_form import Form, forms_of
 from .report.render import StudentFiles, render_student_files
 from .report.results_json import dumps, to_dict
 from .result import ErrorCode, GradingResult, RunError
@@ -90,10 +91,12 @@ class Job:
 @dataclass
 class Done:
     """A Job's outcome: the result, that student's files (None: not even results.json could
-    be rendered), and what failed on the way, each already logged where it failed."""
+    be rendered), the canonical forms of its items' code (its share of the similarity
+    pass), and what failed on the way, each already logged where it failed."""
     result: GradingResult
     files: StudentFiles | None
     faults: list[StageFault] = field(default_factory=list)
+    forms: dict[str, Form] = field(default_factory=dict)
 
 
 def finish(job: Job, *, seed: int = 0, secret: bytes = b"", lang: str | None = None) -> Done:
@@ -101,7 +104,11 @@ def finish(job: Job, *, seed: int = 0, secret: bytes = b"", lang: str | None = N
     `lang`: the command line's --lang, which wins over the assignment's."""
     result = job.reuse or grade(job.prep, seed=seed, secret=secret)
     faults = Faults()
-    return Done(result, student_files(result, job.prep, lang, faults), faults.items)
+    files = student_files(result, job.prep, lang, faults)
+    # A failure here only leaves the forms to the parent's similarity pass.
+    forms = faults.student("similarity", result.student_id,
+                           lambda: forms_of((result.item_sources or {}).values()), {})
+    return Done(result, files, faults.items, forms)
 
 
 def student_files(result: GradingResult, prep: Prepared, lang: str | None, faults: Faults) -> StudentFiles | None:

@@ -116,3 +116,18 @@ def test_an_interrupted_batch_keeps_what_finished_and_the_next_run_resumes(tmp_p
     again = run_batch(_class(), tmp_path, executor=SerialExecutor(), progress=lambda r: seen.append(r.student_id))
     assert again.cached == 1 and [r.reused_run is not None for r in again.results] == [True, False]
     assert sorted(seen[1:]) == ["lee", "park"]      # once per submission, reused or graded
+
+
+def test_the_workers_normalise_the_code_the_similarity_pass_compares(tmp_path, monkeypatch):
+    """Each submission's share of the similarity pass (its items' canonical forms) is done
+    where it was graded: the parent only pairs forms up, and still finds the copy."""
+    from autograder.report import similarity
+    copy = tmp_path / "copy.ipynb"
+    copy.write_bytes((EXAMPLES / CLASS["park"]).read_bytes() + b"\n")
+    monkeypatch.setattr(similarity, "canonical_form", parent_only(similarity.canonical_form, "normalised code"))
+    with LocalPoolExecutor(2) as executor:
+        batch = run_batch(_class() + [Submission("copy", copy)], tmp_path / "out", executor=executor, force=True)
+    assert batch.faults == []
+    dashboard = (tmp_path / "out" / "dashboard.html").read_text(encoding="utf-8")
+    pairs = dashboard.split('<table class="similar">', 1)[1].split("</table>", 1)[0]
+    assert "<td>copy</td><td>park</td>" in pairs and "lee" not in pairs

@@ -186,10 +186,10 @@ def test_an_undecodable_file_name_is_stored_readably_with_its_bytes(tmp_path):
 
 
 def _poisoned_similarity(real):
-    def similar(results):
+    def similar(results, known=None):
         if any(r.student_id == "lee" and r.item_sources for r in results):
             raise ValueError("Exceeds the limit (4300 digits) for integer string conversion")
-        return real(results)
+        return real(results, known)
     return similar
 
 

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import ast
 import hashlib
+from dataclasses import dataclass
 
 MIN_NODES = 25            # an item's normalised AST must be at least this big to count
 LONG_LITERAL = 32         # constants in one list/tuple/set/dict display kept as written
@@ -226,3 +227,29 @@ def normalise(code: str) -> str | None:
         return canonical_form(code)
     except Unusable:
         return None
+
+
+@dataclass(frozen=True)
+class Form:
+    """canonical_form's answer as data, to carry from the worker that computed it: the
+    form (None: too small to tell anyone apart), or why there is none (Unusable's reason)."""
+    form: str | None = None
+    unusable: str | None = None
+
+    def value(self) -> str | None:
+        if self.unusable is not None:
+            raise Unusable(self.unusable)
+        return self.form
+
+
+def form_of(code: str) -> Form:
+    try:
+        return Form(canonical_form(code))
+    except Unusable as why:
+        return Form(unusable=why.reason)
+
+
+def forms_of(sources) -> dict[str, Form]:
+    """Each item source's code -> its Form: a submission's share of the similarity pass,
+    computed where the submission was graded (`sources`: result.item_sources' values)."""
+    return {source.code: form_of(source.code) for source in sources}

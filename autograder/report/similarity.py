@@ -21,13 +21,14 @@ import hashlib
 import itertools
 import re
 from collections import Counter
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 import numpy as np
 
 from ..result import GradingResult
 from ..text import one_line
-from .code_form import Unusable, canonical_form
+from .code_form import Form, Unusable, canonical_form
 
 NEAR = 0.95               # token similarity counted as the same code
 MIN_SCORE = 0.5           # share of comparable items that must match to flag a pair
@@ -145,8 +146,11 @@ def _item_matches(forms: dict[str, str], limit: float, report: SimilarityReport)
             yield from (tuple(sorted(p)) for p in itertools.product(groups[a], groups[b]))
 
 
-def find_similar(results: list[GradingResult]) -> SimilarityReport:
-    """Flagged pairs, most similar first, and the items that could not be compared."""
+def find_similar(results: list[GradingResult], known: Mapping[str, Form] | None = None) -> SimilarityReport:
+    """Flagged pairs, most similar first, and the items that could not be compared.
+    `known`: code -> its Form, computed in the workers (code_form.forms_of); the rest is
+    normalised here (results from earlier runs, or a worker that could not)."""
+    known = known or {}
     report = SimilarityReport()
     by_assignment: dict[str, dict[str, dict[str, str]]] = {}
     for result in results:
@@ -156,7 +160,8 @@ def find_similar(results: list[GradingResult]) -> SimilarityReport:
         forms = {}
         for item, source in result.item_sources.items():
             try:
-                form = canonical_form(source.code)
+                found = known.get(source.code)
+                form = found.value() if found is not None else canonical_form(source.code)
             except Unusable as why:
                 report.skipped.append(Skipped(result.student_id, assignment, item, why.reason))
                 continue
