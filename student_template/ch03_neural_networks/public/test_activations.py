@@ -59,6 +59,20 @@ def test_sigmoid_is_increasing(student):
                  "sigmoid(x)", "hint.formula")
 
 
+# sigmoid at a few points, checked by hash: a curve of the right shape (an S from 0 to 1
+# through 0.5, such as 0.5 * (1 + tanh(x))) can pass every property above and still not be
+# the sigmoid. The points are chosen away from rounding boundaries, so float32 passes too.
+SIGMOID_X = np.array([-4.2, -2.5, -1.3, -0.4, 0.7, 1.6, 3.1, 5.3])
+
+
+@pytest.mark.item("sigmoid")
+def test_sigmoid_values(student):
+    """시그모이드의 값이 맞다 (해시로 비교)
+    sigmoid gives the right values (compared by hash)"""
+    out = expect.shape(student.sigmoid(SIGMOID_X), SIGMOID_X.shape, "sigmoid(x)")
+    expect.hashed(out, "8939062b5f6b54e24d4a34ccc9e5e60c", "ch03/sigmoid/1", "sigmoid(x)", hint="hint.formula")
+
+
 @pytest.mark.item("relu")
 def test_relu_is_never_negative(student, rng):
     """ReLU 의 결과는 0 이상이고, 양수 입력은 그대로 나온다
