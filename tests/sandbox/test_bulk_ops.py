@@ -104,3 +104,23 @@ def test_a_resident_function_runs_beside_the_students_code_and_stays_out_of_thei
     sandbox.restart()
     with pytest.raises(StaleHandle):
         there(np.zeros(2))
+
+
+def test_a_numerical_gradient_says_how_far_it_may_be_off(student):
+    """Where the loss is smooth the two step sizes agree to round-off; where it curves
+    sharply (here 1 / sqrt(w^2 + eps), batch norm's shape over a near-constant column) the
+    estimate's own error shows, and an analytic gradient is held only to what it can tell."""
+    net = student.Net()
+    x = np.array([1.0, 2.0])
+    grad, error = resident.params_numerical_grad_and_error(net, "W", net.loss, x, h=1e-5)
+    np.testing.assert_allclose(grad, [2.0, -4.0, 6.0], rtol=1e-6)
+    assert np.all(error < 1e-6)
+    namespace: dict = {}
+    exec("import numpy as np\nclass Sharp:\n    def __init__(self):\n        self.params = {'w': np.array([3e-5])}\n"
+         "    def loss(self):\n        return float(1 / np.sqrt(self.params['w'][0] ** 2 + 1e-9))\n", namespace)
+    sharp = namespace["Sharp"]()
+    w = 3e-5
+    true = -w / (w * w + 1e-9) ** 1.5
+    grad, error = resident.params_numerical_grad_and_error(sharp, "w", sharp.loss, h=1e-5)
+    assert abs(grad[0] - true) > 1e-4 * abs(true)        # the estimate misses the true slope...
+    assert error[0] >= abs(grad[0] - true)               # ...and says by how much it may

@@ -16,7 +16,7 @@ from autograder.grading.checks import (assert_close, assert_grad_close, assert_k
                                        assert_true)
 from autograder.grading.gradcheck import assert_own_grad_close
 from autograder.grading.learning import digits, train
-from autograder.grading.resident import params_numerical_grad, seed_numpy, set_params
+from autograder.grading.resident import params_numerical_grad_and_error, seed_numpy, set_params
 from reference.ch03_neural_networks.hints import accuracy_variants
 from reference.ch06_training_techniques.hints import (weight_decay_grad_variants,
                                                       weight_decay_loss_variants)
@@ -115,10 +115,13 @@ def check_gradient_against_own_loss(mine, ref, x, t, shapes, *loss_args):
     grads = assert_keys(mine.gradient(x, t), shapes, call="net.gradient(x, t)")
     expected = ref.gradient(x, t)
     for key in shapes:
-        numerical = params_numerical_grad(mine, key, mine.loss, x, t, *loss_args)
+        # An entry is held to what its numerical estimate can tell: batch norm over a
+        # nearly constant column curves the loss enough to move a central difference
+        # by more than the threshold (a correct gradient failed 1 draw in 40).
+        numerical, error = params_numerical_grad_and_error(mine, key, mine.loss, x, t, *loss_args)
         assert_own_grad_close(grads[key], numerical, expected[key],
                               call=f"net.gradient(x, t)['{key}']", inputs={"x": x, "t": t},
-                              threshold=tol.NUMERICAL_GRAD_REL_TOL)
+                              threshold=tol.NUMERICAL_GRAD_REL_TOL, atol=np.maximum(tol.GRAD_ATOL, error))
 
 
 def check_learns(student, cls, args):
