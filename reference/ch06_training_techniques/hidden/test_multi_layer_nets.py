@@ -37,6 +37,8 @@ MLN, EXT = "MultiLayerNet", "MultiLayerNetExtend"
 DEEP = (4, [5, 4], 3)      # two hidden layers: the loop over layers must be right
 SMALL = (3, [4], 2)        # for numerical gradients through the sandbox
 BATCH = 6
+# A share of a gradient's largest entry that any entry may miss the own-loss estimate by.
+OWN_LOSS_SCALE_ATOL = 1e-5
 
 
 def _shapes(sizes, batchnorm=False):
@@ -115,13 +117,18 @@ def check_gradient_against_own_loss(mine, ref, x, t, shapes, *loss_args):
     grads = assert_keys(mine.gradient(x, t), shapes, call="net.gradient(x, t)")
     expected = ref.gradient(x, t)
     for key in shapes:
-        # An entry is held to what its numerical estimate can tell: batch norm over a
-        # nearly constant column curves the loss enough to move a central difference
-        # by more than the threshold (a correct gradient failed 1 draw in 40).
+        # An entry is held to what its numerical estimate can tell (batch norm over a
+        # nearly constant column curves the loss enough to move a central difference by
+        # more than the threshold), and may miss by a small share of the array's largest
+        # entry: the book's loss keeps delta inside the log, which its backward leaves
+        # out, and on a small entry that shows as a relative error above the threshold.
+        # Without both, the correct reference failed about 1 draw in 25.
         numerical, error = params_numerical_grad_and_error(mine, key, mine.loss, x, t, *loss_args)
+        floor = OWN_LOSS_SCALE_ATOL * float(np.max(np.abs(numerical), initial=0.0))
         assert_own_grad_close(grads[key], numerical, expected[key],
                               call=f"net.gradient(x, t)['{key}']", inputs={"x": x, "t": t},
-                              threshold=tol.NUMERICAL_GRAD_REL_TOL, atol=np.maximum(tol.GRAD_ATOL, error))
+                              threshold=tol.NUMERICAL_GRAD_REL_TOL,
+                              atol=np.maximum(max(tol.GRAD_ATOL, floor), error))
 
 
 def check_learns(student, cls, args):
