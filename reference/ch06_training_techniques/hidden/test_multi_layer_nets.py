@@ -122,7 +122,7 @@ def check_gradient_against_own_loss(mine, ref, x, t, shapes, *loss_args):
         # more than the threshold), and may miss by a small share of the array's largest
         # entry: the book's loss keeps delta inside the log, which its backward leaves
         # out, and on a small entry that shows as a relative error above the threshold.
-        # Without both, the correct reference failed about 1 draw in 25.
+        # Without both, the correct reference failed about 1 draw in 40.
         numerical, error = params_numerical_grad_and_error(mine, key, mine.loss, x, t, *loss_args)
         floor = OWN_LOSS_SCALE_ATOL * float(np.max(np.abs(numerical), initial=0.0))
         assert_own_grad_close(grads[key], numerical, expected[key],
