@@ -13,8 +13,10 @@ grade a plain module) it is a local dict with the same contract.
 networks and its Dropout draw from np.random), so a regrade draws the same weights and
 masks and says the same words; the seed is salted per submission (inputs.py), so its
 author cannot know the draws ahead. `set_params` and `params_numerical_grad` reach a
-student network's params in place, where its layers hold them (the learning checks
-train through the same helpers).
+student network's params in place, where its layers hold them; `subtract_from_params`
+is the learning checks' training step. `function` puts one of the suite's own functions
+beside the student's code. The loops among these cross the wall once, not once a step:
+the sandbox runs them (Sandbox.probe, subtract_from, define).
 """
 
 from __future__ import annotations
@@ -91,10 +93,11 @@ def function(student, make_source: str, *data) -> tuple[Callable, Callable]:
     """A suite's own function twice: here, and where the student's code runs.
 
     `make_source` defines `make(*data)`, which returns the function (its imports inside
-    make); data may hold the student's objects (a network whose loss the function calls). A function the student's code calls thousands of times (gradient_descent's f)
-    costs a round trip per call as a callback; resident, it costs nothing to cross. It is
-    the suite's function all the same: a student who changed it there only changes what
-    their own code computes. Returns (local, resident); without a sandbox both are local."""
+    make); data may hold the student's objects (a network whose loss the function calls).
+    A function the student's code calls thousands of times (gradient_descent's f) costs a
+    round trip per call as a callback; resident, it costs nothing to cross. It is the
+    suite's function all the same: a student who changed it there only changes what their
+    own code computes. Returns (local, resident); without a sandbox both are local."""
     namespace: dict = {}
     exec(compile(make_source, "<suite function>", "exec"), namespace)  # noqa: S102 - the suite's own source
     local = namespace["make"](*data)
@@ -217,12 +220,12 @@ def params_numerical_grad(net, key, loss, *args, h: float = tol.BACKWARD_CHECK_H
     back. `loss` is the student's bound method (net.loss). In the sandbox every entry's
     two evaluations happen there, the whole array's in one exchange."""
     array = param_in_place(net, key)
-    function = _unwrapped(loss)
-    if isinstance(array, Handle) and isinstance(function, Handle):
+    method = _unwrapped(loss)
+    if isinstance(array, Handle) and isinstance(method, Handle):
         sandbox = object.__getattribute__(array, "_sb")
         shape = np.shape(sandbox.fetch(array))
         indices = list(np.ndindex(shape))
-        values = sandbox.probe(array, indices, h, function, args, kwargs)
+        values = sandbox.probe(array, indices, h, method, args, kwargs)
         grad = np.zeros(shape)
         for index, (plus, minus) in zip(indices, values):
             grad[index] = (float(plus) - float(minus)) / (2 * h)
