@@ -433,8 +433,8 @@ class Sandbox:
 
     def probe(self, array, indices: list, h: float, fn, args: tuple, kwargs: dict) -> list:
         """[fn(*args, **kwargs) with array[i] + h, ... with array[i] - h] for each index,
-        each entry put back: a numerical gradient's evaluations in one exchange. Each of its
-        calls has the time limit of one call."""
+        each entry put back: a numerical gradient's evaluations in one exchange, whose time
+        limit is one call's for each evaluation it makes."""
         label = self._label_of(fn)
         what = functools.partial(call_text, label, args, kwargs)
         with self._lock:
