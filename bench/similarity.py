@@ -23,7 +23,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from autograder.grading.outcome import TestOutcome, TestStatus  # noqa: E402
 from autograder.grading.score import score_outcomes  # noqa: E402
 from autograder.report import similarity  # noqa: E402
-from autograder.report.sources import ItemSource  # noqa: E402
+from autograder.ingest.sources import ItemSource  # noqa: E402
 from autograder.result import GradingResult, Provenance, RunStatus  # noqa: E402
 
 ITEMS = ["Relu", "Sigmoid", "Affine", "SoftmaxWithLoss", "softmax", "cross_entropy_error",
