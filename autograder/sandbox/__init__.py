@@ -9,7 +9,7 @@ The folder is split at the wall:
           messages, the child's configuration), transport (frames on pipes)
   shim/   the child's side: the only code of ours that runs inside the sandbox
   the rest is the trusted side: limits, isolation and process (the wall and the process),
-  pool (the warm pool: a template per layer, shim/zygote.py inside, forks each process),
+  uids (the dedicated uid a sandbox runs as, and ending what it left), pool (the warm pool: a template per layer, shim/zygote.py inside, forks each process),
   plotting (what matplotlib needs inside), readable (a copy of those and of wire/ and
   shim/ the fallback's dropped uid can read, when they are installed somewhere private),
   sandbox and proxy (the API, raising the errors in errors.py), inbound (what arrives,

@@ -11,7 +11,7 @@ import subprocess
 import tempfile
 import time
 
-from . import isolation, plotting, pool
+from . import isolation, plotting, pool, uids
 from .cgroup import SandboxCgroup
 from .limits import Limits
 from .output import OutputBuffer
@@ -135,12 +135,12 @@ class SandboxProcess:
             self.popen.wait(timeout=5)
         except subprocess.TimeoutExpired:
             log.error("sandbox: process %d did not exit after SIGKILL", self.popen.pid)
-        if self.uid is not None and not isolation.kill_uid(self.uid):
+        if self.uid is not None and not uids.kill_uid(self.uid):
             log.error("sandbox: processes of uid %d survived SIGKILL", self.uid)
         if self.uid is not None and self.layer == isolation.FALLBACK:
             # Its working folder goes with root/ (close); what it left in /tmp and the
             # like must go too, or a restart (after a loan) or the uid's next submission reads it.
-            isolation.remove_files_of(self.uid)
+            uids.remove_files_of(self.uid)
 
     def exit_description(self) -> str:
         """How the process ended, in words a student can act on."""

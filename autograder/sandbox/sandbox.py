@@ -20,13 +20,14 @@ from .callbacks import Callbacks
 from .copyback import copy_back
 from .errors import SandboxCrashed, StaleHandle, StudentFault, StudentRaised, TimeLimitExceeded, UnsafeValue
 from .handles import HandleTable
-from .isolation import FALLBACK, UidLease, choose_layer, describe_layer, remove_files_of, warn_once
+from .isolation import FALLBACK, choose_layer, describe_layer, warn_once
 from .labels import Label, call_text
 from .limits import Limits
 from .load_report import BlockError, LoadReport, block_lineno
 from .output import OutputBuffer
 from .process import SandboxProcess
 from .proxy import Handle, ModuleProxy
+from .uids import UidLease, remove_files_of
 from .wire import protocol
 from .wire.codec import CodecError, NotEncodable
 from .wire.transport import ChannelClosed, DeadlineExpired, FrameTooLarge, TransportError

@@ -132,7 +132,7 @@ def test_no_shared_memory_made_during_a_loan_outlives_the_restart(make_sandbox, 
 def test_what_a_died_grader_left_for_a_uid_is_gone_before_that_uid_is_used(make_sandbox, monkeypatch):
     """A grader killed mid-batch never ran its sweep: the next lease of the uid does."""
     from autograder.sandbox import sandbox as sandbox_module
-    from autograder.sandbox.isolation import UidLease
+    from autograder.sandbox.uids import UidLease
     lease = UidLease()       # held here, so no parallel grader can be using this uid
     token = uuid.uuid4().hex[:12]
     left = [os.path.join(folder, f"stash-{token}-left") for folder in ("/tmp", "/dev/shm")]

@@ -10,7 +10,7 @@ import os
 
 import pytest
 
-from autograder.sandbox import Limits, Sandbox, SandboxCrashed, isolation, pool
+from autograder.sandbox import Limits, Sandbox, SandboxCrashed, pool, uids
 
 from .conftest import LAYERS
 
@@ -180,7 +180,7 @@ def test_no_process_is_left_after_close_and_shutdown(layer):
     template = pool.template(layer)
     box.close()
     assert not _running(child)
-    assert isolation.pids_of_uid(uid) == []
+    assert uids.pids_of_uid(uid) == []
     family = [pid for pid in (template.popen.pid, *_descendants(template.popen.pid)) if _running(pid)]
     assert template.popen.pid in family  # the template (in bwrap's) waits for the next
     pool.shutdown()
