@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import logging
 import os
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -87,22 +88,12 @@ def links_in(folder: Path, limit: int = 200) -> tuple[str, ...]:
     and junk ignored as discover_one ignores it: what an upload held that was passed over
     unread, so the student can be told, not just shown "no notebook"."""
     found: list[str] = []
-    pending, seen = [folder], 0
-    while pending and seen < limit:
-        current = pending.pop()
-        try:
-            with os.scandir(current) as it:
-                entries = list(it)
-        except OSError:
-            continue
-        for entry in entries:
-            seen += 1
-            if seen > limit or ignored((entry.name,)):
-                continue
+    try:
+        for entry in _entries_under(folder, limit):
             if entry.is_symlink():
                 found.append(Path(entry.path).relative_to(folder).as_posix())
-            elif entry.is_dir(follow_symlinks=False):
-                pending.append(Path(entry.path))
+    except _TooManyFiles:
+        pass   # the links among the first `limit` entries are enough to name
     return tuple(sorted(found))
 
 
@@ -403,7 +394,12 @@ def _below(name: str, relative: Path) -> str:
 
 def _walk(folder: Path, limit: int) -> list[Path]:
     """Regular files under `folder`, sorted; links never followed, hidden and cache folders skipped."""
-    found: list[Path] = []
+    return sorted(Path(entry.path) for entry in _entries_under(folder, limit) if entry.is_file(follow_symlinks=False))
+
+
+def _entries_under(folder: Path, limit: int) -> Iterator[os.DirEntry]:
+    """Every entry under `folder` (junk skipped, links never followed into); _TooManyFiles
+    once more than `limit` have been seen."""
     pending, seen = [folder], 0
     while pending:
         current = pending.pop()
@@ -419,11 +415,9 @@ def _walk(folder: Path, limit: int) -> list[Path]:
             seen += 1
             if seen > limit:
                 raise _TooManyFiles
+            yield entry
             if entry.is_dir(follow_symlinks=False):
                 pending.append(Path(entry.path))
-            elif entry.is_file(follow_symlinks=False):
-                found.append(Path(entry.path))
-    return sorted(found)
 
 
 def _newest(files: list[Path], name: str) -> Path:
